@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# dcr-harness: set everything up, then run the guide, the tests, or Jupyter Lab.
+#
+#   ./harness.sh guide   set up, then run the Keycloak guide on the embedded emulator
+#   ./harness.sh test    set up, then run the whole test suite (real Keycloak included)
+#   ./harness.sh lab     set up, then open the notebooks in Jupyter Lab
+#   ./harness.sh setup   only set up (.venv with dcr-harness and its test tools)
+#
+# Setup is idempotent: it creates .venv, installs the project with its test and notebook
+# extras (pip skips what is already there), checks for a JDK 17+ and Maven (needed for the
+# real Keycloak server, which the tests download from Maven Central into
+# ~/.cache/dcr-harness), and installs Debian's chromium + chromium-driver for the browser
+# tests when they are missing and apt is available.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PY="${PYTHON:-python3}"
+VENV=".venv"
+STAMP="$VENV/.dcr-harness-installed"
+
+log() { printf '\033[1m[harness.sh]\033[0m %s\n' "$*" >&2; }
+
+setup_python() {
+  if [ ! -x "$VENV/bin/python" ]; then
+    log "creating $VENV with $($PY --version 2>&1)"
+    "$PY" -m venv "$VENV"
+  fi
+  if [ ! -f "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ]; then
+    log "installing dcr-harness and its dependencies into $VENV (pip)"
+    "$VENV/bin/python" -m pip install -q --upgrade pip
+    "$VENV/bin/python" -m pip install -q -e ".[test,notebooks]"
+    "$VENV/bin/python" -m ipykernel install --sys-prefix --name python3 >/dev/null 2>&1 || true
+    touch "$STAMP"
+  fi
+}
+
+setup_java() {
+  if ! command -v mvn >/dev/null 2>&1; then
+    log "Maven is missing: installing it (apt)"; apt_install maven
+  fi
+  if [ -z "${JAVA_HOME:-}" ] && ! ls -d /usr/lib/jvm/*/bin/java >/dev/null 2>&1 && ! command -v java >/dev/null 2>&1; then
+    log "no JDK found: installing openjdk-17-jdk-headless (apt)"; apt_install openjdk-17-jdk-headless
+  fi
+}
+
+setup_browser() {
+  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+    log "installing Debian's chromium and chromium-driver for the browser tests (apt)"
+    apt_install chromium chromium-driver || log "could not install chromium: browser tests will say why they skip"
+  fi
+}
+
+apt_install() {
+  if ! command -v apt-get >/dev/null 2>&1; then log "apt-get not available; install $* by hand"; return 1; fi
+  local SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null
+}
+
+cmd="${1:-guide}"; shift || true
+case "$cmd" in
+  setup)
+    setup_python; setup_java; setup_browser ;;
+  guide)
+    setup_python
+    exec "$VENV/bin/dcr-harness" run scenarios/keycloak.yaml "$@" ;;
+  test)
+    setup_python; setup_java; setup_browser
+    mkdir -p reports
+    log "running the test suite (reports/junit.xml)"
+    exec "$VENV/bin/python" -m pytest --junitxml=reports/junit.xml "$@" ;;
+  lab)
+    setup_python
+    exec "$VENV/bin/jupyter" lab notebooks/ "$@" ;;
+  *)
+    echo "usage: ./harness.sh [guide|test|lab|setup] [extra args]" >&2; exit 2 ;;
+esac

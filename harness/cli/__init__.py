@@ -1,0 +1,1 @@
+"""The ``dcr-harness`` command."""

@@ -1,0 +1,42 @@
+"""``dcr-harness gateway serve --apps DIR --policies FILE [--port N] [--tyk-conf FILE]``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from rich.console import Console
+
+from harness.cli.foreground import wait_for_interrupt
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("gateway", help="Tyk-compatible gateway")
+    gsub = p.add_subparsers(dest="gateway_command", required=True, metavar="ACTION")
+    s = gsub.add_parser("serve", help="run the gateway from Tyk file-based configuration until interrupted")
+    s.add_argument("--apps", type=Path, required=True, help="folder of API definition JSON files (Tyk app_path)")
+    s.add_argument("--policies", type=Path, required=True, help="policies JSON object keyed by id (policies.policy_path)")
+    s.add_argument("--tyk-conf", type=Path, default=None, help="tyk.conf (jwt_ssl_insecure_skip_verify, secret, ...)")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    s.set_defaults(func=serve)
+
+
+def serve(args: argparse.Namespace, console: Console) -> int:
+    from harness.gateway import Gateway
+    from harness.gateway.files import load_file_config
+    from harness.serving import BackgroundServer
+
+    apis, policies, tyk_conf = load_file_config(args.apps, args.policies, args.tyk_conf)
+    gw = Gateway(tyk_conf=tyk_conf)
+    gw.load_policies(policies, source=str(args.policies))
+    for source, apidef in apis:
+        gw.load_api(apidef, source=source)
+    with BackgroundServer(gw.app, host=args.host, port=args.port, name="gateway") as srv:
+        console.print(f"gateway ready at {srv.url} ({len(apis)} API(s), {len(policies)} policy(ies))", highlight=False)
+        for _source, apidef in apis:
+            console.print(f"  {apidef.get('name')}: {srv.url}{apidef.get('proxy', {}).get('listen_path', '')}",
+                          highlight=False)
+        console.print("Press Ctrl-C to stop.", highlight=False)
+        wait_for_interrupt()
+    return 0

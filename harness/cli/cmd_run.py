@@ -1,0 +1,54 @@
+"""``dcr-harness run SCENARIO [--idp KIND] [--report-dir DIR]``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from rich.console import Console
+
+from harness.report.console import print_step, summary_line
+from harness.report.json_report import write_json
+from harness.scenario.loader import load_scenario
+from harness.scenario.runner import default_report_dir, run_scenario
+
+IDP_KINDS = ("emulator", "keycloak-dist", "container", "external")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("run", help="run a scenario's guide steps in order and report each one")
+    p.add_argument("scenario", help="YAML scenario file, e.g. scenarios/keycloak.yaml")
+    p.add_argument("--idp", default=None,
+                   help="IdP launcher: emulator (default from the scenario), keycloak-dist (real Keycloak from "
+                        "Maven Central), container (Docker), or a URL of an external IdP")
+    p.add_argument("--report-dir", type=Path, default=None, help="where report.json goes (default reports/<timestamp>/)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, console: Console) -> int:
+    scenario = load_scenario(args.scenario)
+    kind = args.idp
+    if kind and "://" in kind:
+        scenario.idp.url, kind = kind, "external"
+    if kind and kind not in IDP_KINDS:
+        from harness.errors import ConfigError
+
+        raise ConfigError(f"--idp {kind!r} is not a launcher; use one of {', '.join(IDP_KINDS)} or an http(s) URL")
+    report_dir = args.report_dir or default_report_dir()
+    console.print(f"Scenario {scenario.name!r} ({args.scenario}) on IdP {kind or scenario.idp.launcher}; "
+                  f"report in {report_dir}/", highlight=False)
+    result = run_scenario(scenario, report_dir=report_dir, idp_kind=kind, scenario_file=str(args.scenario),
+                          on_step=lambda s: print_step(console, s))
+    path = write_json(result.to_dict(), report_dir / "report.json")
+    _write_extra_reports(result, report_dir)
+    console.print(summary_line(result), highlight=False)
+    console.print(f"Report: {path}", highlight=False)
+    return 0 if result.passed else 1
+
+
+def _write_extra_reports(result: object, report_dir: Path) -> None:
+    try:
+        from harness.report.html_report import write_run_html
+    except ImportError:
+        return
+    write_run_html(result, report_dir / "report.html")

@@ -1,0 +1,31 @@
+"""``dcr-harness validate SCENARIO`` and ``dcr-harness schema``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from rich.console import Console
+
+from harness.scenario.loader import load_scenario
+from harness.scenario.schema import Scenario
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("validate", help="check a scenario file against the schema")
+    p.add_argument("scenario", nargs="+")
+    p.set_defaults(func=validate)
+    s = sub.add_parser("schema", help="print the scenario JSON Schema (for editors)")
+    s.set_defaults(func=schema)
+
+
+def validate(args: argparse.Namespace, console: Console) -> int:
+    for path in args.scenario:
+        sc = load_scenario(path)
+        console.print(f"{path}: OK ({sc.name!r}, IdP profile {sc.idp.profile})", highlight=False)
+    return 0
+
+
+def schema(args: argparse.Namespace, console: Console) -> int:
+    console.print_json(json.dumps(Scenario.model_json_schema()))
+    return 0

@@ -1,0 +1,64 @@
+"""``dcr-harness`` — entry point and sub-command table.
+
+Exit codes: 0 success; 1 a scenario step or check failed; 2 bad input (scenario,
+flags, config files); 3 a server could not be started; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from typing import Callable
+
+from rich.console import Console
+
+from harness.errors import HarnessError
+
+Command = Callable[[argparse.Namespace, Console], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from harness.cli import cmd_gateway, cmd_idp, cmd_run, cmd_validate
+
+    p = argparse.ArgumentParser(
+        prog="dcr-harness",
+        description="Conformance harness for OAuth 2.0 Dynamic Client Registration between a Tyk-style "
+        "portal/gateway and an identity provider (Keycloak, Gluu).",
+    )
+    p.add_argument("-v", "--verbose", action="store_true", help="log what the harness does (to stderr)")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    cmd_run.register(sub)
+    cmd_validate.register(sub)
+    cmd_idp.register(sub)
+    cmd_gateway.register(sub)
+    for optional in ("cmd_check", "cmd_serve", "cmd_import"):
+        try:
+            mod = __import__(f"harness.cli.{optional}", fromlist=["register"])
+        except ImportError:
+            continue
+        mod.register(sub)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    console = Console(highlight=False, soft_wrap=True)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    try:
+        return int(args.func(args, console))
+    except HarnessError as exc:
+        from harness.redact import REDACTOR
+
+        err.print(f"[bold red]error:[/bold red] {REDACTOR.text(str(exc))}", markup=True)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""IdP launchers. Each is one small class implementing :class:`~harness.idp.launchers.base.IdpLauncher`."""

@@ -1,0 +1,27 @@
+"""The portal as one ASGI app: Dashboard API + Developer Portal API (+ web pages when
+``harness.portal.web`` is present)."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Route
+
+from harness.portal.api import admin_routes, developer_routes
+from harness.portal.service import PortalService
+
+
+def create_app(svc: PortalService) -> Starlette:
+    async def hello(_request: object) -> JSONResponse:
+        return JSONResponse({"status": "ok", "component": "portal"})
+
+    routes: list[BaseRoute] = [Route("/hello", hello), *admin_routes(svc), *developer_routes(svc)]
+    try:
+        from harness.portal.web import web_routes  # issue #10: server-rendered pages
+    except ImportError:
+        pass
+    else:
+        routes.extend(web_routes(svc))
+    app = Starlette(routes=routes)
+    app.state.portal = svc
+    return app

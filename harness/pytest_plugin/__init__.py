@@ -1,0 +1,1 @@
+"""pytest plugin for dcr-harness (entry point ``pytest11: dcr_harness``)."""

@@ -1,0 +1,30 @@
+"""Hooks: the ``dcr-harness`` option group, markers and the report header.
+
+Fixtures live in :mod:`harness.pytest_plugin.fixtures` (loaded from here)."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest_plugins = ["harness.pytest_plugin.fixtures"]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("dcr-harness", "DCR conformance harness")
+    group.addoption("--idp", action="store", default="emulator",
+                    help="IdP launcher for the idp/world fixtures: emulator (default), keycloak-dist, container, or a URL")
+    group.addoption("--idp-profile", action="store", default="keycloak", choices=("keycloak", "gluu"),
+                    help="wire profile of the IdP (default keycloak)")
+    group.addoption("--issuer", action="store", default=None,
+                    help="issuer URL of an IdP for the conformance checks (any live IdP)")
+    group.addoption("--harness-report-dir", action="store", default="reports/pytest",
+                    help="where fixtures keep server logs and reports")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "idp(profile): run the test against an IdP with this wire profile")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return (f"dcr-harness: idp={config.getoption('--idp')} profile={config.getoption('--idp-profile')}"
+            + (f" issuer={config.getoption('--issuer')}" if config.getoption("--issuer") else ""))

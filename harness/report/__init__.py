@@ -1,0 +1,1 @@
+"""Reports from one result model: JSON, JUnit XML, HTML, console."""

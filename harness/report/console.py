@@ -1,0 +1,37 @@
+"""Console output for scenario runs: one line per step, then one summary line."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+
+from harness.redact import REDACTOR
+from harness.report.model import RunResult, StepResult, Verdict
+
+_STYLE = {Verdict.PASS: "green", Verdict.FAIL: "bold red", Verdict.WARN: "yellow", Verdict.SKIP: "dim"}
+
+
+def step_line(step: StepResult) -> str:
+    """``PASS  create-api  Create the "Keycloak API" — evidence`` (plain text)."""
+    text = f"{step.verdict.value:<4}  {step.id:<22} {step.title}"
+    detail = step.evidence if step.verdict is not Verdict.FAIL else (step.cause or step.error or "")
+    if detail:
+        text += f" — {detail}"
+    return REDACTOR.text(text)
+
+
+def print_step(console: Console, step: StepResult) -> None:
+    style = _STYLE[step.verdict]
+    line = escape(step_line(step))
+    console.print(f"[{style}]{line[:4]}[/{style}]{line[4:]}", soft_wrap=True, highlight=False)
+
+
+def summary_line(result: RunResult) -> str:
+    failed = result.failed_step
+    if failed is None:
+        n = sum(1 for s in result.steps if s.verdict is Verdict.PASS)
+        return f"All {n} steps passed."
+    text = f"FAILED at step {failed.id} ({failed.title}): {failed.cause or failed.error}"
+    if failed.fix:
+        text += f" Fix: {failed.fix}"
+    return REDACTOR.text(text)

@@ -1,0 +1,1 @@
+"""YAML scenarios: schema, loading with clear errors, and the step runner."""

@@ -1,0 +1,46 @@
+"""Run context: the scenario, the world, and facts learned so far (for placeholders)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from harness.errors import ConfigError
+from harness.scenario.schema import Scenario
+from harness.world import World
+
+_PLACEHOLDER = re.compile(r"\$\{([a-z_.]+)\}")
+
+
+class StepFailure(Exception):
+    """A step did not do what the guide says. ``cause`` is one line; ``evidence``
+    optional details for the report."""
+
+    def __init__(self, cause: str, *, fix: str | None = None, error: BaseException | None = None) -> None:
+        super().__init__(cause)
+        self.cause = cause
+        self.fix = fix
+        self.error = error
+
+
+@dataclass
+class RunContext:
+    scenario: Scenario
+    world: World
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    def resolve(self, value: Any, where: str) -> Any:
+        """Replace ``${name}`` placeholders with facts learned earlier in the run."""
+        if isinstance(value, list):
+            return [self.resolve(v, where) for v in value]
+        if not isinstance(value, str):
+            return value
+
+        def sub(m: re.Match[str]) -> str:
+            key = m.group(1)
+            if key not in self.facts:
+                raise ConfigError(f"{where}: placeholder ${{{key}}} has no value at this point of the run")
+            return str(self.facts[key])
+
+        return _PLACEHOLDER.sub(sub, value)

@@ -1,0 +1,171 @@
+"""Run a scenario: build the world, perform the guide's steps in order, collect results.
+
+Guarantees: after the first failure the remaining guide steps are reported SKIP; the
+OAuth client is still deleted if it was created (nothing left half-created at the
+IdP); every server the run started is stopped, also on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from harness.errors import ConfigError, HarnessError
+from harness.idp.launchers.base import IdpLauncher
+from harness.portal.settings import DashboardSettings
+from harness.report.model import RunResult, StepResult, Verdict
+from harness.redact import REDACTOR
+from harness.registrar.errors import RegistrarError
+from harness.scenario.context import RunContext, StepFailure
+from harness.scenario.diagnosis import diagnose
+from harness.scenario.schema import Scenario
+from harness.scenario.steps import Step, plan_for
+from harness.transcript import Transcript
+from harness.world import World
+
+log = logging.getLogger(__name__)
+
+OnStep = Callable[[StepResult], None]
+
+
+def make_idp(scenario: Scenario, kind: str | None, report_dir: Path) -> IdpLauncher:
+    """The launcher for the scenario's IdP; ``kind`` (``--idp``) overrides the file."""
+    from harness.idp.launchers.factory import make_launcher
+
+    spec = scenario.idp
+    kind = kind or spec.launcher
+    options: dict[str, Any] = {"admin_user": spec.admin_user, "admin_password": spec.admin_password}
+    if spec.relative_path:
+        options["relative_path"] = spec.relative_path
+    if spec.version:
+        options["version"] = spec.version
+    if kind == "external":
+        if not spec.url:
+            raise ConfigError("idp.url is required with the external launcher (or pass --idp URL)")
+        options["base_url"] = spec.url
+    if spec.tls.enabled:
+        options["tls"] = True
+    return make_launcher(kind, profile=spec.profile, report_dir=report_dir, **options)
+
+
+def run_scenario(
+    scenario: Scenario,
+    *,
+    report_dir: Path,
+    idp_kind: str | None = None,
+    scenario_file: str | None = None,
+    on_step: OnStep | None = None,
+    launcher: IdpLauncher | None = None,
+    world_hook: Callable[[World], None] | None = None,
+) -> RunResult:
+    report_dir.mkdir(parents=True, exist_ok=True)
+    idp = launcher or make_idp(scenario, idp_kind, report_dir)
+    transcript = Transcript()
+    dashboard = DashboardSettings(
+        oauth_redirect_uri_separator=scenario.dashboard.oauth_redirect_uri_separator,
+        dcr_ssl_insecure_skip_verify=scenario.dashboard.dcr_ssl_insecure_skip_verify,
+        dcr_ca_bundle=scenario.dashboard.dcr_ca_bundle,
+    )
+    import secrets
+
+    dashboard.admin_secret = secrets.token_urlsafe(16)
+    REDACTOR.add(dashboard.admin_secret, scenario.idp.admin_password if len(scenario.idp.admin_password) >= 6 else None)
+    tyk_conf = {
+        "jwt_ssl_insecure_skip_verify": scenario.gateway.jwt_ssl_insecure_skip_verify,
+        "jwks_cache_ttl": scenario.gateway.jwks_cache_ttl,
+    }
+    store = report_dir / "portal.sqlite"
+    if store.exists():
+        store.unlink()
+    world = World(idp, transcript=transcript, dashboard=dashboard, tyk_conf=tyk_conf,
+                  store_path=store, manage_idp=False)
+    result = RunResult(
+        scenario=scenario.name, scenario_file=scenario_file,
+        idp={"kind": idp.kind, "profile": idp.profile, "version": idp.version},
+        started=_now(),
+        expected_failure=scenario.expect.model_dump() if scenario.expect.fail_at else None,
+    )
+    ctx = RunContext(scenario=scenario, world=world)
+    idp_started = False
+    try:
+        world.start()
+        if world_hook:
+            world_hook(world)
+        failed = False
+        for step in plan_for(ctx):
+            if failed:
+                if step.id == "delete-client" and "client.id" in ctx.facts:
+                    _finish(result, _run_step(ctx, step, transcript), on_step)
+                else:
+                    _finish(result, StepResult(step.id, step.title, Verdict.SKIP,
+                                               evidence="not run: an earlier step failed"), on_step)
+                continue
+            if step.id == "idp-start":
+                sr = _run_step(ctx, Step(step.id, step.title, lambda c: (_start_idp(c), step.run(c))[1]), transcript)
+                idp_started = sr.verdict is Verdict.PASS or idp_started
+            else:
+                sr = _run_step(ctx, step, transcript)
+            _finish(result, sr, on_step)
+            failed = sr.verdict is Verdict.FAIL
+        result.idp["version"] = idp.version
+        result.idp["base_url"] = getattr(idp, "base_url", None) if idp_started else None
+    finally:
+        world.stop()
+        try:
+            idp.stop()
+        except Exception as exc:  # never mask the run's own outcome
+            log.warning("stopping the IdP failed: %s", exc)
+        result.finished = _now()
+    return result
+
+
+def _start_idp(ctx: RunContext) -> None:
+    ctx.world.idp.start()
+
+
+def _finish(result: RunResult, sr: StepResult, on_step: OnStep | None) -> None:
+    result.steps.append(sr)
+    if on_step:
+        on_step(sr)
+
+
+def _run_step(ctx: RunContext, step: Step, transcript: Transcript) -> StepResult:
+    transcript.current_step = step.id
+    t0 = time.perf_counter()
+    verdict, evidence, error, fix = Verdict.PASS, "", None, None
+    try:
+        evidence = step.run(ctx)
+    except StepFailure as exc:
+        verdict, error, fix = Verdict.FAIL, exc.cause, exc.fix
+    except (HarnessError, RegistrarError) as exc:
+        verdict, error = Verdict.FAIL, str(exc)
+        fix = getattr(exc, "hint", None)
+    except Exception as exc:  # a bug in the harness, not in the setup: say so
+        log.exception("step %s crashed", step.id)
+        verdict, error = Verdict.FAIL, f"internal error in the harness: {type(exc).__name__}: {exc}"
+    finally:
+        transcript.current_step = None
+    sr = StepResult(step.id, step.title, verdict, evidence=REDACTOR.text(evidence or ""),
+                    duration_ms=(time.perf_counter() - t0) * 1000.0, exchanges=transcript.for_step(step.id))
+    if verdict is Verdict.FAIL:
+        sr.error = REDACTOR.text(error or "")
+        diag = diagnose(step.id, sr.error)
+        if diag:
+            sr.cause = f"{diag[0]} [{sr.error}]"
+            sr.fix = fix or diag[1]
+        else:
+            sr.cause = sr.error
+            sr.fix = fix
+    return sr
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def default_report_dir() -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    return Path("reports") / stamp

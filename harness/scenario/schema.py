@@ -1,0 +1,187 @@
+"""The scenario schema: everything the guides configure, with documented defaults.
+
+Every model forbids unknown fields, so a typo in a field name is an error naming the
+field (and, via :mod:`harness.scenario.loader`, the file and line). Values may refer to
+facts learned during the run with ``${...}`` placeholders (see ``PLACEHOLDERS``).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from harness.portal.models import Provider
+
+#: Placeholders resolved at run time, in string values of the scenario.
+PLACEHOLDERS = {
+    "idp.base_url": "the IdP's base URL (with relative path), no trailing slash",
+    "idp.issuer": "the realm's issuer URL",
+    "discovery.registration_endpoint": "registration_endpoint from the discovery document",
+    "discovery.token_endpoint": "token_endpoint from the discovery document",
+    "discovery.jwks_uri": "jwks_uri from the discovery document",
+    "initial_access_token": "the initial access token created in the admin step",
+    "policy.id": "the id of the policy created in the policy step",
+}
+
+StepId = Literal[
+    "idp-start", "initial-access-token", "idp-configuration", "discovery", "dashboard-settings",
+    "create-api", "create-policy", "api-default-policy", "catalogue-entry", "catalogue-dcr-settings",
+    "create-developer", "oauth-client-wizard", "token-request", "gateway-call", "delete-client",
+]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class InitialAccessTokenSpec(Strict):
+    """Keycloak admin console: Realm settings → Client Registration → Create."""
+
+    expiration: int = Field(86400, ge=0, description="Seconds until the token expires (0 = never).")
+    count: int = Field(1, ge=1, description="How many clients may be registered with it.")
+    use_before: int = Field(0, ge=0, description="Registrations made with it before the wizard runs "
+                            "(simulates a token already used up).")
+    wait_until_expired: bool = Field(False, description="Wait for the token to expire before the wizard runs.")
+    value: str | None = Field(None, description="Use this token instead of creating one (e.g. a customer's).")
+
+
+class TlsSpec(Strict):
+    enabled: bool = Field(False, description="Serve the emulated IdP over HTTPS with a self-signed certificate.")
+
+
+class IdpSpec(Strict):
+    profile: Literal["keycloak", "gluu"] = "keycloak"
+    launcher: Literal["emulator", "keycloak-dist", "container", "external"] = Field(
+        "emulator", description="How the IdP is provided; --idp on the command line overrides it.")
+    url: str | None = Field(None, description="Base URL of an external IdP (launcher: external).")
+    realm: str = Field("master", description="Keycloak realm (created when it does not exist).")
+    relative_path: str = Field("", description="'/auth' serves Keycloak under the legacy /auth prefix "
+                               "(--http-relative-path=/auth), so the guide's URLs work verbatim.")
+    admin_user: str = "admin"
+    admin_password: str = "admin"
+    version: str | None = Field(None, description="Product version (Keycloak dist: e.g. 26.7.3; Gluu: 4.2 or 4.4).")
+    initial_access_token: InitialAccessTokenSpec | None = Field(
+        None, description="Keycloak: create an initial access token (the guide's first step).")
+    jwks_algorithms_supported: list[str] | None = Field(
+        None, description="Gluu: restrict jwksAlgorithmsSupported (the guide's EC JWKS fix).")
+    dynamic_registration_enabled: bool | None = Field(None, description="Gluu: dynamicRegistrationEnabled.")
+    tls: TlsSpec = Field(default_factory=TlsSpec)
+
+    @field_validator("relative_path")
+    @classmethod
+    def _path(cls, v: str) -> str:
+        if v and (not v.startswith("/") or v.endswith("/")):
+            raise ValueError("must start with '/' and not end with '/', e.g. '/auth'")
+        return v
+
+
+class DashboardSpec(Strict):
+    """``tyk_analytics.conf`` fields the guides set."""
+
+    oauth_redirect_uri_separator: str = ";"
+    dcr_ssl_insecure_skip_verify: bool = False
+    dcr_ca_bundle: str | None = None
+
+
+class GatewaySpec(Strict):
+    """``tyk.conf`` fields the guides set."""
+
+    jwt_ssl_insecure_skip_verify: bool = False
+    jwks_cache_ttl: int = Field(240, ge=0)
+
+
+class JwtSpec(Strict):
+    """API → Authentication: JSON Web Token."""
+
+    signing_method: Literal["rsa", "ecdsa", "hmac"] = "rsa"
+    source: str = Field("${discovery.jwks_uri}", description="JWKS URI (stored base64-encoded, as the Dashboard does).")
+    identity_base_field: str = Field("sub", description="'Identity Source'.")
+    policy_field_name: str = Field("pol", description="'Policy Field Name'.")
+    expires_at_validation_skew: int = 0
+    issued_at_validation_skew: int = 0
+    not_before_validation_skew: int = 0
+    skip_kid: bool = False
+
+
+class ApiSpec(Strict):
+    name: str
+    listen_path: str = "/api/"
+    target_url: str | None = Field(None, description="Upstream; default: the harness's echo service.")
+    strip_listen_path: bool = True
+    jwt: JwtSpec = Field(default_factory=JwtSpec)
+
+
+class PolicySpec(Strict):
+    name: str
+    key_expires_in: int = Field(3600, ge=0, description="Key expiry (seconds) — the guide asks for one.")
+    rate: int = 1000
+    per: int = 60
+    quota_max: int = -1
+    grant_api: bool = Field(True, description="Access rights include the API (false reproduces a policy that forgot it).")
+
+
+class DcrSpec(Strict):
+    enable_dcr: bool = True
+    provider: Provider = "keycloak"
+    grant_types: list[str] = Field(default_factory=lambda: ["client_credentials"])
+    token_endpoint_auth_method: str = "client_secret_post"
+    response_types: list[str] = Field(default_factory=lambda: ["token"])
+    idp_host: str = "${idp.base_url}/"
+    registration_endpoint: str = "${discovery.registration_endpoint}"
+    access_token: str = "${initial_access_token}"
+
+
+class CatalogueSpec(Strict):
+    name: str
+    override: bool = Field(True, description="'Override global settings' (per-API DCR settings).")
+    dcr: DcrSpec = Field(default_factory=DcrSpec)
+    global_dcr: DcrSpec | None = Field(None, description="Global portal DCR settings (Portal Management → Settings).")
+
+
+class DeveloperSpec(Strict):
+    email: str = "developer@example.com"
+    password: str = "developer-password-1"
+
+
+class ClientSpec(Strict):
+    name: str = "DCR client"
+    redirect_uris: str = Field("", description="Typed into one field; split by oauth_redirect_uri_separator.")
+
+
+class TokenRequestSpec(Strict):
+    endpoint: str = "${discovery.token_endpoint}"
+    auth_method: Literal["client_secret_post", "client_secret_basic"] = "client_secret_post"
+    secret_override: str | None = Field(None, description="Send this secret instead (reproduces a wrong secret).")
+
+
+class GatewayCallSpec(Strict):
+    path: str = "get"
+    token_override: Literal["expired", "none"] | None = Field(
+        None, description="Call with an expired re-signed token or without one (negative checks).")
+    expect_status: int = 200
+
+
+class ExpectSpec(Strict):
+    """What the run should do: by default every step passes."""
+
+    fail_at: StepId | None = Field(None, description="The step expected to fail (broken scenarios).")
+    diagnosis: str | None = Field(None, description="Text the failure's diagnosis must contain.")
+
+
+class Scenario(Strict):
+    name: str
+    description: str = ""
+    guide: Literal["keycloak", "gluu", "custom"] = "custom"
+    idp: IdpSpec = Field(default_factory=IdpSpec)
+    dashboard: DashboardSpec = Field(default_factory=DashboardSpec)
+    gateway: GatewaySpec = Field(default_factory=GatewaySpec)
+    api: ApiSpec
+    policy: PolicySpec
+    catalogue: CatalogueSpec
+    developer: DeveloperSpec = Field(default_factory=DeveloperSpec)
+    client: ClientSpec = Field(default_factory=ClientSpec)
+    token_request: TokenRequestSpec = Field(default_factory=TokenRequestSpec)
+    gateway_call: GatewayCallSpec = Field(default_factory=GatewayCallSpec)
+    cleanup: bool = Field(True, description="Delete the OAuth client at the end (portal → IdP, RFC 7592).")
+    expect: ExpectSpec = Field(default_factory=ExpectSpec)

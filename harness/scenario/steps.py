@@ -1,0 +1,378 @@
+"""The guide's steps, each one function performing it through the harness's public
+pieces over HTTP (admin → Dashboard API, developer → Developer Portal API, developer
+→ IdP token endpoint, developer → gateway). Each returns one line of evidence or
+raises :class:`StepFailure`."""
+
+from __future__ import annotations
+
+import base64
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import requests
+
+from harness.redact import REDACTOR
+from harness.registrar import discovery as disc
+from harness.registrar import token as tok
+from harness.registrar.errors import RegistrarError
+from harness.scenario.context import RunContext, StepFailure
+
+StepFn = Callable[[RunContext], str]
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    title: str
+    run: StepFn
+
+
+# ---- helpers -----------------------------------------------------------------------------
+
+def _admin(ctx: RunContext, method: str, path: str, body: Any = None) -> Any:
+    s = ctx.world.session("admin", "portal")
+    resp = s.request(method, ctx.world.portal_url + path, json=body,
+                     headers={"Authorization": ctx.world.admin_key})
+    data = resp.json() if resp.content else None
+    if resp.status_code >= 300:
+        msg = data.get("Message") if isinstance(data, dict) else resp.text[:200]
+        raise StepFailure(f"Dashboard API {method} {path} answered {resp.status_code}: {msg}")
+    return data
+
+
+def _developer_session(ctx: RunContext, target: str) -> requests.Session:
+    s = ctx.world.session("developer", target)
+    dev = ctx.scenario.developer
+    s.auth = (dev.email, dev.password)
+    return s
+
+
+def _registrar_failure(what: str, exc: RegistrarError) -> StepFailure:
+    return StepFailure(f"{what}: {exc}", error=exc)
+
+
+# ---- steps -------------------------------------------------------------------------------
+
+def idp_start(ctx: RunContext) -> str:
+    idp = ctx.world.idp
+    ctx.facts["idp.base_url"] = idp.base_url
+    ctx.facts["idp.issuer"] = idp.issuer(ctx.scenario.idp.realm)
+    name = {"keycloak": "Keycloak", "gluu": "Gluu"}.get(idp.profile, idp.profile)
+    return f"{name} {idp.version or ''} ({idp.kind}) at {idp.base_url}".replace("  ", " ")
+
+
+def initial_access_token(ctx: RunContext) -> str:
+    """Keycloak admin console: Realm settings → Client Registration → Create."""
+    from harness.idp.admin.keycloak import KeycloakAdmin
+
+    spec = ctx.scenario.idp.initial_access_token
+    if spec is None:
+        ctx.facts["initial_access_token"] = ""
+        return "no initial access token configured (open or trusted-host registration)"
+    if spec.value is not None:
+        REDACTOR.add(spec.value)
+        ctx.facts["initial_access_token"] = spec.value
+        return "using the initial access token given in the scenario"
+    realm = ctx.scenario.idp.realm
+    admin = KeycloakAdmin(ctx.world.idp.base_url, ctx.world.idp.admin_user, ctx.world.idp.admin_password,
+                          session=ctx.world.session("admin", "idp"))
+    try:
+        if realm != "master":
+            admin.create_realm(realm)
+        iat = admin.create_initial_access_token(realm, spec.expiration, spec.count)
+    except Exception as exc:  # the admin client raises typed errors with one clear line
+        raise StepFailure(f"creating the initial access token failed: {exc}", error=exc) from None
+    token = iat["token"]
+    REDACTOR.add(token)
+    ctx.facts["initial_access_token"] = token
+    notes = []
+    if spec.use_before:
+        _use_up(ctx, token, spec.use_before)
+        notes.append(f"{spec.use_before} registration(s) already made with it")
+    if spec.wait_until_expired:
+        _wait_expired(ctx, token, spec.expiration)
+        notes.append("waited until it expired")
+    extra = f"; {', '.join(notes)}" if notes else ""
+    return f"realm {realm}: expiration {spec.expiration}s, count {spec.count}{extra}"
+
+
+def _use_up(ctx: RunContext, token: str, n: int) -> None:
+    from harness.registrar import rfc7591, rfc7592
+
+    endpoint = disc.discover(ctx.world.session("admin", "idp"), ctx.facts["idp.issuer"])["registration_endpoint"]
+    for i in range(n):
+        s = ctx.world.session("admin", "idp")
+        c = rfc7591.register(s, endpoint, {"client_name": f"dcr-harness-preuse-{i}"}, initial_access_token=token)
+        rfc7592.delete(s, c)
+
+
+def _wait_expired(ctx: RunContext, token: str, expiration: int) -> None:
+    if expiration > 30:
+        raise StepFailure("wait_until_expired needs an expiration of at most 30 seconds")
+    deadline = time.monotonic() + expiration + 5
+    time.sleep(max(0.0, expiration + 1.1))  # the IdP's clock decides; poll afterwards below
+    from harness.registrar import rfc7591
+
+    endpoint = disc.discover(ctx.world.session("admin", "idp"), ctx.facts["idp.issuer"])["registration_endpoint"]
+    while time.monotonic() < deadline:
+        try:
+            c = rfc7591.register(ctx.world.session("admin", "idp"), endpoint, {"client_name": "dcr-harness-probe"},
+                                 initial_access_token=token)
+        except RegistrarError:
+            return
+        from harness.registrar import rfc7592
+
+        rfc7592.delete(ctx.world.session("admin", "idp"), c)
+        time.sleep(0.5)
+    raise StepFailure("the initial access token did not expire in time")
+
+
+def idp_configuration(ctx: RunContext) -> str:
+    """Gluu oxTrust: Configuration → JSON Configuration → OxAuth (jwksAlgorithmsSupported)."""
+    from harness.idp.admin.gluu import GluuAdmin
+
+    spec = ctx.scenario.idp
+    ctx.facts.setdefault("initial_access_token", "")
+    if spec.jwks_algorithms_supported is None and spec.dynamic_registration_enabled is None:
+        return "server configuration left at its defaults"
+    admin = GluuAdmin(ctx.world.idp.base_url, ctx.world.idp.admin_user, ctx.world.idp.admin_password,
+                      session=ctx.world.session("admin", "idp"))
+    admin.set_configuration(jwks_algorithms_supported=spec.jwks_algorithms_supported,
+                            dynamic_registration_enabled=spec.dynamic_registration_enabled)
+    parts = []
+    if spec.jwks_algorithms_supported is not None:
+        parts.append(f"jwksAlgorithmsSupported={','.join(spec.jwks_algorithms_supported)}")
+    if spec.dynamic_registration_enabled is not None:
+        parts.append(f"dynamicRegistrationEnabled={spec.dynamic_registration_enabled}")
+    return "; ".join(parts)
+
+
+def discovery(ctx: RunContext) -> str:
+    issuer = ctx.facts["idp.issuer"]
+    try:
+        doc = disc.discover(ctx.world.session("harness", "idp"), issuer)
+    except RegistrarError as exc:
+        raise _registrar_failure("discovery failed", exc) from None
+    for key in ("registration_endpoint", "token_endpoint", "jwks_uri"):
+        if not doc.get(key):
+            raise StepFailure(f"the discovery document at {issuer} has no {key}")
+        ctx.facts[f"discovery.{key}"] = doc[key]
+    ctx.facts["discovery"] = doc
+    return f"jwks_uri {doc['jwks_uri']}, registration_endpoint {doc['registration_endpoint']}"
+
+
+def dashboard_settings(ctx: RunContext) -> str:
+    d = ctx.world.dashboard
+    g = ctx.world.tyk_conf
+    return (f"tyk_analytics.conf oauth_redirect_uri_separator={d.oauth_redirect_uri_separator!r}, "
+            f"dcr_ssl_insecure_skip_verify={d.dcr_ssl_insecure_skip_verify}; "
+            f"tyk.conf jwt_ssl_insecure_skip_verify={g.get('jwt_ssl_insecure_skip_verify', False)}")
+
+
+def _api_definition(ctx: RunContext, default_policies: list[str]) -> dict[str, Any]:
+    spec = ctx.scenario.api
+    jwt = spec.jwt
+    source = ctx.resolve(jwt.source, "api.jwt.source")
+    ctx.facts["api.jwks_uri"] = source
+    return {
+        "name": spec.name,
+        "api_id": ctx.facts.get("api.id", ""),
+        "use_keyless": False,
+        "enable_jwt": True,
+        "jwt_signing_method": jwt.signing_method,
+        # The Dashboard stores the JWKS URI base64-encoded (tyk.md).
+        "jwt_source": base64.b64encode(source.encode()).decode(),
+        "jwt_identity_base_field": jwt.identity_base_field,
+        "jwt_policy_field_name": jwt.policy_field_name,
+        "jwt_default_policies": default_policies,
+        "jwt_skip_kid": jwt.skip_kid,
+        "jwt_expires_at_validation_skew": jwt.expires_at_validation_skew,
+        "jwt_issued_at_validation_skew": jwt.issued_at_validation_skew,
+        "jwt_not_before_validation_skew": jwt.not_before_validation_skew,
+        "active": True,
+        "proxy": {
+            "listen_path": spec.listen_path,
+            "target_url": spec.target_url or ctx.world.upstream_url,
+            "strip_listen_path": spec.strip_listen_path,
+        },
+        "version_data": {"not_versioned": True, "versions": {"Default": {"name": "Default"}}},
+    }
+
+
+def create_api(ctx: RunContext) -> str:
+    apidef = _api_definition(ctx, [])
+    apidef.pop("api_id")
+    out = _admin(ctx, "POST", "/api/apis", {"api_definition": apidef})
+    ctx.facts["api.id"] = out["Meta"]
+    return (f"{ctx.scenario.api.name!r} id {out['Meta']}: JWT {apidef['jwt_signing_method']}, "
+            f"identity {apidef['jwt_identity_base_field']}, policy field {apidef['jwt_policy_field_name']}")
+
+
+def create_policy(ctx: RunContext) -> str:
+    spec = ctx.scenario.policy
+    rights = {ctx.facts["api.id"]: {"api_name": ctx.scenario.api.name, "versions": ["Default"]}} if spec.grant_api else {}
+    out = _admin(ctx, "POST", "/api/portal/policies", {
+        "name": spec.name, "access_rights": rights, "key_expires_in": spec.key_expires_in,
+        "rate": spec.rate, "per": spec.per, "quota_max": spec.quota_max,
+    })
+    ctx.facts["policy.id"] = out["Meta"]
+    granted = "grants the API" if spec.grant_api else "grants NO API"
+    return f"{spec.name!r} id {out['Meta']}: {granted}, key expiry {spec.key_expires_in}s"
+
+
+def api_default_policy(ctx: RunContext) -> str:
+    apidef = _api_definition(ctx, [ctx.facts["policy.id"]])
+    _admin(ctx, "PUT", f"/api/apis/{ctx.facts['api.id']}", {"api_definition": apidef})
+    return f"jwt_default_policies = [{ctx.facts['policy.id']}]"
+
+
+def catalogue_entry(ctx: RunContext) -> str:
+    spec = ctx.scenario.catalogue
+    out = _admin(ctx, "POST", "/api/portal/catalogue", {
+        "name": spec.name, "policy_id": ctx.facts["policy.id"], "show": True, "auth_type": "jwt",
+    })
+    ctx.facts["catalogue.id"] = out["Meta"]
+    return f"{spec.name!r} id {out['Meta']} with policy {ctx.facts['policy.id']}"
+
+
+def _dcr_options(ctx: RunContext, spec: Any, where: str) -> dict[str, Any]:
+    opts = {k: ctx.resolve(v, f"{where}.{k}") for k, v in spec.model_dump().items()}
+    REDACTOR.add(opts.get("access_token"))
+    return opts
+
+
+def catalogue_dcr_settings(ctx: RunContext) -> str:
+    spec = ctx.scenario.catalogue
+    if spec.global_dcr is not None:
+        _admin(ctx, "PUT", "/api/portal/configuration",
+               {"dcr_options": _dcr_options(ctx, spec.global_dcr, "catalogue.global_dcr")})
+    dcr = _dcr_options(ctx, spec.dcr, "catalogue.dcr")
+    entry = _admin(ctx, "GET", f"/api/portal/catalogue/{ctx.facts['catalogue.id']}")
+    entry["config"] = {"override": spec.override, "dcr_options": dcr}
+    _admin(ctx, "PUT", f"/api/portal/catalogue/{ctx.facts['catalogue.id']}", entry)
+    where = "override (per-API)" if spec.override else "global settings"
+    eff = dcr if spec.override else _dcr_options(ctx, spec.global_dcr, "catalogue.global_dcr") if spec.global_dcr else {}
+    return (f"{where}: provider {eff.get('provider')}, grant_types {eff.get('grant_types')}, "
+            f"auth {eff.get('token_endpoint_auth_method')}, response_types {eff.get('response_types')}, "
+            f"initial access token {'set' if eff.get('access_token') else 'empty'}")
+
+
+def create_developer(ctx: RunContext) -> str:
+    dev = ctx.scenario.developer
+    REDACTOR.add(dev.password)
+    out = _admin(ctx, "POST", "/api/portal/developers", {"email": dev.email, "password": dev.password})
+    ctx.facts["developer.id"] = out["Meta"]
+    return f"{dev.email} id {out['Meta']}"
+
+
+def oauth_client_wizard(ctx: RunContext) -> str:
+    """Developer Portal → OAuth Clients → Create first OAuth Client → select API → Save and
+    continue → client name (+ redirect URLs) → Create."""
+    s = _developer_session(ctx, "portal")
+    base = ctx.world.portal_url
+    apis = s.get(base + "/portal/api/oauth-clients/apis").json()
+    name = ctx.scenario.catalogue.name
+    match = [a for a in apis if a["name"] == name]
+    if not match:
+        raise StepFailure(f"the wizard does not list {name!r}: DCR is not enabled for it "
+                          "(neither in its override settings nor globally)")
+    body = {"catalogue_id": match[0]["id"], "client_name": ctx.scenario.client.name,
+            "redirect_uris": ctx.scenario.client.redirect_uris}
+    resp = s.post(base + "/portal/api/oauth-clients", json=body)
+    data = resp.json() if resp.content else {}
+    if resp.status_code != 201:
+        raise StepFailure(f"the portal could not create the client: {data.get('error', resp.text[:200])}")
+    REDACTOR.add(data.get("client_secret"))
+    ctx.facts["client.id"] = data["client_id"]
+    ctx.facts["client.secret"] = data.get("client_secret") or ""
+    ctx.facts["client"] = data
+    uris = data.get("redirect_uris") or []
+    return f"client {data['client_id']} ({ctx.scenario.client.name!r}) registered at the IdP; redirect URIs {uris}"
+
+
+def token_request(ctx: RunContext) -> str:
+    spec = ctx.scenario.token_request
+    endpoint = ctx.resolve(spec.endpoint, "token_request.endpoint")
+    secret = spec.secret_override if spec.secret_override is not None else ctx.facts["client.secret"]
+    try:
+        t = tok.client_credentials(ctx.world.session("developer", "idp"), endpoint, ctx.facts["client.id"],
+                                   secret, auth_method=spec.auth_method)
+    except RegistrarError as exc:
+        raise _registrar_failure("the token request was refused", exc) from None
+    ctx.facts["access_token"] = t.access_token
+    ctx.facts["token_response"] = t.body
+    from harness.jose.tokens import NotAJwt, decode_unverified
+
+    try:
+        header, claims = decode_unverified(t.access_token)
+    except NotAJwt:
+        ctx.facts["token_claims"] = None
+        return f"{t.token_type} token, expires_in {t.expires_in}, opaque (not a JWT)"
+    ctx.facts["token_header"], ctx.facts["token_claims"] = header, claims
+    return (f"{t.token_type} JWT {header.get('alg')} kid {header.get('kid')}, expires_in {t.expires_in}, "
+            f"claims {', '.join(sorted(claims))}")
+
+
+def gateway_call(ctx: RunContext) -> str:
+    spec = ctx.scenario.gateway_call
+    url = ctx.world.gateway_url + ctx.scenario.api.listen_path.rstrip("/") + "/" + spec.path.lstrip("/")
+    headers = {}
+    if spec.token_override != "none":
+        headers["Authorization"] = f"Bearer {ctx.facts['access_token']}"
+    resp = ctx.world.session("developer", "gateway").get(url, headers=headers)
+    ctx.facts["gateway.status"] = resp.status_code
+    try:
+        body = resp.json()
+    except ValueError:
+        body = resp.text
+    ctx.facts["gateway.body"] = body
+    if resp.status_code != spec.expect_status:
+        msg = body.get("error") if isinstance(body, dict) else str(body)[:200]
+        reason = _gateway_reason(ctx)
+        raise StepFailure(f"the gateway answered {resp.status_code} {msg!r}" + (f" ({reason})" if reason else ""))
+    if resp.status_code == 200:
+        return f"200 from the upstream through {ctx.scenario.api.listen_path}"
+    return f"{resp.status_code} {body.get('error') if isinstance(body, dict) else body!r} as expected"
+
+
+def _gateway_reason(ctx: RunContext) -> str | None:
+    gw = ctx.world.gateway
+    explain = getattr(gw, "explain_last", None)
+    if callable(explain):
+        return explain()
+    return None
+
+
+def delete_client(ctx: RunContext) -> str:
+    s = _developer_session(ctx, "portal")
+    resp = s.delete(f"{ctx.world.portal_url}/portal/api/oauth-clients/{ctx.facts['client.id']}")
+    if resp.status_code != 204:
+        raise StepFailure(f"deleting the client failed: {resp.status_code} {resp.text[:200]}")
+    return f"client {ctx.facts['client.id']} deleted in the portal and at the IdP (RFC 7592 §2.3)"
+
+
+def plan_for(ctx: RunContext) -> list[Step]:
+    """The guide's steps for this scenario, in order."""
+    profile = ctx.scenario.idp.profile
+    steps = [Step("idp-start", "Start the identity provider", idp_start)]
+    if profile == "keycloak":
+        steps.append(Step("initial-access-token", "Keycloak: create an initial access token", initial_access_token))
+    else:
+        steps.append(Step("idp-configuration", "Gluu: OxAuth configuration (jwksAlgorithmsSupported)", idp_configuration))
+    steps += [
+        Step("discovery", "Read the IdP's discovery document", discovery),
+        Step("dashboard-settings", "Tyk settings (tyk_analytics.conf, tyk.conf)", dashboard_settings),
+        Step("create-api", f"Create the API {ctx.scenario.api.name!r} with JWT auth", create_api),
+        Step("create-policy", f"Create the policy {ctx.scenario.policy.name!r}", create_policy),
+        Step("api-default-policy", "Make the API use the policy (default policy)", api_default_policy),
+        Step("catalogue-entry", "Add the API to the portal catalogue", catalogue_entry),
+        Step("catalogue-dcr-settings", "Catalogue settings: DCR", catalogue_dcr_settings),
+        Step("create-developer", "Add a developer", create_developer),
+        Step("oauth-client-wizard", "Developer portal: create an OAuth client", oauth_client_wizard),
+        Step("token-request", "Get a token with client_credentials", token_request),
+        Step("gateway-call", "Call the API through the gateway with the token", gateway_call),
+    ]
+    if ctx.scenario.cleanup:
+        steps.append(Step("delete-client", "Clean up: delete the OAuth client (portal and IdP)", delete_client))
+    return steps

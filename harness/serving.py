@@ -1,0 +1,128 @@
+"""Run an ASGI app with uvicorn on a loopback port in a background thread.
+
+One job, a readiness wait with a deadline, and context-manager lifetime (the
+testcontainers shape, see shared/STYLE.md §2).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import ssl
+import threading
+import time
+from typing import Any
+
+import uvicorn
+
+from harness.errors import LaunchError
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """Ask the kernel for a free TCP port on ``host``."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+class BackgroundServer:
+    """Serve ``app`` on ``host:port`` (port 0 = pick a free one) until stopped.
+
+    The listening socket is bound before the thread starts, so ``url`` is valid as
+    soon as the constructor returns and no port race exists.
+    """
+
+    def __init__(
+        self,
+        app: Any,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        name: str = "server",
+        ssl_certfile: str | None = None,
+        ssl_keyfile: str | None = None,
+        ready_timeout: float = 10.0,
+    ) -> None:
+        self.app = app
+        self.host = host
+        self.name = name
+        self.ready_timeout = ready_timeout
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            self._sock.bind((host, port))
+        except OSError as exc:
+            self._sock.close()
+            raise LaunchError(
+                f"{name}: cannot listen on {host}:{port}: {exc.strerror}",
+                hint="choose another --port or stop the process using it",
+            ) from exc
+        self.port = int(self._sock.getsockname()[1])
+        self.scheme = "https" if ssl_certfile else "http"
+        config = uvicorn.Config(
+            app,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            ssl_certfile=ssl_certfile,
+            ssl_keyfile=ssl_keyfile,
+            timeout_graceful_shutdown=1,
+        )
+        self._server = uvicorn.Server(config)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return f"{self.scheme}://{self.host}:{self.port}"
+
+    def start(self) -> "BackgroundServer":
+        self._thread = threading.Thread(
+            target=self._run, name=f"dcr-harness-{self.name}", daemon=True
+        )
+        self._thread.start()
+        self.wait_ready()
+        return self
+
+    def _run(self) -> None:
+        asyncio.run(self._server.serve(sockets=[self._sock]))
+
+    def wait_ready(self) -> None:
+        deadline = time.monotonic() + self.ready_timeout
+        while time.monotonic() < deadline:
+            if self._server.started:
+                return
+            if self._thread is not None and not self._thread.is_alive():
+                break
+            time.sleep(0.01)
+        raise LaunchError(f"{self.name} did not start listening on {self.url} within {self.ready_timeout:.0f}s")
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        try:
+            self._sock.close()
+        except OSError:
+            pass
+
+    def __enter__(self) -> "BackgroundServer":
+        try:
+            return self.start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def client_ssl_context(verify: bool | str) -> ssl.SSLContext | bool:
+    """Translate a requests-style ``verify`` value for httpx-like clients."""
+    if verify is False:
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        return ctx
+    if isinstance(verify, str):
+        return ssl.create_default_context(cafile=verify)
+    return True
