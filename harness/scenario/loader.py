@@ -28,6 +28,10 @@ def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
         mark = getattr(exc, "problem_mark", None)
         where = f"{source}:{mark.line + 1}" if mark else source
         problem = getattr(exc, "problem", None) or str(exc)
+        ctx_mark = getattr(exc, "context_mark", None)
+        context = getattr(exc, "context", None)
+        if ctx_mark is not None and context and (mark is None or ctx_mark.line != mark.line):
+            problem += f" ({context} at line {ctx_mark.line + 1})"
         raise ConfigError(f"{where}: not valid YAML: {problem}") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{source}: a scenario must be a YAML mapping (name:, api:, policy:, catalogue:, ...)")

@@ -1,0 +1,88 @@
+"""Scenario files: a typo or a wrong type is one clear error naming file, line and field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness.cli.main import main
+from harness.errors import ConfigError
+from harness.scenario.loader import load_scenario, parse_scenario
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_every_shipped_scenario_validates() -> None:
+    files = sorted((ROOT / "scenarios").rglob("*.yaml"))
+    assert files, "no scenarios found"
+    for f in files:
+        load_scenario(f)
+
+
+def test_keycloak_scenario_is_the_guide() -> None:
+    sc = load_scenario(ROOT / "scenarios" / "keycloak.yaml")
+    assert sc.api.jwt.identity_base_field == "sub"
+    assert sc.api.jwt.policy_field_name == "pol"
+    assert sc.catalogue.override is True
+    assert sc.catalogue.dcr.provider == "keycloak"
+    assert sc.catalogue.dcr.grant_types == ["client_credentials"]
+    assert sc.catalogue.dcr.token_endpoint_auth_method == "client_secret_post"
+    assert sc.catalogue.dcr.response_types == ["token"]
+    assert sc.dashboard.oauth_redirect_uri_separator == ";"
+    assert sc.token_request.auth_method == "client_secret_post"
+
+
+BASE = """\
+name: t
+api:
+  name: A
+policy:
+  name: P
+catalogue:
+  name: C
+"""
+
+
+def test_typo_in_field_name_names_field_line_and_suggestion() -> None:
+    text = BASE + "developer:\n  emial: x@example.com\n"
+    with pytest.raises(ConfigError) as ei:
+        parse_scenario(text, "s.yaml")
+    msg = str(ei.value)
+    assert msg.startswith("s.yaml:9: unknown field 'developer.emial'")
+    assert "did you mean 'email'" in msg
+
+
+def test_wrong_type_names_field_and_value() -> None:
+    text = BASE.replace("name: P", "name: P\n  key_expires_in: soon")
+    with pytest.raises(ConfigError) as ei:
+        parse_scenario(text, "s.yaml")
+    msg = str(ei.value)
+    assert msg.startswith("s.yaml:6: field 'policy.key_expires_in'")
+    assert "'soon'" in msg
+
+
+def test_missing_required_section() -> None:
+    with pytest.raises(ConfigError, match=r"missing required field 'catalogue'"):
+        parse_scenario("name: t\napi: {name: A}\npolicy: {name: P}\n", "s.yaml")
+
+
+def test_invalid_yaml_names_line() -> None:
+    with pytest.raises(ConfigError, match=r"^s.yaml:3: not valid YAML: .*at line 2\)"):
+        parse_scenario("name: t\napi: [unclosed\n", "s.yaml")
+
+
+def test_cli_exit_code_2_and_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "bad.yaml"
+    f.write_text(BASE + "catalogue_typo: 1\n")
+    code = main(["run", str(f), "--report-dir", str(tmp_path / "r")])
+    err = capsys.readouterr().err.strip()
+    assert code == 2
+    assert len(err.splitlines()) == 1
+    assert "unknown field 'catalogue_typo'" in err
+    assert not (tmp_path / "r").exists(), "nothing may be created for a scenario that does not validate"
+
+
+def test_cli_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(tmp_path / "nope.yaml")]) == 2
+    assert "does not exist" in capsys.readouterr().err
