@@ -34,7 +34,6 @@ SECRET_FIELDS: frozenset[str] = frozenset(
         "code",
         "assertion",
         "client_assertion",
-        "key",
         "api_key",
         "session_secret",
     }

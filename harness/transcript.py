@@ -69,6 +69,9 @@ class Transcript:
     def __len__(self) -> int:
         return len(self._items)
 
+    def __bool__(self) -> bool:
+        return True  # an empty transcript is still a transcript (never `x or Transcript()`)
+
     def for_step(self, step: str) -> list[Exchange]:
         return [e for e in self if e.step == step]
 
@@ -158,6 +161,10 @@ class RecordingSession(requests.Session):
 
     def request(self, method: str, url: str, *args: Any, target: str | None = None, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         kwargs.setdefault("timeout", self.default_timeout)
+        # Pass the session's verify per request: requests lets REQUESTS_CA_BUNDLE /
+        # CURL_CA_BUNDLE override a *session-level* verify (False or a CA path), which
+        # would silently undo dcr_ssl_insecure_skip_verify and CA bundles.
+        kwargs.setdefault("verify", self.verify)
         try:
             resp = super().request(method, url, *args, **kwargs)
         except requests.RequestException as exc:

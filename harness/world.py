@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,7 @@ class World:
         gateway_port: int = 0,
     ) -> None:
         self.idp = idp
-        self.transcript = transcript or Transcript()
+        self.transcript = transcript if transcript is not None else Transcript()
         self.dashboard = dashboard or DashboardSettings(admin_secret=secrets.token_urlsafe(16))
         self.tyk_conf = {"secret": secrets.token_urlsafe(16), **(tyk_conf or {})}
         self.store_path = store_path
@@ -52,6 +53,9 @@ class World:
         self.portal: PortalService | None = None
         self.upstream_url = self.gateway_url = self.portal_url = ""
         self._idp_started = False
+        #: The gateway's clock (seconds since the epoch). Tests replace it to move the
+        #: gateway in time, e.g. past a token's ``exp``.
+        self.clock: Any = time.time
 
     # ---- lifecycle -------------------------------------------------------------
     def start(self) -> "World":
@@ -63,7 +67,7 @@ class World:
             self._idp_started = True
         up = self._serve(create_echo_app(), "upstream", 0)
         self.upstream_url = up.url
-        self.gateway = Gateway(tyk_conf=self.tyk_conf, transcript=self.transcript)
+        self.gateway = Gateway(tyk_conf=self.tyk_conf, transcript=self.transcript, clock=lambda: self.clock())
         gw = self._serve(self.gateway.app, "gateway", self._ports[1])
         self.gateway_url = gw.url
         sync = GatewaySync(gw.url, self.tyk_conf["secret"], self.session("portal", "gateway"))

@@ -67,7 +67,7 @@ class PortalService:
     ) -> None:
         self.store = store
         self.settings = settings or DashboardSettings()
-        self.transcript = transcript or Transcript()
+        self.transcript = transcript if transcript is not None else Transcript()
         self.gateway = gateway
         self.org_id = org_id
 

@@ -22,6 +22,8 @@ PLACEHOLDERS = {
     "discovery.jwks_uri": "jwks_uri from the discovery document",
     "initial_access_token": "the initial access token created in the admin step",
     "policy.id": "the id of the policy created in the policy step",
+    "idp.ca_bundle": "the CA bundle (PEM) that verifies the IdP's generated TLS certificate "
+                     "(idp.tls.enabled; use in dashboard.dcr_ca_bundle / gateway.jwks_ca_bundle)",
 }
 
 StepId = Literal[
@@ -48,6 +50,9 @@ class InitialAccessTokenSpec(Strict):
 
 class TlsSpec(Strict):
     enabled: bool = Field(False, description="Serve the emulated IdP over HTTPS with a self-signed certificate.")
+    certificate: Literal["self-signed", "ca-signed"] = Field(
+        "self-signed", description="self-signed: one certificate that is its own issuer; ca-signed: a private "
+        "CA and a server certificate it signed. Either way ${idp.ca_bundle} is what clients should trust.")
 
 
 class IdpSpec(Strict):
@@ -89,6 +94,9 @@ class GatewaySpec(Strict):
 
     jwt_ssl_insecure_skip_verify: bool = False
     jwks_cache_ttl: int = Field(240, ge=0)
+    jwks_ca_bundle: str | None = Field(
+        None, description="CA bundle (PEM) for the gateway's https JWKS fetches (tyk.conf "
+        "dcr_harness.jwks_ca_bundle; Tyk itself uses the system pool). E.g. ${idp.ca_bundle}.")
 
 
 class JwtSpec(Strict):
@@ -118,7 +126,7 @@ class PolicySpec(Strict):
     rate: int = 1000
     per: int = 60
     quota_max: int = -1
-    grant_api: bool = Field(True, description="Access rights include the API (false reproduces a policy that forgot it).")
+    grant_api: bool = Field(True, description="Access rights include the API (false reproduces a policy that forgot it: it then grants only a stand-in 'Other API').")
 
 
 class DcrSpec(Strict):
@@ -147,6 +155,9 @@ class DeveloperSpec(Strict):
 class ClientSpec(Strict):
     name: str = "DCR client"
     redirect_uris: str = Field("", description="Typed into one field; split by oauth_redirect_uri_separator.")
+    expect_redirect_uris: list[str] | None = Field(
+        None, description="The redirect URIs the developer meant: the wizard step fails when the client the "
+        "IdP registered has different ones (e.g. a wrong oauth_redirect_uri_separator).")
 
 
 class TokenRequestSpec(Strict):
@@ -167,6 +178,8 @@ class ExpectSpec(Strict):
 
     fail_at: StepId | None = Field(None, description="The step expected to fail (broken scenarios).")
     diagnosis: str | None = Field(None, description="Text the failure's diagnosis must contain.")
+    evidence: dict[StepId, str] = Field(
+        default_factory=dict, description="Per step: text that step's evidence (PASS) or cause (FAIL) must contain.")
 
 
 class Scenario(Strict):

@@ -211,13 +211,22 @@ def create_api(ctx: RunContext) -> str:
 
 def create_policy(ctx: RunContext) -> str:
     spec = ctx.scenario.policy
-    rights = {ctx.facts["api.id"]: {"api_name": ctx.scenario.api.name, "versions": ["Default"]}} if spec.grant_api else {}
+    if spec.grant_api:
+        rights = {ctx.facts["api.id"]: {"api_name": ctx.scenario.api.name, "versions": ["Default"]}}
+    else:
+        # A policy that "forgot" the API still grants something in practice (an empty
+        # access-rights list is a different failure in Tyk: "key has no valid policies").
+        other = _admin(ctx, "POST", "/api/apis", {"api_definition": {
+            "name": "Other API", "use_keyless": True, "active": True,
+            "proxy": {"listen_path": "/other-api/", "target_url": ctx.world.upstream_url, "strip_listen_path": True},
+            "version_data": {"not_versioned": True, "versions": {"Default": {"name": "Default"}}}}})
+        rights = {other["Meta"]: {"api_name": "Other API", "versions": ["Default"]}}
     out = _admin(ctx, "POST", "/api/portal/policies", {
         "name": spec.name, "access_rights": rights, "key_expires_in": spec.key_expires_in,
         "rate": spec.rate, "per": spec.per, "quota_max": spec.quota_max,
     })
     ctx.facts["policy.id"] = out["Meta"]
-    granted = "grants the API" if spec.grant_api else "grants NO API"
+    granted = "grants the API" if spec.grant_api else "grants only 'Other API', NOT this API"
     return f"{spec.name!r} id {out['Meta']}: {granted}, key expiry {spec.key_expires_in}s"
 
 
@@ -282,13 +291,34 @@ def oauth_client_wizard(ctx: RunContext) -> str:
     resp = s.post(base + "/portal/api/oauth-clients", json=body)
     data = resp.json() if resp.content else {}
     if resp.status_code != 201:
-        raise StepFailure(f"the portal could not create the client: {data.get('error', resp.text[:200])}")
+        error = str(data.get('error', resp.text[:200]))
+        raise StepFailure(f"the portal could not create the client: {error}{_registration_context(ctx, error)}")
     REDACTOR.add(data.get("client_secret"))
     ctx.facts["client.id"] = data["client_id"]
     ctx.facts["client.secret"] = data.get("client_secret") or ""
     ctx.facts["client"] = data
     uris = data.get("redirect_uris") or []
+    meant = ctx.scenario.client.expect_redirect_uris
+    if meant is not None and sorted(uris) != sorted(meant):
+        sep = ctx.world.dashboard.oauth_redirect_uri_separator
+        raise StepFailure(
+            f"redirect URIs mismatch: the developer typed {ctx.scenario.client.redirect_uris!r} meaning {meant}, "
+            f"the portal split it with oauth_redirect_uri_separator {sep!r} and the IdP registered {uris}")
     return f"client {data['client_id']} ({ctx.scenario.client.name!r}) registered at the IdP; redirect URIs {uris}"
+
+
+def _registration_context(ctx: RunContext, error: str) -> str:
+    """What the portal sent that explains a terse metadata refusal (Gluu's canned
+    error_description names no field): response types that need a redirect URI
+    (OpenID Connect Registration §2, redirect_uris REQUIRED for them) with none typed."""
+    if "invalid_client_metadata" not in error and "invalid_redirect_uri" not in error:
+        return ""
+    cat = ctx.scenario.catalogue
+    dcr = cat.dcr if cat.override or cat.global_dcr is None else cat.global_dcr
+    needing = [t for t in dcr.response_types if t in ("code", "token", "id_token")]
+    if needing and not ctx.scenario.client.redirect_uris.strip():
+        return f" (response types {needing} were sent without a redirect URL)"
+    return ""
 
 
 def token_request(ctx: RunContext) -> str:
@@ -340,7 +370,21 @@ def _gateway_reason(ctx: RunContext) -> str | None:
     gw = ctx.world.gateway
     explain = getattr(gw, "explain_last", None)
     if callable(explain):
-        return explain()
+        reason = explain()
+        if reason:
+            return reason
+    # The gateway keeps why it refused (Tyk only logs it): harness.gateway DecisionLog.
+    decisions = getattr(gw, "decisions", None)
+    last = decisions.last() if decisions is not None and hasattr(decisions, "last") else None
+    if last is not None and not last.allowed and last.reason and last.reason != last.message:
+        return str(last.reason)
+    # The gateway's own JWKS fetch in this step failed at the transport level (TLS,
+    # connection): that is why it answered "Key not authorized".
+    for ex in ctx.world.transcript.for_step("gateway-call"):
+        if ex.actor == "gateway" and ex.target == "idp" and ex.error:
+            return f"the gateway's JWKS fetch failed: {ex.error}"
+    if ctx.facts.get("token_claims", {}) is None:
+        return "the access token is opaque, not a JWT"
     return None
 
 
