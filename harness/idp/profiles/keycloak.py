@@ -78,6 +78,8 @@ class KeycloakProfile:
     #: Default and optional client scopes a fresh realm hands to new clients; the
     #: registration ``scope`` member reads back the optional ones (observed 26.7.1).
     default_client_scopes: tuple[str, ...] = DEFAULT_CLIENT_SCOPES
+    #: Optional client scopes of a fresh realm; they make up the ``scope`` member a
+    #: registration reads back (observed 26.7.1).
     optional_client_scopes: tuple[str, ...] = OPTIONAL_CLIENT_SCOPES
 
     # --- RFC 7592 management -----------------------------------------------------
