@@ -35,9 +35,9 @@ def serve(args: argparse.Namespace, console: Console) -> int:
         options["version"] = args.gluu_version
     launcher = make_launcher("emulator", profile=args.profile, **options)
     with launcher:
-        console.print(f"{args.profile} emulator ready at {launcher.base_url}", highlight=False)
+        console.print(f"{args.profile} emulator ready at {launcher.base_url}", highlight=False, markup=False)
         if args.profile == "keycloak":
-            console.print(f"issuer (realm master): {launcher.issuer('master')}", highlight=False)
-        console.print("Press Ctrl-C to stop.", highlight=False)
+            console.print(f"issuer (realm master): {launcher.issuer('master')}", highlight=False, markup=False)
+        console.print("Press Ctrl-C to stop.", highlight=False, markup=False)
         wait_for_interrupt()
     return 0

@@ -16,16 +16,31 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("scenario", nargs="+")
     p.set_defaults(func=validate)
     s = sub.add_parser("schema", help="print the scenario JSON Schema (for editors)")
+    s.add_argument("--output", "-o", default=None, metavar="FILE",
+                   help="write it to FILE instead (the repository ships scenarios/scenario.schema.json)")
     s.set_defaults(func=schema)
 
 
 def validate(args: argparse.Namespace, console: Console) -> int:
     for path in args.scenario:
         sc = load_scenario(path)
-        console.print(f"{path}: OK ({sc.name!r}, IdP profile {sc.idp.profile})", highlight=False)
+        console.print(f"{path}: OK ({sc.name!r}, IdP profile {sc.idp.profile})", highlight=False, markup=False)
     return 0
 
 
+def schema_text() -> str:
+    """The scenario JSON Schema as written to scenarios/scenario.schema.json."""
+    doc = {"$schema": "https://json-schema.org/draft/2020-12/schema", **Scenario.model_json_schema()}
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
 def schema(args: argparse.Namespace, console: Console) -> int:
+    output = getattr(args, "output", None)
+    if output:
+        from pathlib import Path
+
+        Path(output).write_text(schema_text(), encoding="utf-8")
+        console.print(f"Wrote {output}", highlight=False, markup=False)
+        return 0
     console.print_json(json.dumps(Scenario.model_json_schema()))
     return 0

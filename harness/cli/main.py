@@ -51,9 +51,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args, console))
     except HarnessError as exc:
+        from rich.markup import escape
+
         from harness.redact import REDACTOR
 
-        err.print(f"[bold red]error:[/bold red] {REDACTOR.text(str(exc))}", markup=True)
+        err.print(f"[bold red]error:[/bold red] {escape(REDACTOR.text(str(exc)))}", markup=True)
         return exc.exit_code
     except KeyboardInterrupt:
         err.print("interrupted")

@@ -1,0 +1,88 @@
+"""The gateway's ASGI app: ``/hello``, the ``/tyk/`` REST API, and every other path
+routed by listen path through the middleware to the upstream."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Mount, Route
+
+from harness.gateway.admin_api import admin_routes, go_json
+from harness.gateway.decisions import error_body
+from harness.gateway.jwt_middleware import RequestView
+from harness.gateway.proxy import PROXY_FAILED, ProxyFailed
+
+if TYPE_CHECKING:
+    from harness.gateway.gateway import Gateway
+
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+def first_values_query(request: Request) -> dict[str, str]:
+    """Go ``URL.Query().Get``: the first value of each parameter."""
+    out: dict[str, str] = {}
+    for k, v in request.query_params.multi_items():
+        out.setdefault(k, v)
+    return out
+
+
+def first_values_cookies(header: str) -> dict[str, str]:
+    """Go ``Request.Cookie``: the first cookie of each name; quotes around a value dropped."""
+    out: dict[str, str] = {}
+    for part in header.split(";"):
+        name, sep, value = part.strip().partition("=")
+        if not sep or not name:
+            continue
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] == '"':
+            value = value[1:-1]
+        out.setdefault(name, value)
+    return out
+
+
+def tyk_error(status: int, message: str) -> Response:
+    return Response(error_body(message), status_code=status, media_type="application/json")
+
+
+def build_app(gw: "Gateway") -> Starlette:
+    async def hello(request: Request) -> Response:
+        return go_json({"status": "pass", "version": "dcr-harness", "description": "Tyk GW", "details": {}})
+
+    async def gateway_endpoint(request: Request) -> Response:
+        path = request.url.path
+        api = gw.route(path)
+        if api is None:
+            return PlainTextResponse("404 page not found\n", status_code=404)
+        view = RequestView(
+            headers=request.headers,
+            query=first_values_query(request),
+            cookies=first_values_cookies(request.headers.get("cookie", "")),
+            path=path,
+        )
+        decision = await run_in_threadpool(gw.decide, api, view)
+        if not decision.allowed:
+            return tyk_error(decision.status, decision.message)
+        body = await request.body()
+        client_ip = request.client.host if request.client else None
+        try:
+            status, headers, content = await gw.proxy.forward(
+                api, request.method, path, request.url.query, request.headers.items(), body, client_ip
+            )
+        except ProxyFailed as exc:
+            decision.details["proxy_error"] = str(exc)
+            return tyk_error(500, PROXY_FAILED)
+        resp = Response(content, status_code=status)
+        for name, value in headers:
+            resp.headers.append(name, value)
+        return resp
+
+    routes = [
+        Route("/hello", hello, methods=["GET"]),
+        Mount("/tyk", routes=admin_routes(gw)),
+        Route("/{path:path}", gateway_endpoint, methods=ALL_METHODS),
+    ]
+    return Starlette(routes=routes)

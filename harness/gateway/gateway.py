@@ -1,0 +1,227 @@
+"""The Tyk-compatible gateway: loaded APIs and policies, the JWT middleware, the proxy.
+
+Two ways to configure it, as with Tyk:
+
+* Python (file-based mode, CLI, tests): :meth:`Gateway.load_api`,
+  :meth:`Gateway.load_policies`, :meth:`Gateway.remove_api` take effect at once.
+* The Gateway REST API under ``/tyk/`` (what the portal uses): writes are *stored*
+  (Tyk writes files into ``app_path`` / ``policy_path``) and become live on
+  ``GET /tyk/reload`` — exactly like a real Tyk gateway, so a portal that forgets to
+  reload fails here too.
+
+Every verdict is kept in :attr:`Gateway.decisions` with its reason; HTTP answers stay
+byte-for-byte Tyk's.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from harness.errors import ConfigError
+from harness.gateway.apidef import ApiDefinition, parse_apidef
+from harness.gateway.decisions import Decision, DecisionLog
+from harness.gateway.jwks import JwksFetcher
+from harness.gateway.jwt_middleware import GatewayState, JwtMiddleware, RequestView
+from harness.gateway.keys import KeyResolver
+from harness.gateway.policies import Policy, parse_policy
+from harness.gateway.profile import GatewayProfile, profile_from_tyk_conf
+from harness.gateway.proxy import Proxy
+from harness.transcript import Transcript
+
+
+class _CIDict(dict[str, str]):
+    """A case-insensitive header mapping (first value per name), for in-process checks."""
+
+    def __init__(self, items: Mapping[str, str] | None = None) -> None:
+        super().__init__()
+        for k, v in (items or {}).items():
+            self.setdefault(k.lower(), v)
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        return super().get(key.lower(), default)
+
+
+class Gateway:
+    def __init__(
+        self,
+        *,
+        tyk_conf: dict[str, Any] | None = None,
+        transcript: Transcript | None = None,
+        clock: Callable[[], float] = time.time,
+        profile: GatewayProfile | None = None,
+        proxy_timeout: float = 30.0,
+    ) -> None:
+        self.tyk_conf: dict[str, Any] = dict(tyk_conf or {})
+        self.profile = profile or profile_from_tyk_conf(self.tyk_conf)
+        self.transcript = transcript
+        self.clock = clock
+        fetcher = JwksFetcher(self.profile, transcript)
+        self.state = GatewayState(profile=self.profile, resolver=KeyResolver(self.profile, fetcher), clock=clock)
+        self.middleware = JwtMiddleware(self.state)
+        self.decisions = DecisionLog()
+        self.proxy = Proxy(timeout=proxy_timeout)
+        self._lock = threading.RLock()
+        self._apis: dict[str, ApiDefinition] = {}
+        self._policies: dict[str, Policy] = {}
+        self._routes: list[tuple[str, ApiDefinition]] = []
+        # What the REST API has written (Tyk: files in app_path / policy_path).
+        self.stored_apis: dict[str, dict[str, Any]] = {}
+        self.stored_policies: dict[str, dict[str, Any]] = {}
+        #: Why the REST API refused an object or a reload skipped one (Tyk only logs it).
+        self.admin_errors: list[str] = []
+        from harness.gateway.app import build_app  # local import: app imports this module
+
+        self.app = build_app(self)
+
+    # -- configuration -----------------------------------------------------------------
+    @property
+    def apis(self) -> dict[str, ApiDefinition]:
+        return dict(self._apis)
+
+    @property
+    def policies(self) -> dict[str, Policy]:
+        return dict(self._policies)
+
+    def load_api(self, apidef: dict[str, Any] | ApiDefinition, source: str = "<api>") -> ApiDefinition:
+        """Validate and serve an API definition now (replacing one with the same id)."""
+        api = apidef if isinstance(apidef, ApiDefinition) else parse_apidef(apidef, source)
+        with self._lock:
+            apis = dict(self._apis)
+            apis[api.api_id] = api
+            self._set_apis(apis)
+            self.stored_apis[api.api_id] = copy.deepcopy(api.raw)
+        return api
+
+    def load_policies(
+        self, policies: Mapping[str, dict[str, Any] | Policy], source: str = "<policies>", *, replace: bool = False
+    ) -> dict[str, Policy]:
+        """Add (or with ``replace`` set, replace all) policies, keyed by policy id."""
+        parsed = {
+            pid: (p if isinstance(p, Policy) else parse_policy(p, source, pid)) for pid, p in policies.items()
+        }
+        with self._lock:
+            merged = {} if replace else dict(self._policies)
+            merged.update(parsed)
+            self._set_policies(merged)
+            if replace:
+                self.stored_policies.clear()
+            for pid, p in parsed.items():
+                self.stored_policies[pid] = copy.deepcopy(p.raw)
+        return parsed
+
+    def remove_api(self, api_id: str) -> None:
+        with self._lock:
+            apis = dict(self._apis)
+            apis.pop(api_id, None)
+            self._set_apis(apis)
+            self.stored_apis.pop(api_id, None)
+
+    def remove_policy(self, policy_id: str) -> None:
+        with self._lock:
+            pols = dict(self._policies)
+            pols.pop(policy_id, None)
+            self._set_policies(pols)
+            self.stored_policies.pop(policy_id, None)
+
+    def reload(self) -> list[str]:
+        """Make the stored (REST-written) APIs and policies live, as ``/tyk/reload`` does.
+        Returns one line per stored object that failed validation (and was skipped)."""
+        problems: list[str] = []
+        apis: dict[str, ApiDefinition] = {}
+        pols: dict[str, Policy] = {}
+        with self._lock:
+            for api_id, raw in self.stored_apis.items():
+                try:
+                    apis[api_id] = parse_apidef(raw, f"<stored api {api_id}>")
+                except ConfigError as exc:
+                    problems.append(str(exc))
+            for pid, raw in self.stored_policies.items():
+                try:
+                    pols[pid] = parse_policy(raw, "<stored policies>", pid)
+                except ConfigError as exc:
+                    problems.append(str(exc))
+            self._set_apis(apis)
+            self._set_policies(pols)
+        return problems
+
+    def invalidate_jwks_cache(self, api_id: str | None = None) -> None:
+        """``DELETE /tyk/cache/jwks[/{apiID}]``."""
+        if api_id is None:
+            self.state.jwks_caches.clear()
+        else:
+            self.state.jwks_caches.pop(api_id, None)
+
+    def _set_apis(self, apis: dict[str, ApiDefinition]) -> None:
+        for gone in set(self._apis) - set(apis):  # Unload: drop the API's JWKS cache
+            self.state.jwks_caches.pop(gone, None)
+        self._apis = apis
+        self._routes = sorted(((a.listen_path, a) for a in apis.values()), key=lambda r: len(r[0]), reverse=True)
+
+    def _set_policies(self, pols: dict[str, Policy]) -> None:
+        self._policies = pols
+        self.state.policies = {(p.org_id, p.id): p for p in pols.values()}
+
+    # -- requests --------------------------------------------------------------------------
+    def route(self, path: str) -> ApiDefinition | None:
+        """The API whose listen path is the longest prefix of ``path``."""
+        for lp, api in self._routes:
+            if path.startswith(lp) or (lp.endswith("/") and path == lp[:-1]):
+                return api
+        return None
+
+    def decide(self, api: ApiDefinition, request: RequestView) -> Decision:
+        decision = self.middleware.process(api, request)
+        self.decisions.add(decision)
+        return decision
+
+    def check(
+        self,
+        path: str,
+        headers: Mapping[str, str] | None = None,
+        query: Mapping[str, str] | None = None,
+        cookies: Mapping[str, str] | None = None,
+    ) -> Decision:
+        """Run routing and the middleware in-process, without HTTP (tests, benchmarks)."""
+        api = self.route(path)
+        if api is None:
+            d = Decision(api_id="", status=404, message="404 page not found", stage="route",
+                         reason=f"no listen path matches {path!r}", at=self.clock())
+            self.decisions.add(d)
+            return d
+        return self.decide(api, RequestView(headers=_CIDict(headers), query=dict(query or {}),
+                                            cookies=dict(cookies or {}), path=path))
+
+    @property
+    def last_decisions(self) -> list[Decision]:
+        return list(self.decisions)
+
+    @property
+    def last_decision(self) -> Decision | None:
+        return self.decisions.last()
+
+    def reset_state(self) -> None:
+        """Forget sessions, rate/quota counters, JWKS caches and decisions."""
+        self.state.sessions.clear()
+        self.state.limiter.clear()
+        self.state.quota.clear()
+        self.state.jwks_caches.clear()
+        self.decisions.clear()
+
+    async def aclose(self) -> None:
+        await self.proxy.aclose()
+
+    @classmethod
+    def from_file_config(
+        cls, config: Any, *, transcript: Transcript | None = None, clock: Callable[[], float] = time.time
+    ) -> "Gateway":
+        """Build a gateway from :func:`harness.gateway.files.load_file_config`'s result."""
+        apis, policies, tyk_conf = config
+        gw = cls(tyk_conf=tyk_conf, transcript=transcript, clock=clock)
+        for api in apis:
+            gw.load_api(api, api.source)
+        gw.load_policies(policies, replace=True)
+        return gw
