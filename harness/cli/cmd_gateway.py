@@ -27,16 +27,13 @@ def serve(args: argparse.Namespace, console: Console) -> int:
     from harness.gateway.files import load_file_config
     from harness.serving import BackgroundServer
 
-    apis, policies, tyk_conf = load_file_config(args.apps, args.policies, args.tyk_conf)
-    gw = Gateway(tyk_conf=tyk_conf)
-    gw.load_policies(policies, source=str(args.policies))
-    for source, apidef in apis:
-        gw.load_api(apidef, source=source)
+    config = load_file_config(args.apps, args.policies, args.tyk_conf)
+    gw = Gateway.from_file_config(config)
     with BackgroundServer(gw.app, host=args.host, port=args.port, name="gateway") as srv:
-        console.print(f"gateway ready at {srv.url} ({len(apis)} API(s), {len(policies)} policy(ies))", highlight=False)
-        for _source, apidef in apis:
-            console.print(f"  {apidef.get('name')}: {srv.url}{apidef.get('proxy', {}).get('listen_path', '')}",
-                          highlight=False)
+        console.print(f"gateway ready at {srv.url} ({len(config.apis)} API(s), {len(config.policies)} policy(ies))",
+                      highlight=False, markup=False)
+        for api in config.apis:
+            console.print(f"  {api.name}: {srv.url}{api.listen_path}", highlight=False, markup=False)
         console.print("Press Ctrl-C to stop.", highlight=False)
         wait_for_interrupt()
     return 0
