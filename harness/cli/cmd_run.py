@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import warnings
 from pathlib import Path
 
 from rich.console import Console
+from urllib3.exceptions import InsecureRequestWarning
 
 from harness.report.console import print_step, summary_line
 from harness.report.json_report import write_json
 from harness.scenario.loader import load_scenario
-from harness.scenario.runner import default_report_dir, run_scenario
+from harness.scenario.runner import check_expectation, default_report_dir, run_scenario
 
 IDP_KINDS = ("emulator", "keycloak-dist", "container", "external")
 
@@ -22,6 +24,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="IdP launcher: emulator (default from the scenario), keycloak-dist (real Keycloak from "
                         "Maven Central), container (Docker), or a URL of an external IdP")
     p.add_argument("--report-dir", type=Path, default=None, help="where report.json goes (default reports/<timestamp>/)")
+    p.add_argument("--check-expectation", action="store_true",
+                   help="exit 0 when the run did what the scenario's expect: section says (e.g. a broken scenario "
+                        "failing at its expected step with its expected diagnosis); without it, exit 0 only if "
+                        "every step passed")
     p.set_defaults(func=run)
 
 
@@ -35,14 +41,26 @@ def run(args: argparse.Namespace, console: Console) -> int:
 
         raise ConfigError(f"--idp {kind!r} is not a launcher; use one of {', '.join(IDP_KINDS)} or an http(s) URL")
     report_dir = args.report_dir or default_report_dir()
+    # dcr_ssl_insecure_skip_verify / jwt_ssl_insecure_skip_verify are deliberate settings
+    # (the dashboard-settings step reports them): no urllib3 warning per request.
+    warnings.filterwarnings("ignore", category=InsecureRequestWarning)
     console.print(f"Scenario {scenario.name!r} ({args.scenario}) on IdP {kind or scenario.idp.launcher}; "
                   f"report in {report_dir}/", highlight=False)
     result = run_scenario(scenario, report_dir=report_dir, idp_kind=kind, scenario_file=str(args.scenario),
                           on_step=lambda s: print_step(console, s))
     path = write_json(result.to_dict(), report_dir / "report.json")
     _write_extra_reports(result, report_dir)
-    console.print(summary_line(result), highlight=False)
+    console.print(summary_line(result), highlight=False, markup=False)
     console.print(f"Report: {path}", highlight=False)
+    if scenario.expect.fail_at is None and not scenario.expect.evidence:
+        return 0 if result.passed else 1
+    # The scenario declares its expected outcome (scenarios/broken/): say whether the run
+    # did exactly that. The exit code keeps its meaning (0 only if every step passed)
+    # unless --check-expectation asks for the expectation's verdict instead.
+    ok, line = check_expectation(scenario, result)
+    console.print(f"{'As expected' if ok else 'NOT as expected'}: {line}", highlight=False, markup=False)
+    if args.check_expectation:
+        return 0 if ok else 1
     return 0 if result.passed else 1
 
 

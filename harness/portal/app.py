@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
@@ -16,12 +17,14 @@ def create_app(svc: PortalService) -> Starlette:
         return JSONResponse({"status": "ok", "component": "portal"})
 
     routes: list[BaseRoute] = [Route("/hello", hello), *admin_routes(svc), *developer_routes(svc)]
+    middleware: list[Middleware] = []
     try:
-        from harness.portal.web import web_routes  # issue #10: server-rendered pages
+        from harness.portal.web import web_middleware, web_routes  # issue #10: server-rendered pages
     except ImportError:
         pass
     else:
         routes.extend(web_routes(svc))
-    app = Starlette(routes=routes)
+        middleware.extend(web_middleware(svc))  # signed session cookie for the pages only
+    app = Starlette(routes=routes, middleware=middleware)
     app.state.portal = svc
     return app

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-pytest_plugins = ["harness.pytest_plugin.fixtures"]
+pytest_plugins = ["harness.pytest_plugin.fixtures", "harness.pytest_plugin.checks"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -38,7 +38,10 @@ RULES: tuple[Rule, ...] = (
     Rule("scope-not-allowed", ("oauth-client-wizard",), r"Allowed Client Scopes",
          "the registration asks for a client scope the realm's 'Allowed Client Scopes' policy rejects",
          "remove the scope from the request or allow it under Clients → Client registration → policies"),
-    Rule("redirect-required", ("oauth-client-wizard",), r"invalid_(client_metadata|redirect_uri).*redirect",
+    # Refined: only an empty/missing redirect URI (a malformed one is "invalid-redirect-uri" below).
+    Rule("redirect-required", ("oauth-client-wizard",),
+         r"invalid_(client_metadata|redirect_uri).*(without a redirect URL|redirect[ _]?ur[il]s? (is |are )?"
+         r"(empty|required|missing))",
          "the IdP requires a redirect URL for the requested response types (Gluu: response type 'token' "
          "needs redirect_uris)",
          "enter a redirect URL in the wizard, or set Response Types to none/empty for client_credentials"),
@@ -48,6 +51,12 @@ RULES: tuple[Rule, ...] = (
     Rule("registration-disabled", ("oauth-client-wizard",), r"dynamic registration|registration is disabled|access_denied",
          "the IdP has dynamic client registration switched off",
          "Gluu: enable dynamicRegistrationEnabled in the OxAuth JSON configuration"),
+    # Inserted before the generic TLS rule: at the gateway it is tyk.conf, not tyk_analytics.conf.
+    Rule("jwks-tls-untrusted", ("gateway-call",), r"TLS verification failed|CERTIFICATE_VERIFY_FAILED|certificate verify failed",
+         "the gateway could not fetch the JWKS because it does not trust the IdP's TLS certificate "
+         "(self-signed or unknown CA), so it refuses every token",
+         "set jwt_ssl_insecure_skip_verify: true in tyk.conf and restart the gateway, or better give the "
+         "gateway the IdP's CA bundle (gateway.jwks_ca_bundle)"),
     Rule("tls-untrusted", (), r"TLS verification failed|CERTIFICATE_VERIFY_FAILED|certificate verify failed",
          "the IdP's TLS certificate is not trusted (self-signed or unknown CA)",
          "set dcr_ssl_insecure_skip_verify: true in tyk_analytics.conf (and jwt_ssl_insecure_skip_verify in "
@@ -85,6 +94,11 @@ RULES: tuple[Rule, ...] = (
     Rule("signing-method", ("gateway-call",), r"Unexpected signing method",
          "the API's JWT signing method does not match the token's algorithm",
          "set the API's JWT signing method to the IdP's family (RS256 → rsa)"),
+    # Inserted before the catch-all "Key not authorized" rule.
+    Rule("opaque-token", ("gateway-call",), r"opaque, not a JWT",
+         "the IdP issued an opaque (non-JWT) access token, which the gateway's JWT authentication cannot verify",
+         "make the IdP issue JWT access tokens (Gluu: register the client with access_token_as_jwt: true — "
+         "pick the Gluu provider in the DCR settings so the driver asks for it)"),
     Rule("jwks-unusable", ("gateway-call",), r"Key not authorized",
          "the gateway could not verify the token with the API's JWT source (wrong JWKS URI, unreachable JWKS, "
          "unknown kid, or a JWKS it cannot decode)",
@@ -92,6 +106,29 @@ RULES: tuple[Rule, ...] = (
     Rule("auth-missing", ("gateway-call",), r"Authorization field missing",
          "the request to the gateway carried no token",
          "send 'Authorization: Bearer <access_token>'"),
+    Rule("policy-grants-nothing", ("gateway-call",), r"no valid policies to be applied",
+         "the policy applied to the token grants access to no API at all (its Access rights are empty), so the "
+         "gateway cannot create a session for the token",
+         "add the API to the policy's Access rights (System Management → Policies → Access rights)"),
+    Rule("wrong-separator", ("oauth-client-wizard",), r"redirect URIs mismatch",
+         "the redirect URLs typed into the wizard were not split as meant: oauth_redirect_uri_separator in "
+         "tyk_analytics.conf is not the separator the developer used",
+         "set oauth_redirect_uri_separator in tyk_analytics.conf to the separator developers type (the guides "
+         "use \";\"), restart the Dashboard, and re-create the client"),
+    Rule("invalid-redirect-uri", ("oauth-client-wizard",), r"invalid_redirect_uri",
+         "the IdP rejected a redirect URI as invalid; when several URLs were typed into the one field, the "
+         "usual reason is that oauth_redirect_uri_separator is not the separator the developer used, so they "
+         "were sent joined as one malformed URI",
+         "type each redirect URL as an absolute URI, separated by the oauth_redirect_uri_separator of "
+         "tyk_analytics.conf (the guides use \";\"), or set that separator to the one developers use"),
+    Rule("registration-endpoint-missing", ("oauth-client-wizard",), r"no Client Registration Endpoint",
+         "the DCR settings have no Client Registration Endpoint",
+         "copy registration_endpoint from the IdP's .well-known/openid-configuration into 'Client Registration "
+         "Endpoint' (catalogue entry → Settings → DCR, or the global portal settings)"),
+    Rule("wrong-token-endpoint", ("token-request",), r"HTTP 404|HTTP 405|non-OAuth answer|not a JSON object",
+         "the token request went to a URL that is not the IdP's token endpoint",
+         "use token_endpoint from the IdP's .well-known/openid-configuration (Keycloak: "
+         "<base>/realms/<realm>/protocol/openid-connect/token; no /auth prefix since Keycloak 17)"),
 )
 
 

@@ -23,6 +23,8 @@ from harness.scenario.context import RunContext, StepFailure
 from harness.scenario.diagnosis import diagnose
 from harness.scenario.schema import Scenario
 from harness.scenario.steps import Step, plan_for
+from harness.tls import TlsFiles, idp_tls_dir
+from harness.tls import generate as generate_tls
 from harness.transcript import Transcript
 from harness.world import World
 
@@ -31,8 +33,12 @@ log = logging.getLogger(__name__)
 OnStep = Callable[[StepResult], None]
 
 
-def make_idp(scenario: Scenario, kind: str | None, report_dir: Path) -> IdpLauncher:
-    """The launcher for the scenario's IdP; ``kind`` (``--idp``) overrides the file."""
+def make_idp(scenario: Scenario, kind: str | None, report_dir: Path, *, tls_files: TlsFiles | None = None) -> IdpLauncher:
+    """The launcher for the scenario's IdP; ``kind`` (``--idp``) overrides the file.
+
+    With ``idp.tls.enabled`` the emulator serves HTTPS with a certificate generated into
+    ``<report_dir>/tls/`` (or ``tls_files`` when given); the launcher's ``ca_bundle``
+    attribute then names the PEM file clients should trust (``${idp.ca_bundle}``)."""
     from harness.idp.launchers.factory import make_launcher
 
     spec = scenario.idp
@@ -47,8 +53,110 @@ def make_idp(scenario: Scenario, kind: str | None, report_dir: Path) -> IdpLaunc
             raise ConfigError("idp.url is required with the external launcher (or pass --idp URL)")
         options["base_url"] = spec.url
     if spec.tls.enabled:
-        options["tls"] = True
-    return make_launcher(kind, profile=spec.profile, report_dir=report_dir, **options)
+        if kind != "emulator":
+            raise ConfigError(f"idp.tls.enabled generates a certificate for the emulator; the {kind} launcher "
+                              "serves its own TLS (set idp.tls.enabled: false, or use --idp emulator)")
+        tls_files = tls_files or generate_tls(idp_tls_dir(report_dir), spec.tls.certificate)
+        options["ssl_certfile"], options["ssl_keyfile"] = str(tls_files.certfile), str(tls_files.keyfile)
+    launcher = make_launcher(kind, profile=spec.profile, report_dir=report_dir, **options)
+    if tls_files is not None:
+        launcher.ca_bundle = str(tls_files.ca_bundle)  # type: ignore[attr-defined]
+    return launcher
+
+
+def _with_ca(value: str | None, ca_bundle: str | None, field: str) -> str | None:
+    """Resolve ``${idp.ca_bundle}`` in a setting read before the run starts."""
+    if not value or "${idp.ca_bundle}" not in value:
+        return value
+    if not ca_bundle:
+        raise ConfigError(f"{field}: ${{idp.ca_bundle}} has no value: it needs idp.tls.enabled: true "
+                          "(the harness then generates the IdP's certificate and its CA bundle)")
+    return value.replace("${idp.ca_bundle}", ca_bundle)
+
+
+def _trust_idp_ca(world: World, ca_bundle: str) -> None:
+    """The harness's own IdP clients (admin console, discovery, the developer's Postman)
+    are not Tyk: they trust the IdP's CA. Tyk's clients (portal, gateway) keep their
+    own settings (dcr_ssl_insecure_skip_verify, jwt_ssl_insecure_skip_verify, CA bundles)."""
+    base = world.session
+
+    def session(actor: str, target: str = "idp") -> Any:
+        s = base(actor, target)
+        if target == "idp":
+            s.verify = ca_bundle
+        return s
+
+    world.session = session  # type: ignore[method-assign]
+
+
+def check_expectation(scenario: Scenario, result: RunResult) -> tuple[bool, str]:
+    """Did the run do what the scenario's ``expect:`` says? ``(ok, one line)``.
+
+    With ``expect.fail_at`` the run must fail exactly at that step, and (when given)
+    the step's cause or fix must contain ``expect.diagnosis``. Without it every step
+    must pass. ``expect.evidence`` adds per-step text checks either way."""
+    exp = scenario.expect
+    failed = result.failed_step
+    problems: list[str] = []
+    for step_id, text in exp.evidence.items():
+        sr = next((s for s in result.steps if s.id == step_id), None)
+        seen = "" if sr is None else (sr.evidence if sr.verdict is Verdict.PASS else f"{sr.cause or ''} {sr.error or ''}")
+        if text.lower() not in seen.lower():
+            problems.append(f"step {step_id} was expected to mention {text!r}")
+    if exp.fail_at is None:
+        if failed is not None:
+            return False, f"expected every step to pass, but {failed.id} failed"
+        if problems:
+            return False, "; ".join(problems)
+        return True, "every step passed, as expected"
+    if failed is None:
+        return False, f"expected a failure at {exp.fail_at}, but every step passed"
+    if failed.id != exp.fail_at:
+        return False, f"expected a failure at {exp.fail_at}, but the run failed at {failed.id}"
+    if exp.diagnosis:
+        said = f"{failed.cause or ''} {failed.fix or ''}"
+        if exp.diagnosis.lower() not in said.lower():
+            return False, (f"failed at {failed.id} as expected, but the diagnosis does not mention "
+                           f"{exp.diagnosis!r} (it says: {failed.cause})")
+    if problems:
+        return False, "; ".join(problems)
+    what = f" with the expected diagnosis ({exp.diagnosis!r})" if exp.diagnosis else ""
+    return True, f"failed at {failed.id} as expected{what}"
+
+
+def build_world(scenario: Scenario, idp: IdpLauncher, report_dir: Path) -> tuple[World, RunContext]:
+    """The (not yet started) world of one scenario run and its run context: Dashboard
+    and gateway settings from the scenario, a fresh portal store under ``report_dir``,
+    trust in the IdP's generated CA. Shared by :func:`run_scenario` and the notebooks'
+    step-by-step :class:`harness.guide.Guide`."""
+    ca_bundle: str | None = getattr(idp, "ca_bundle", None)
+    transcript = Transcript()
+    dashboard = DashboardSettings(
+        oauth_redirect_uri_separator=scenario.dashboard.oauth_redirect_uri_separator,
+        dcr_ssl_insecure_skip_verify=scenario.dashboard.dcr_ssl_insecure_skip_verify,
+        dcr_ca_bundle=_with_ca(scenario.dashboard.dcr_ca_bundle, ca_bundle, "dashboard.dcr_ca_bundle"),
+    )
+    import secrets
+
+    dashboard.admin_secret = secrets.token_urlsafe(16)
+    REDACTOR.add(dashboard.admin_secret, scenario.idp.admin_password if len(scenario.idp.admin_password) >= 6 else None)
+    tyk_conf = {
+        "jwt_ssl_insecure_skip_verify": scenario.gateway.jwt_ssl_insecure_skip_verify,
+        "jwks_cache_ttl": scenario.gateway.jwks_cache_ttl,
+    }
+    jwks_ca = _with_ca(scenario.gateway.jwks_ca_bundle, ca_bundle, "gateway.jwks_ca_bundle")
+    if jwks_ca:
+        tyk_conf["dcr_harness"] = {"jwks_ca_bundle": jwks_ca}
+    store = report_dir / "portal.sqlite"
+    if store.exists():
+        store.unlink()
+    world = World(idp, transcript=transcript, dashboard=dashboard, tyk_conf=tyk_conf,
+                  store_path=store, manage_idp=False)
+    ctx = RunContext(scenario=scenario, world=world)
+    if ca_bundle:
+        ctx.facts["idp.ca_bundle"] = ca_bundle
+        _trust_idp_ca(world, ca_bundle)
+    return world, ctx
 
 
 def run_scenario(
@@ -63,32 +171,14 @@ def run_scenario(
 ) -> RunResult:
     report_dir.mkdir(parents=True, exist_ok=True)
     idp = launcher or make_idp(scenario, idp_kind, report_dir)
-    transcript = Transcript()
-    dashboard = DashboardSettings(
-        oauth_redirect_uri_separator=scenario.dashboard.oauth_redirect_uri_separator,
-        dcr_ssl_insecure_skip_verify=scenario.dashboard.dcr_ssl_insecure_skip_verify,
-        dcr_ca_bundle=scenario.dashboard.dcr_ca_bundle,
-    )
-    import secrets
-
-    dashboard.admin_secret = secrets.token_urlsafe(16)
-    REDACTOR.add(dashboard.admin_secret, scenario.idp.admin_password if len(scenario.idp.admin_password) >= 6 else None)
-    tyk_conf = {
-        "jwt_ssl_insecure_skip_verify": scenario.gateway.jwt_ssl_insecure_skip_verify,
-        "jwks_cache_ttl": scenario.gateway.jwks_cache_ttl,
-    }
-    store = report_dir / "portal.sqlite"
-    if store.exists():
-        store.unlink()
-    world = World(idp, transcript=transcript, dashboard=dashboard, tyk_conf=tyk_conf,
-                  store_path=store, manage_idp=False)
+    world, ctx = build_world(scenario, idp, report_dir)
+    transcript = world.transcript
     result = RunResult(
         scenario=scenario.name, scenario_file=scenario_file,
         idp={"kind": idp.kind, "profile": idp.profile, "version": idp.version},
         started=_now(),
         expected_failure=scenario.expect.model_dump() if scenario.expect.fail_at else None,
     )
-    ctx = RunContext(scenario=scenario, world=world)
     idp_started = False
     try:
         world.start()

@@ -367,12 +367,19 @@ def gateway_call(ctx: RunContext) -> str:
 
 
 def _gateway_reason(ctx: RunContext) -> str | None:
+    reason = _gateway_detail(ctx)
+    if ctx.facts.get("token_claims", {}) is None:  # token-request saw an opaque token
+        return "the access token is opaque, not a JWT" + (f": {reason}" if reason else "")
+    return reason
+
+
+def _gateway_detail(ctx: RunContext) -> str | None:
     gw = ctx.world.gateway
     explain = getattr(gw, "explain_last", None)
     if callable(explain):
         reason = explain()
         if reason:
-            return reason
+            return str(reason)
     # The gateway keeps why it refused (Tyk only logs it): harness.gateway DecisionLog.
     decisions = getattr(gw, "decisions", None)
     last = decisions.last() if decisions is not None and hasattr(decisions, "last") else None
@@ -383,8 +390,6 @@ def _gateway_reason(ctx: RunContext) -> str | None:
     for ex in ctx.world.transcript.for_step("gateway-call"):
         if ex.actor == "gateway" and ex.target == "idp" and ex.error:
             return f"the gateway's JWKS fetch failed: {ex.error}"
-    if ctx.facts.get("token_claims", {}) is None:
-        return "the access token is opaque, not a JWT"
     return None
 
 

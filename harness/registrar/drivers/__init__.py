@@ -15,7 +15,7 @@ def register_driver(cls: type[Driver]) -> type[Driver]:
 def get_driver(name: str) -> Driver:
     """The driver for provider ``name`` (``keycloak``, ``gluu``, ``okta``, ``other``)."""
     # Import for the registration side effect; each module registers itself.
-    from harness.registrar.drivers import generic, keycloak  # noqa: F401
+    from harness.registrar.drivers import generic, keycloak, okta  # noqa: F401
 
     try:
         from harness.registrar.drivers import gluu  # noqa: F401

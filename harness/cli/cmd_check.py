@@ -1,0 +1,175 @@
+"""``dcr-harness check --issuer URL [--initial-access-token T | --admin-user U --admin-password P]
+[--plan NAME ...] [--profile keycloak|gluu|generic] [--report-dir DIR] [--insecure]``
+
+Runs the conformance plans against any live IdP, prints one verdict per check, writes
+``report.json``, ``junit.xml`` and ``report.html``, and exits 1 when a MUST failed
+(0 otherwise; 2 for bad flags). Registers only throw-away clients and deletes them all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import requests
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from harness.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+_STYLE = {"PASS": "green", "FAIL": "bold red", "WARN": "yellow", "SKIP": "dim"}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from harness.conformance.plans import DEFAULT_PLANS, PLANS
+    from harness.conformance.quirks import PROFILES
+
+    p = sub.add_parser("check", help="run the conformance checks against a live IdP and report a verdict per check",
+                       description="Run conformance plans (" + ", ".join(PLANS) + ") against an IdP's issuer.")
+    p.add_argument("--issuer", default=None, help="issuer URL, e.g. http://127.0.0.1:8080/realms/master (required)")
+    p.add_argument("--initial-access-token", default=None, metavar="T",
+                   help="Bearer token for registrations (Keycloak: an initial access token with count >= 10)")
+    p.add_argument("--admin-user", default=None, metavar="U", help="Keycloak admin: create short-lived initial access tokens")
+    p.add_argument("--admin-password", default=None, metavar="P")
+    p.add_argument("--plan", action="append", default=None, metavar="NAME",
+                   help=f"plan to run, repeatable or comma-separated: {', '.join(PLANS)}, all "
+                        f"(default: {', '.join(DEFAULT_PLANS)})")
+    p.add_argument("--profile", default=None, metavar="NAME",
+                   help=f"IdP profile whose known quirks apply: {', '.join(PROFILES)} (default: detected)")
+    p.add_argument("--report-dir", type=Path, default=None, help="where the reports go (default reports/check-<timestamp>/)")
+    p.add_argument("--insecure", action="store_true", help="do not verify the IdP's TLS certificate")
+    p.set_defaults(func=run)
+
+
+def validate(args: argparse.Namespace) -> list[str]:
+    """Check the flags; raise ConfigError (exit 2) with one line naming what to fix."""
+    from harness.conformance.plans import UnknownPlan, resolve
+    from harness.conformance.quirks import PROFILES
+
+    if not args.issuer:
+        raise ConfigError("--issuer is required", hint="e.g. --issuer http://127.0.0.1:8080/realms/master")
+    parts = urlsplit(args.issuer)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"--issuer {args.issuer!r} is not an http(s) URL")
+    if parts.query or parts.fragment:
+        raise ConfigError(f"--issuer {args.issuer!r} has a query or fragment; an issuer has neither (OIDC Discovery §3)")
+    if args.initial_access_token and (args.admin_user or args.admin_password):
+        raise ConfigError("give either --initial-access-token or --admin-user/--admin-password, not both")
+    if bool(args.admin_user) != bool(args.admin_password):
+        raise ConfigError("--admin-user and --admin-password go together")
+    if args.profile is not None and args.profile not in PROFILES:
+        raise ConfigError(f"--profile {args.profile!r} is unknown; use one of {', '.join(PROFILES)}")
+    try:
+        return resolve(args.plan)
+    except UnknownPlan as exc:
+        raise ConfigError(f"--plan: {exc}") from None
+
+
+def detect_profile(issuer: str, verify: bool) -> str:
+    """Keycloak when the issuer has ``/realms/``; Gluu when discovery names oxAuth or
+    Janssen endpoints; else ``generic``."""
+    if "/realms/" in urlsplit(issuer).path:
+        return "keycloak"
+    try:
+        doc = requests.get(issuer.rstrip("/") + "/.well-known/openid-configuration", timeout=10, verify=verify).json()
+    except (requests.RequestException, ValueError):
+        return "generic"
+    endpoints = " ".join(str(doc.get(k, "")) for k in ("registration_endpoint", "token_endpoint", "jwks_uri"))
+    if "/oxauth/" in endpoints or "/jans-auth/" in endpoints:
+        return "gluu"
+    return "generic"
+
+
+def default_report_dir() -> Path:
+    return Path("reports") / f"check-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}"
+
+
+def run(args: argparse.Namespace, console: Console) -> int:
+    from harness.conformance.context import CheckContext
+    from harness.conformance.engine import run_checks
+    from harness.conformance.plans import checks_for
+    from harness.report.html_report import write_check_html
+    from harness.report.json_report import write_json
+    from harness.report.junit import write_check_junit
+
+    plans = validate(args)
+    verify = not args.insecure
+    if args.insecure:
+        import urllib3
+
+        urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+    profile = args.profile or detect_profile(args.issuer, verify)
+    report_dir = args.report_dir or default_report_dir()
+    ctx = CheckContext(issuer=args.issuer, profile=profile, initial_access_token=args.initial_access_token,
+                       admin_user=args.admin_user, admin_password=args.admin_password, verify=verify,
+                       report_dir=report_dir)
+    checks = checks_for(plans)
+    console.print(f"Checking {args.issuer} (profile {profile}; plans {', '.join(plans)}; {len(checks)} checks); "
+                  f"reports in {report_dir}/", highlight=False)
+    if console.is_terminal:
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=console, transient=True) as progress:
+            task = progress.add_task("starting", total=len(checks))
+            result = run_checks(ctx, checks, plans=plans,
+                                on_start=lambda c: progress.update(task, description=c.id),
+                                on_result=lambda r: progress.advance(task))
+    else:
+        result = run_checks(ctx, checks, plans=plans)
+    console.print(result_table(result, width=console.width))
+    report_dir.mkdir(parents=True, exist_ok=True)
+    write_json(result.to_dict(), report_dir / "report.json")
+    write_check_junit(result, report_dir / "junit.xml")
+    write_check_html(result, report_dir / "report.html")
+    counts = result.counts()
+    console.print(summary_line(result), highlight=False)
+    left = result.cleanup.get("not_deleted") or []
+    if left:
+        console.print(f"[yellow]warning:[/yellow] {len(left)} client(s) could not be deleted: "
+                      + escape(", ".join(f"{c['client_id']} ({c['reason']})" for c in left)))
+    console.print(f"Reports: {report_dir / 'report.html'}, {report_dir / 'junit.xml'}, {report_dir / 'report.json'}",
+                  highlight=False)
+    log.debug("counts %s", counts)
+    return 0 if result.passed else 1
+
+
+def result_table(result: object, width: int = 160) -> Table:
+    """The rich per-check table (the spec column only on wide consoles)."""
+    from harness.conformance.model import CheckRun
+    from harness.redact import REDACTOR
+
+    assert isinstance(result, CheckRun)
+    wide = width >= 140
+    id_width = max((len(r.id) for r in result.results), default=10)
+    table = Table(title=f"dcr-harness check — {result.issuer}", show_lines=False, expand=False)
+    table.add_column("verdict", no_wrap=True, min_width=7)
+    table.add_column("level", no_wrap=True, min_width=6)
+    table.add_column("check", no_wrap=True, min_width=id_width)
+    if wide:
+        table.add_column("spec", no_wrap=True, max_width=28)
+    table.add_column("message", overflow="fold", ratio=1)
+    for r in result.results:
+        style = _STYLE[r.verdict.value]
+        cells = [f"[{style}]{r.verdict.value}[/{style}]", r.level.value, r.id]
+        if wide:
+            cells.append(r.spec_label)
+        cells.append(escape(REDACTOR.text(r.message if wide else r.message[:160])))
+        table.add_row(*cells)
+    return table
+
+
+def summary_line(result: object) -> str:
+    from harness.conformance.model import CheckRun
+
+    assert isinstance(result, CheckRun)
+    c = result.counts()
+    text = (f"{len(result.results)} checks: {c['PASS']} PASS, {c['FAIL']} FAIL, {c['WARN']} WARN "
+            f"({c['QUIRK']} QUIRK), {c['SKIP']} SKIP; cleanup deleted {len(result.cleanup.get('deleted', []))} client(s).")
+    failed = result.failed_musts
+    return text + (f" MUST failed: {', '.join(r.id for r in failed)}." if failed else " No MUST failed.")

@@ -1,0 +1,104 @@
+"""Small readers shared by the conditions: headers, JSON bodies, status + error."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlsplit
+
+from harness.transcript import Exchange
+
+ABSENT = "(absent)"
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+
+
+def header(ex: Exchange | None, name: str) -> str | None:
+    """Response header ``name`` (case-insensitive), ``None`` when absent."""
+    if ex is None:
+        return None
+    for k, v in ex.response_headers.items():
+        if k.lower() == name.lower():
+            return v
+    return None
+
+
+def body_json(ex: Exchange | None) -> Any:
+    if ex is None or not ex.response_body:
+        return None
+    try:
+        return json.loads(ex.response_body)
+    except ValueError:
+        return None
+
+
+def request_json(ex: Exchange | None) -> Any:
+    if ex is None or not ex.request_body:
+        return None
+    try:
+        return json.loads(ex.request_body)
+    except ValueError:
+        return None
+
+
+def media_type(ex: Exchange | None) -> str:
+    """``application/json`` from ``application/json;charset=UTF-8`` (lower case)."""
+    value = header(ex, "content-type") or ""
+    return value.split(";", 1)[0].strip().lower()
+
+
+def is_json(ex: Exchange | None) -> bool:
+    return media_type(ex) == "application/json"
+
+
+def answered(ex: Exchange | None) -> bool:
+    return ex is not None and ex.status is not None
+
+
+def outcome(ex: Exchange | None) -> str:
+    """``"401 invalid_client"`` / ``"200"`` / ``"no answer: <error>"`` — the ``actual`` of
+    error checks (quirks match on it)."""
+    if ex is None:
+        return "not sent"
+    if ex.status is None:
+        return f"no answer: {ex.error}"
+    data = body_json(ex)
+    if isinstance(data, dict) and isinstance(data.get("error"), str) and ex.status >= 300:
+        return f"{ex.status} {data['error']}"
+    return str(ex.status)
+
+
+def error_description(ex: Exchange | None) -> str:
+    data = body_json(ex)
+    if isinstance(data, dict) and isinstance(data.get("error_description"), str):
+        return f" ({data['error_description']})"
+    return ""
+
+
+def is_absolute_url(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    parts = urlsplit(value)
+    return parts.scheme in ("https", "http") and bool(parts.netloc)
+
+
+def is_loopback(url: str) -> bool:
+    return (urlsplit(url).hostname or "").lower() in LOOPBACK_HOSTS
+
+
+def https_or_loopback(url: str) -> tuple[bool, str]:
+    """RFC 8414 §2 / OIDC Discovery §3: https; http only for a loopback development IdP."""
+    scheme = urlsplit(url).scheme
+    if scheme == "https":
+        return True, "https"
+    if scheme == "http" and is_loopback(url):
+        return True, "http on a loopback address (accepted for local development)"
+    return False, f"scheme {scheme or '(none)'}"
+
+
+def no_answer(ex: Exchange | None, what: str) -> str | None:
+    """A failure message when the request got no HTTP answer at all."""
+    if ex is None:
+        return f"{what} was not sent"
+    if ex.status is None:
+        return f"{what} got no answer: {ex.error}"
+    return None

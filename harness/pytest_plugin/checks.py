@@ -1,0 +1,245 @@
+"""Conformance checks as pytest items: one item per check, named by its id, so that
+``pytest --junitxml`` yields one ``<testcase>`` per check.
+
+Items are generated only when asked: ``--dcr-checks``, ``--dcr-plan NAME`` or
+``--issuer URL``. Without ``--issuer`` the checks run against the IdP chosen with
+``--idp``/``--idp-profile`` (the embedded emulator by default), started on first use.
+
+Outcomes: FAIL (only a MUST can fail) fails the item; SKIP skips it; WARN — including
+QUIRK — passes, with verdict, level and note as ``<properties>`` of the test case.
+Every client the checks registered is deleted at the end of the session (RFC 7592).
+Reports of the checks (JSON, JUnit, HTML) go to ``<--harness-report-dir>/dcr-checks/``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from harness.conformance.model import Check, CheckResult, CheckRun
+from harness.report.model import Verdict
+
+log = logging.getLogger(__name__)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("dcr-harness", "DCR conformance harness")
+    group.addoption("--dcr-checks", action="store_true", default=False,
+                    help="add one test item per conformance check (against --issuer, else the --idp IdP)")
+    group.addoption("--dcr-plan", action="append", default=None, metavar="NAME",
+                    help="conformance plan(s) to turn into items (implies --dcr-checks); default: "
+                         "discovery, registration, management, token")
+    group.addoption("--dcr-profile", action="store", default=None, choices=("keycloak", "gluu", "generic"),
+                    help="IdP profile whose known quirks apply (default: detected / the --idp-profile)")
+    group.addoption("--dcr-initial-access-token", action="store", default=None,
+                    help="Bearer token for registrations at --issuer")
+    group.addoption("--dcr-admin-user", action="store", default=None, help="Keycloak admin user at --issuer")
+    group.addoption("--dcr-admin-password", action="store", default=None, help="Keycloak admin password at --issuer")
+    group.addoption("--dcr-insecure", action="store_true", default=False, help="do not verify the IdP's TLS certificate")
+
+
+def enabled(config: pytest.Config) -> bool:
+    return bool(config.getoption("--dcr-checks") or config.getoption("--dcr-plan") or config.getoption("--issuer"))
+
+
+class CheckSession:
+    """The lazily started state of the checks for one pytest session."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.ctx: Any = None
+        self.launcher: Any = None
+        self.results: list[CheckResult] = []
+        self.started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        self.plans: list[str] = []
+        self._error: BaseException | None = None
+
+    def context(self) -> Any:
+        if self._error is not None:
+            raise self._error
+        if self.ctx is None:
+            try:
+                self.ctx = self._build()
+            except BaseException as exc:
+                self._error = exc
+                raise
+        return self.ctx
+
+    def _build(self) -> Any:
+        from harness.cli.cmd_check import detect_profile
+        from harness.conformance.context import CheckContext
+
+        cfg = self.config
+        report_dir = _report_dir(cfg)
+        issuer = cfg.getoption("--issuer")
+        verify = not cfg.getoption("--dcr-insecure")
+        if issuer:
+            profile = cfg.getoption("--dcr-profile") or detect_profile(issuer, verify)
+            return CheckContext(issuer=issuer, profile=profile, verify=verify, report_dir=report_dir,
+                                initial_access_token=cfg.getoption("--dcr-initial-access-token"),
+                                admin_user=cfg.getoption("--dcr-admin-user"),
+                                admin_password=cfg.getoption("--dcr-admin-password"))
+        from harness.idp.launchers.factory import make_launcher
+
+        kind = cfg.getoption("--idp")
+        idp_profile = cfg.getoption("--idp-profile")
+        options: dict[str, Any] = {}
+        if "://" in kind:
+            options["base_url"], kind = kind, "external"
+        self.launcher = make_launcher(kind, profile=idp_profile, report_dir=report_dir, **options)
+        self.launcher.start()
+        keycloak = idp_profile == "keycloak"
+        return CheckContext(issuer=self.launcher.issuer("master"), profile=cfg.getoption("--dcr-profile") or idp_profile,
+                            verify=verify, report_dir=report_dir, launcher=self.launcher,
+                            admin_user=self.launcher.admin_user if keycloak else None,
+                            admin_password=self.launcher.admin_password if keycloak else None)
+
+    def close(self) -> None:
+        """Delete every client the checks created, write the reports, stop the IdP."""
+        try:
+            if self.ctx is not None:
+                cleanup = self.ctx.cleanup()
+                self._write_reports(cleanup)
+        finally:
+            if self.launcher is not None:
+                self.launcher.stop()
+                self.launcher = None
+
+    def _write_reports(self, cleanup: dict[str, Any]) -> None:
+        from harness.report.html_report import write_check_html
+        from harness.report.json_report import write_json
+        from harness.report.junit import write_check_junit
+
+        if not self.results:
+            return
+        run = CheckRun(issuer=self.ctx.issuer, profile=self.ctx.profile, plans=self.plans, started=self.started,
+                       finished=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                       results=list(self.results), cleanup=cleanup)
+        from harness.conformance.engine import guide_exchanges
+
+        run.guide_exchanges = guide_exchanges(self.ctx)
+        out = _report_dir(self.config) / "dcr-checks"
+        try:
+            write_json(run.to_dict(), out / "report.json")
+            write_check_junit(run, out / "junit.xml")
+            write_check_html(run, out / "report.html")
+        except OSError as exc:  # a report directory problem must not fail the session
+            log.warning("could not write the conformance reports to %s: %s", out, exc)
+
+
+def _report_dir(config: pytest.Config) -> Path:
+    base = Path(config.getoption("--harness-report-dir"))
+    return base if base.is_absolute() else config.rootpath / base
+
+
+_SESSION = pytest.StashKey[CheckSession]()
+
+
+class CheckFailed(Exception):
+    """A MUST check failed; carries its result for the failure report."""
+
+    def __init__(self, result: CheckResult) -> None:
+        super().__init__(result.message)
+        self.result = result
+
+
+class DcrChecks(pytest.Collector):
+    """The checks of one plan (node id ``dcr-checks.<plan>``)."""
+
+    def __init__(self, *, checks: list[Check], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.checks = checks
+
+    def collect(self) -> list[pytest.Item]:
+        return [DcrCheckItem.from_parent(self, name=c.id, check=c) for c in self.checks]
+
+
+class DcrCheckItem(pytest.Item):
+    """One conformance check."""
+
+    def __init__(self, *, check: Check, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.check = check
+        self.result: CheckResult | None = None
+        self.add_marker(pytest.mark.dcr_check)
+
+    def runtest(self) -> None:
+        from harness.conformance.engine import run_check
+
+        session = self.config.stash[_SESSION]
+        ctx = session.context()
+        self.result = r = run_check(self.check, ctx)
+        session.results.append(r)
+        self.user_properties += [("verdict", r.verdict.value), ("level", r.level.value), ("spec", r.spec_label),
+                                 ("spec_url", r.spec_url), ("message", r.message)]
+        if r.quirk:
+            self.user_properties.append(("quirk_source", r.quirk.get("source", "")))
+        if r.verdict is Verdict.FAIL:
+            raise CheckFailed(r)
+        if r.verdict is Verdict.SKIP:
+            pytest.skip(r.message)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:  # type: ignore[override]
+        if isinstance(excinfo.value, CheckFailed):
+            from harness.redact import REDACTOR
+
+            r = excinfo.value.result
+            lines = [f"{r.id} [{r.level.value}] {r.title}", f"spec: {r.spec_label} — {r.spec_url}",
+                     f"message: {r.message}", f"expected: {r.expected!r}", f"actual:   {r.actual!r}"]
+            lines += [f"  {e.summary()}" for e in r.exchanges]
+            return REDACTOR.text("\n".join(lines))
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[str, int | None, str]:
+        return f"dcr-checks.{self.check.plan}", None, f"{self.check.id} ({self.check.spec})"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "dcr_check: a conformance check item generated by --dcr-checks")
+    if enabled(config):
+        config.stash[_SESSION] = CheckSession(config)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Append the check items (before -k/-m deselection runs, so those select checks too)."""
+    if not enabled(config):
+        return
+    from harness.conformance.plans import UnknownPlan, checks_for, resolve
+
+    try:
+        plans = resolve(config.getoption("--dcr-plan"))
+    except UnknownPlan as exc:
+        raise pytest.UsageError(f"--dcr-plan: {exc}") from None
+    config.stash[_SESSION].plans = plans
+    by_plan: dict[str, list[Check]] = {}
+    for c in checks_for(plans):
+        by_plan.setdefault(c.plan, []).append(c)
+    for plan, checks in by_plan.items():
+        collector = DcrChecks.from_parent(session, name=f"dcr-checks.{plan}", nodeid=f"dcr-checks.{plan}",
+                                          checks=checks)
+        items.extend(collector.collect())
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    state = session.config.stash.get(_SESSION, None)
+    if state is not None:
+        state.close()
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    if not enabled(config):
+        return None
+    plans = config.getoption("--dcr-plan") or ["default plans"]
+    target = config.getoption("--issuer") or f"--idp {config.getoption('--idp')} ({config.getoption('--idp-profile')})"
+    return f"dcr-harness checks: {', '.join(plans)} against {target}"
+
+
+def iter_results(config: pytest.Config) -> Iterator[CheckResult]:
+    """The results of the check items run so far (for plugins and tests)."""
+    state = config.stash.get(_SESSION, None)
+    yield from (state.results if state else [])

@@ -1,0 +1,137 @@
+"""Every check of the discovery, registration, management and token plans with a
+passing and a failing exchange (shared/STYLE.md §3: conditions have pass and fail
+unit tests). Conditions are pure: these use fake, already-redacted exchanges."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.conformance.context import Skip
+from harness.conformance.registry import all_checks, get_check
+from harness.report.model import Verdict
+
+from .cases import CASES, MASK, mgmt, reg, tok
+from .fakes import discovery, ex, obs
+
+UNIT_PLANS = ("discovery", "registration", "management", "token")
+
+
+def test_every_check_of_the_unit_plans_has_a_case() -> None:
+    ids = {c.id for c in all_checks() if c.plan in UNIT_PLANS}
+    assert ids - set(CASES) == set(), "checks without a pass/fail case"
+    assert set(CASES) - ids == set(), "cases for checks that do not exist"
+
+
+@pytest.mark.parametrize("check_id", sorted(CASES))
+def test_passing_exchange_passes(check_id: str) -> None:
+    passing, _failing, _verdict = CASES[check_id]
+    res = get_check(check_id).condition(passing())
+    assert res.verdict is Verdict.PASS, res.message
+
+
+@pytest.mark.parametrize("check_id", sorted(CASES))
+def test_failing_exchange_fails(check_id: str) -> None:
+    _passing, failing, verdict = CASES[check_id]
+    res = get_check(check_id).condition(failing())
+    assert res.verdict is Verdict(verdict), res.message
+    assert res.message
+    assert res.expected is not None
+
+
+# ---- messages, expected/actual and skips that matter to quirks and reports -----------------
+
+def test_issuer_mismatch_names_the_trailing_slash() -> None:
+    res = get_check("DISC-ISSUER-MATCH").condition(discovery(issuer="https://idp.example.test/realms/demo/"))
+    assert res.verdict is Verdict.FAIL
+    assert "differ only by a trailing slash" in res.message
+    assert res.expected == "https://idp.example.test/realms/demo/"
+    assert res.actual == "https://idp.example.test/realms/demo"
+
+
+def test_loopback_http_issuer_is_accepted_with_a_note() -> None:
+    url = "http://127.0.0.1:8080/realms/master"
+    res = get_check("DISC-ISSUER-HTTPS").condition(discovery(issuer=url, doc={"issuer": url}))
+    assert res.verdict is Verdict.PASS
+    assert "loopback" in res.message
+
+
+def test_extension_members_are_listed_not_judged() -> None:
+    res = get_check("DISC-MEMBER-TYPES").condition(discovery())
+    assert res.verdict is Verdict.PASS
+    assert res.actual == {"extension_members": ["x_vendor_extension"]}
+
+
+def test_status_200_registration_reports_the_status_as_actual() -> None:
+    res = get_check("REG-STATUS-201").condition(reg(status=200))
+    assert (res.actual, res.expected) == (200, 201)
+
+
+def test_refused_registration_makes_dependent_checks_skip() -> None:
+    o = obs({}, register=ex(401, {"error": "invalid_token"}))
+    with pytest.raises(Skip, match="refused"):
+        get_check("REG-CLIENT-ID").condition(o)
+    assert get_check("REG-STATUS-201").condition(o).verdict is Verdict.FAIL
+
+
+def test_metadata_diff_lists_requested_and_registered_values() -> None:
+    from .cases import registered
+
+    res = get_check("REG-METADATA-ECHOED").condition(reg(body=registered(response_types=["id_token"])))
+    assert res.actual == {"response_types": {"requested": ["token"], "registered": ["id_token"]}}
+
+
+def test_neither_management_credential_is_a_warning() -> None:
+    from .cases import registered
+
+    body = registered(registration_access_token=None, registration_client_uri=None)
+    assert get_check("REG-MGMT-CREDENTIALS-PAIRED").condition(reg(body=body)).verdict is Verdict.WARN
+
+
+def test_bad_token_checks_skip_on_open_registration() -> None:
+    o = obs({"open_registration": True}, bad_token=ex(201, {"client_id": "x"}))
+    with pytest.raises(Skip, match="open"):
+        get_check("REG-BAD-IAT-401").condition(o)
+
+
+def test_redirect_refused_with_another_code_is_a_warning() -> None:
+    o = obs({}, invalid_redirect=ex(400, {"error": "invalid_client_metadata"}))
+    assert get_check("REG-INVALID-REDIRECT-URI").condition(o).verdict is Verdict.WARN
+
+
+def test_old_rat_check_skips_without_rotation() -> None:
+    with pytest.raises(Skip, match="not rotated"):
+        get_check("MGMT-OLD-RAT-REVOKED").condition(mgmt(rotated=False, read_old_rat=None))
+
+
+def test_wrong_secret_actual_is_status_and_code() -> None:
+    from .cases import err
+
+    res = get_check("TOKEN-WRONG-SECRET-401").condition(tok(wrong_secret_post=err(401, "unauthorized_client")))
+    assert res.actual == "401 unauthorized_client"
+
+
+def test_basic_wrong_secret_must_be_401() -> None:
+    from .cases import err
+
+    res = get_check("TOKEN-WRONG-SECRET-BASIC-401").condition(tok(wrong_secret_basic=err(400, "invalid_client")))
+    assert res.verdict is Verdict.FAIL and res.actual == "400 invalid_client"
+
+
+def test_opaque_token_skips_the_jwt_checks() -> None:
+    o = tok({"jwt": False})
+    for cid in ("TOKEN-JWT-TYP-AT-JWT", "TOKEN-JWT-REQUIRED-CLAIMS", "TOKEN-JWT-SIGNATURE", "TOKEN-JWT-GATEWAY-IDENTITY"):
+        with pytest.raises(Skip, match="opaque"):
+            get_check(cid).condition(o)
+
+
+def test_no_answer_is_a_failure_naming_the_transport_error() -> None:
+    o = obs({}, register=ex(None, None, {}, error="cannot connect: Connection refused"))
+    res = get_check("REG-STATUS-201").condition(o)
+    assert res.verdict is Verdict.FAIL
+    assert "Connection refused" in res.message
+
+
+def test_conditions_never_put_raw_secrets_in_actual() -> None:
+    res = get_check("TOKEN-ACCESS-TOKEN").condition(tok())
+    assert res.actual == "(issued, redacted)"
+    assert MASK not in str(res.actual)

@@ -1,0 +1,41 @@
+"""Guide checks: one per scenario step, judged from the runner's StepResult."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.conformance.checks.guide import STEPS, check_id
+from harness.conformance.context import Skip
+from harness.conformance.registry import checks_for_plan, get_check
+from harness.report.model import StepResult, Verdict
+
+from .fakes import ex, obs
+
+
+def _obs(*steps: StepResult):  # type: ignore[no-untyped-def]
+    exchanges = {f"{s.id}#0": ex(200, {}) for s in steps}
+    return obs({"steps": {s.id: s for s in steps}, "scenario": "Keycloak guide"}, **exchanges)
+
+
+def test_one_check_per_step() -> None:
+    assert [c.id for c in checks_for_plan("guide")] == [check_id(s) for s, _, _ in STEPS]
+
+
+def test_passing_step_passes_with_its_evidence() -> None:
+    res = get_check("GUIDE-TOKEN-REQUEST").condition(_obs(StepResult("token-request", "t", Verdict.PASS, evidence="Bearer JWT")))
+    assert (res.verdict, res.message, res.evidence) == (Verdict.PASS, "Bearer JWT", ("token-request#0",))
+
+
+def test_failing_step_fails_with_cause_and_fix() -> None:
+    step = StepResult("gateway-call", "g", Verdict.FAIL, cause="403 Key not authorized", fix="restrict jwksAlgorithmsSupported")
+    res = get_check("GUIDE-GATEWAY-CALL").condition(_obs(step))
+    assert res.verdict is Verdict.FAIL
+    assert res.message == "403 Key not authorized Fix: restrict jwksAlgorithmsSupported"
+
+
+def test_skipped_or_absent_step_skips() -> None:
+    with pytest.raises(Skip, match="earlier step"):
+        get_check("GUIDE-DELETE-CLIENT").condition(_obs(StepResult("delete-client", "d", Verdict.SKIP,
+                                                                   evidence="not run: an earlier step failed")))
+    with pytest.raises(Skip, match="not a step"):
+        get_check("GUIDE-IDP-CONFIGURATION").condition(_obs(StepResult("idp-start", "s", Verdict.PASS)))

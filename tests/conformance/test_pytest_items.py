@@ -1,0 +1,63 @@
+"""``pytest --dcr-checks``: one item per check, named by its id, so ``--junitxml`` has
+one testcase per check; nothing is generated unless asked."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from harness.conformance.plans import checks_for
+
+pytestmark = pytest.mark.slow
+
+
+def _pytest(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--harness-report-dir", str(tmp_path / "rep"), *args],
+        cwd=tmp_path, capture_output=True, text=True, timeout=600,
+    )
+
+
+def test_one_testcase_per_check_id(tmp_path: Path) -> None:
+    junit = tmp_path / "checks.xml"
+    proc = _pytest(tmp_path, "--dcr-checks", "--dcr-plan", "discovery,registration,token", f"--junitxml={junit}", "-q")
+    plans = ["discovery", "registration", "token"]
+    root = ET.parse(junit).getroot()
+    cases = list(root.iter("testcase"))
+    assert [c.get("name") for c in cases] == [c.id for c in checks_for(plans)], proc.stdout[-2000:]
+    assert {c.get("classname") for c in cases} == {f"dcr-checks.{p}" for p in plans}
+    for case in cases:
+        props = {p.get("name"): p.get("value") for p in case.iter("property")}
+        verdict = props["verdict"]
+        assert (case.find("failure") is not None) == (verdict == "FAIL"), case.get("name")
+        assert (case.find("skipped") is not None) == (verdict == "SKIP"), case.get("name")
+        if props["level"] == "QUIRK":
+            assert verdict == "WARN" and props.get("quirk_source")
+    # Keycloak emulator with its declared quirks: nothing fails, so pytest exits 0.
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert (tmp_path / "rep" / "dcr-checks" / "report.html").is_file()
+
+
+def test_keyword_selects_checks(tmp_path: Path) -> None:
+    junit = tmp_path / "k.xml"
+    _pytest(tmp_path, "--dcr-plan", "discovery", "-k", "DISC-ISSUER", f"--junitxml={junit}")
+    names = [c.get("name") for c in ET.parse(junit).getroot().iter("testcase")]
+    assert names == ["DISC-ISSUER-MATCH", "DISC-ISSUER-HTTPS", "DISC-ISSUER-NO-QUERY-FRAGMENT"]
+
+
+def test_a_must_failure_fails_the_item(tmp_path: Path) -> None:
+    proc = _pytest(tmp_path, "--dcr-plan", "registration", "--dcr-profile", "generic", "-q",
+                   "-k", "REG-UNKNOWN-METADATA-IGNORED")
+    assert proc.returncode == 1
+    assert "REG-UNKNOWN-METADATA-IGNORED [MUST]" in proc.stdout
+    assert "spec: RFC 7591 §2" in proc.stdout
+
+
+def test_no_items_unless_asked(tmp_path: Path) -> None:
+    proc = _pytest(tmp_path, "--collect-only", "-q")
+    assert proc.returncode == 5, proc.stdout  # "no tests collected"
+    assert "DISC-" not in proc.stdout

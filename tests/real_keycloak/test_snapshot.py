@@ -1,0 +1,33 @@
+"""Offline half of the differential check: the emulator against the observations
+recorded from the real Keycloak (fixtures/keycloak/observed-<version>.json, written
+by ``python -m harness.idp.differential``). Needs no JVM, so it runs everywhere; the
+live comparison is test_differential.py."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from harness.idp.differential import DifferentialRun, compare, format_differences, load_snapshot
+from harness.idp.launchers.factory import make_launcher
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "keycloak"
+SNAPSHOTS = sorted(FIXTURES.glob("observed-*.json"))
+
+
+def test_a_snapshot_is_recorded() -> None:
+    assert SNAPSHOTS, f"no observed-*.json under {FIXTURES}"
+
+
+@pytest.mark.parametrize("path", SNAPSHOTS, ids=[p.stem for p in SNAPSHOTS])
+def test_emulator_matches_recorded_real_keycloak(path: Path) -> None:
+    data = json.loads(path.read_text())
+    real = load_snapshot(data)
+    with make_launcher("emulator", profile="keycloak") as emu:
+        if emu.version is not None and data.get("version") not in (None, emu.version):
+            pytest.skip(f"emulator models Keycloak {emu.version}, snapshot is {data['version']}")
+        emulated = DifferentialRun(emu.base_url, emu.admin_user, emu.admin_password).play()
+    diffs = compare(emulated, real, labels=("emulator", "recorded real"))
+    assert not diffs, format_differences(diffs)
