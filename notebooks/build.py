@@ -159,7 +159,7 @@ def keycloak() -> nbformat.NotebookNode:
         the caller) and **Policy Field Name** `pol` (the claim that could name a policy).
         The Dashboard then pushes the definition to the gateway (`/tyk/apis`, then `/tyk/reload`).
     """, """
-        show(exchanges_view(result.exchanges[:1]))
+        show(exchanges_view([e for e in result.exchanges if e.actor == "admin"]))
     """)
     step(b, "create-policy", "Step 6 — Create the policy", """
         A policy says what a key may do: which APIs (access rights), how often (rate limit,
@@ -183,7 +183,7 @@ def keycloak() -> nbformat.NotebookNode:
         `token`, the IdP host, the registration endpoint from discovery, and the initial access
         token from step 2 (masked below).
     """, """
-        show(exchanges_view(result.exchanges[-1:]))
+        show(exchanges_view([e for e in result.exchanges if e.method == "PUT"]))
     """)
     step(b, "create-developer", "Step 10 — Add a developer", """
         The admin creates a developer account in the portal (Portal Management → Developers).

@@ -9,6 +9,7 @@ Runs the conformance plans against any live IdP, prints one verdict per check, w
 from __future__ import annotations
 
 import argparse
+import os
 import datetime as dt
 import logging
 from pathlib import Path
@@ -34,10 +35,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("check", help="run the conformance checks against a live IdP and report a verdict per check",
                        description="Run conformance plans (" + ", ".join(PLANS) + ") against an IdP's issuer.")
     p.add_argument("--issuer", default=None, help="issuer URL, e.g. http://127.0.0.1:8080/realms/master (required)")
-    p.add_argument("--initial-access-token", default=None, metavar="T",
-                   help="Bearer token for registrations (Keycloak: an initial access token with count >= 10)")
-    p.add_argument("--admin-user", default=None, metavar="U", help="Keycloak admin: create short-lived initial access tokens")
-    p.add_argument("--admin-password", default=None, metavar="P")
+    p.add_argument("--initial-access-token", default=os.environ.get("DCR_INITIAL_ACCESS_TOKEN"), metavar="T",
+                   help="Bearer token for registrations (Keycloak: an initial access token with count >= 10; "
+                        "default: $DCR_INITIAL_ACCESS_TOKEN)")
+    p.add_argument("--admin-user", default=None, metavar="U",
+                   help="IdP admin: on Keycloak the harness creates short-lived initial access tokens with it; "
+                        "the guide plan uses it for the guide's admin steps")
+    p.add_argument("--admin-password", default=os.environ.get("DCR_ADMIN_PASSWORD"), metavar="P",
+                   help="password of --admin-user (default: $DCR_ADMIN_PASSWORD, which keeps it out of the process list)")
     p.add_argument("--plan", action="append", default=None, metavar="NAME",
                    help=f"plan to run, repeatable or comma-separated: {', '.join(PLANS)}, all "
                         f"(default: {', '.join(DEFAULT_PLANS)})")
@@ -62,6 +67,10 @@ def validate(args: argparse.Namespace) -> list[str]:
         raise ConfigError(f"--issuer {args.issuer!r} has a query or fragment; an issuer has neither (OIDC Discovery §3)")
     if args.initial_access_token and (args.admin_user or args.admin_password):
         raise ConfigError("give either --initial-access-token or --admin-user/--admin-password, not both")
+    if args.admin_password and not args.admin_user and os.environ.get("DCR_ADMIN_PASSWORD") == args.admin_password:
+        args.admin_password = None  # from the environment, and not asked for
+    if args.initial_access_token and args.admin_user and os.environ.get("DCR_INITIAL_ACCESS_TOKEN") == args.initial_access_token:
+        args.initial_access_token = None
     if bool(args.admin_user) != bool(args.admin_password):
         raise ConfigError("--admin-user and --admin-password go together")
     if args.profile is not None and args.profile not in PROFILES:

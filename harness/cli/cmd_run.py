@@ -51,7 +51,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
     path = write_json(result.to_dict(), report_dir / "report.json")
     _write_extra_reports(result, report_dir)
     console.print(summary_line(result), highlight=False, markup=False)
-    console.print(f"Report: {path}", highlight=False)
+    console.print(f"Report: {path} (also report.html, junit.xml)", highlight=False, markup=False)
     if scenario.expect.fail_at is None and not scenario.expect.evidence:
         return 0 if result.passed else 1
     # The scenario declares its expected outcome (scenarios/broken/): say whether the run
@@ -65,8 +65,9 @@ def run(args: argparse.Namespace, console: Console) -> int:
 
 
 def _write_extra_reports(result: object, report_dir: Path) -> None:
-    try:
-        from harness.report.html_report import write_run_html
-    except ImportError:
-        return
+    """report.html (self-contained, with the sequence diagram) and junit.xml beside report.json."""
+    from harness.report.html_report import write_run_html
+    from harness.report.junit import write_run_junit
+
     write_run_html(result, report_dir / "report.html")
+    write_run_junit(result, report_dir / "junit.xml")

@@ -54,6 +54,9 @@ Every check registers only throw-away clients (named `dcr-harness-check-*`) and 
 one with RFC 7592 DELETE and its newest registration access token at the end of the run —
 also when a check fails or raises midway. Clients that cannot be deleted (no RFC 7592 support)
 are listed in the report.
+
+Verdicts of a real Keycloak 26.7.3, with every QUIRK and WARN explained:
+[keycloak-verdicts.md](keycloak-verdicts.md).
 """
 
 

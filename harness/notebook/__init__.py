@@ -15,9 +15,10 @@ from harness.notebook.display import (
     show,
     step_card,
     token_view,
+    view_of,
 )
 
 __all__ = [
     "View", "show", "exchange_view", "exchanges_view", "jwt_view", "token_view", "decision_view", "jwks_view",
-    "step_card", "run_summary", "json_view", "sequence_view",
+    "step_card", "run_summary", "json_view", "sequence_view", "view_of",
 ]

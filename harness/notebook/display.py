@@ -197,7 +197,8 @@ def decision_view(decision: Any) -> View:
     colour = "#2f855a" if allowed else "#c53030"
     verdict = "allowed" if allowed else "refused"
     rows = [
-        ("answer", f"{decision.status} {decision.message}"),
+        ("answer", f"{decision.status} {decision.message}".strip() if not allowed
+         else f"{decision.status} (proxied to the upstream)"),
         ("stage", decision.stage),
         ("reason", REDACTOR.text(str(decision.reason))),
     ]

@@ -70,8 +70,8 @@ def _counts(verdicts: Iterable[str], quirks: int) -> list[tuple[str, int]]:
     return [(v, vs.count(v)) for v in ("PASS", "FAIL", "WARN", "SKIP")] + [("QUIRK", quirks)]
 
 
-def _render(**ctx: Any) -> str:
-    html = _env.get_template("report.html.j2").render(filters=FILTERS, **ctx)
+def _render(filters: tuple[str, ...] = FILTERS, **ctx: Any) -> str:
+    html = _env.get_template("report.html.j2").render(filters=filters, **ctx)
     return REDACTOR.text(html)
 
 
@@ -119,7 +119,8 @@ def render_run_html(result: RunResult) -> str:
         title=f"dcr-harness run — {result.scenario}",
         meta=[("scenario", result.scenario), ("file", result.scenario_file or "-"), ("idp", _r(result.idp)),
               ("started", result.started), ("finished", result.finished)],
-        passed=result.passed, banner=banner, counts=_counts((s.verdict.value for s in result.steps), 0),
+        passed=result.passed, banner=banner, counts=_counts((s.verdict.value for s in result.steps), 0)[:-1],
+        filters=tuple(f for f in FILTERS if f != "QUIRK"),
         notes=[], rows=rows, sequence_title="Guide flow (sequence diagram)",
         sequence=sequence_svg(exchanges, title=result.scenario) if exchanges else "",
         sequence_missing="No HTTP exchange was recorded.",

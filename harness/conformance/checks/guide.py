@@ -164,7 +164,7 @@ def step_condition(step_id: str) -> Any:
         if step.verdict is Verdict.SKIP:
             raise Skip(step.evidence or "not run")
         text = step.cause or step.error or "failed"
-        if step.fix:
+        if step.fix and step.fix not in text:
             text += f" Fix: {step.fix}"
         if step.verdict is Verdict.WARN:
             return Result.warn(text, expected="PASS", actual="WARN", evidence=evidence)
