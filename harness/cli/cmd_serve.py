@@ -195,8 +195,10 @@ def print_summary(console: Console, served: Served) -> None:
             "(APIs, Policies, Catalog → Settings → DCR, Developers → Add developer); then, as the developer:")
     else:
         out("Next, as in the guide:")
+    uris = sc.client.redirect_uris
+    details = f"client name {sc.client.name!r}" + (f" and Redirect URLs {uris!r}" if uris else "")
     out("  open the Developer Portal, log in as the developer, click OAuth Clients → Create first OAuth Client → "
-        f"select {sc.catalogue.name!r} → Save and continue → client name → Create. Then get a token and call the API:")
+        f"select {sc.catalogue.name!r} → Save and continue → {details} → Create. Then get a token and call the API:")
     out("  curl -s -d grant_type=client_credentials -d client_id=CLIENT_ID -d client_secret=CLIENT_SECRET "
         f"{f.get('discovery.token_endpoint', 'TOKEN_ENDPOINT')}")
     out(f"  curl -s -H 'Authorization: Bearer ACCESS_TOKEN' {w.gateway_url}{sc.api.listen_path}get")

@@ -17,15 +17,17 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
-from harness.idp.launchers.base import IdpLauncher
-from harness.portal.models import CatalogueConfig, CatalogueEntry, DcrOptions
-from harness.portal.web.session import CSRF_REJECTED
-from harness.registrar import discovery
-from harness.registrar.token import client_credentials
-from harness.serving import BackgroundServer
-from harness.world import World
-from tests.browser.flows import PASSWORD, developer_logs_in, developer_runs_the_wizard, developer_signs_up
-from tests.browser.pages import Browser
+pytest.importorskip("selenium", reason="the selenium package is not installed (pip install selenium)")
+
+from harness.idp.launchers.base import IdpLauncher  # noqa: E402
+from harness.portal.models import CatalogueConfig, CatalogueEntry, DcrOptions  # noqa: E402
+from harness.portal.web.session import CSRF_REJECTED  # noqa: E402
+from harness.registrar import discovery  # noqa: E402
+from harness.registrar.token import client_credentials  # noqa: E402
+from harness.serving import BackgroundServer  # noqa: E402
+from harness.world import World  # noqa: E402
+from tests.browser.flows import PASSWORD, developer_logs_in, developer_runs_the_wizard, developer_signs_up  # noqa: E402
+from tests.browser.pages import Browser  # noqa: E402
 
 pytestmark = pytest.mark.browser
 

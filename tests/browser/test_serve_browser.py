@@ -17,9 +17,11 @@ from typing import Iterator
 import pytest
 import requests
 
-from harness.registrar.token import client_credentials
-from tests.browser.pages import Browser
-from tests.browser.flows import developer_runs_the_wizard
+pytest.importorskip("selenium", reason="the selenium package is not installed (pip install selenium)")
+
+from harness.registrar.token import client_credentials  # noqa: E402
+from tests.browser.pages import Browser  # noqa: E402
+from tests.browser.flows import developer_runs_the_wizard  # noqa: E402
 
 pytestmark = pytest.mark.browser
 

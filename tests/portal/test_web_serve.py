@@ -102,3 +102,17 @@ def test_serve_until_must_be_a_setup_step(tmp_path: Path) -> None:
     with served.world:
         with pytest.raises(ConfigError, match="--until 'oauth-client-wizard' is not one of this guide's setup steps"):
             seed(served, "oauth-client-wizard")
+
+
+def test_serve_seeds_the_gluu_guide_and_names_its_redirect_url(tmp_path: Path) -> None:
+    served = build_world(args(tmp_path, guide="gluu"))
+    with served.world as w:
+        seed(served)
+        svc = w.portal
+        assert svc is not None
+        (entry,) = svc.dcr_catalogue()
+        assert (entry.name, entry.config.dcr_options.provider) == ("Gluu API", "gluu")
+        console = Console(record=True, width=400, soft_wrap=True)
+        print_summary(console, served)
+        out = console.export_text()
+        assert "client name 'GluuClient' and Redirect URLs 'https://client.example.com/callback'" in out

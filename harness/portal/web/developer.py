@@ -76,7 +76,7 @@ def developer_pages(svc: PortalService, reveals: RevealGrants) -> list[Route]:
                 error = error_text(exc)
         if error:
             return render("portal/register.html", ctx(request, values=values, error=error, next=nxt), status=400)
-        start_session(request, developer=dev.id)
+        start_session(request, developer=dev.id, **_keep_admin(request))
         flash(request, f"Welcome, {dev.email}. Your developer account is ready.")
         return RedirectResponse(safe_next(nxt, CLIENTS), status_code=303)
 
@@ -93,7 +93,7 @@ def developer_pages(svc: PortalService, reveals: RevealGrants) -> list[Route]:
         if dev is None:
             return render("portal/login.html", ctx(request, email=email, next=nxt,
                                                    error="Wrong email or password."), status=400)
-        start_session(request, developer=dev.id)
+        start_session(request, developer=dev.id, **_keep_admin(request))
         return RedirectResponse(safe_next(nxt, CLIENTS), status_code=303)
 
     async def logout(request: Request) -> Response:
@@ -157,14 +157,10 @@ def developer_pages(svc: PortalService, reveals: RevealGrants) -> list[Route]:
         uris = str(form.get("redirect_uris") or "").strip()
         try:
             client = await run_in_threadpool(svc.create_oauth_client, dev.id, entry.id, name, uris)
-        except RegistrationFailed as exc:
+        except PortalError as exc:  # RegistrationFailed included: the IdP's refusal, in plain words
             error, advice = idp_error_in_words(exc)
-            log.info("registration for developer %s failed: %s", dev.id, REDACTOR.text(str(exc)))
-            return render("portal/wizard_details.html", ctx(request, api=entry, separator=sep, client_name=name,
-                                                            redirect_uris=uris, error=error, advice=advice),
-                          status=exc.status)
-        except PortalError as exc:
-            error, advice = idp_error_in_words(exc)
+            if isinstance(exc, RegistrationFailed):
+                log.info("registration for developer %s failed: %s", dev.id, REDACTOR.text(str(exc)))
             return render("portal/wizard_details.html", ctx(request, api=entry, separator=sep, client_name=name,
                                                             redirect_uris=uris, error=error, advice=advice),
                           status=exc.status)
@@ -217,6 +213,11 @@ def developer_pages(svc: PortalService, reveals: RevealGrants) -> list[Route]:
         Route(f"{CLIENTS}/delete", client_delete, methods=["POST"]),
         Route(f"{CLIENTS}/{{client_id:path}}", client_detail),
     ]
+
+
+def _keep_admin(request: Request) -> dict[str, Any]:
+    """A developer sign-in in the same browser keeps a Dashboard sign-in (and vice versa)."""
+    return {k: request.session[k] for k in ("admin",) if k in request.session}
 
 
 def _q(value: str) -> str:

@@ -14,7 +14,7 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from starlette.datastructures import FormData
 from starlette.middleware import Middleware
@@ -135,9 +135,6 @@ class RevealGrants:
 
 
 # ---- handler guards ----------------------------------------------------------------------
-
-Page = Callable[..., Awaitable[Response]]
-
 
 async def read_form(request: Request) -> FormData | Response:
     """The POSTed form, or the 403 answer when its CSRF token is missing or wrong."""
