@@ -13,6 +13,7 @@ from typing import Callable
 
 from rich.console import Console
 
+from harness import __version__
 from harness.errors import HarnessError
 
 Command = Callable[[argparse.Namespace, Console], int]
@@ -27,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
         "portal/gateway and an identity provider (Keycloak, Gluu).",
     )
     p.add_argument("-v", "--verbose", action="store_true", help="log what the harness does (to stderr)")
+    p.add_argument("--version", action="version", version=f"dcr-harness {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     cmd_run.register(sub)
     cmd_validate.register(sub)
@@ -46,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    # Progress of long work (downloading and booting Keycloak) is always shown.
+    logging.getLogger("harness.idp.launchers").setLevel(logging.INFO)
     console = Console(highlight=False, soft_wrap=True)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:

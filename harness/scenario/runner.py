@@ -231,7 +231,8 @@ def _run_step(ctx: RunContext, step: Step, transcript: Transcript) -> StepResult
     except StepFailure as exc:
         verdict, error, fix = Verdict.FAIL, exc.cause, exc.fix
     except (HarnessError, RegistrarError) as exc:
-        verdict, error = Verdict.FAIL, str(exc)
+        # HarnessError.message is the line without its hint: the hint becomes the fix.
+        verdict, error = Verdict.FAIL, exc.message if isinstance(exc, HarnessError) else str(exc)
         fix = getattr(exc, "hint", None)
     except Exception as exc:  # a bug in the harness, not in the setup: say so
         log.exception("step %s crashed", step.id)
