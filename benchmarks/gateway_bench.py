@@ -1,15 +1,29 @@
-"""Gateway benchmark (a script, not a test): prints, from one run,
+"""Gateway benchmark (a script, not a test: it prints numbers and never asserts on time).
 
-* JWT verdicts per second in-process (``Gateway.check``) and over loopback HTTP;
-* p50/p99 latency through the gateway vs calling the upstream directly, and the
-  latency the gateway adds;
-* the cost of one gateway verdict relative to one bare jwcrypto signature verification.
+Setup as in shared/reference/tyk.md "Performance anchor (measured here)": one RS256 JWT
+API (JWKS URL source served locally, identity ``sub``, a default policy without rate
+limit or quota), a fast local upstream, 8 rotating valid tokens. It prints, from one run:
 
-Setup as in shared/reference/tyk.md "Performance anchor": one RS256 JWT API (JWKS URL
-source, identity ``sub``, a default policy without rate limit or quota), a fast local
-upstream, 8 rotating valid tokens. Usage::
+* JWT verdicts per second in-process (``Gateway.check``), with and without the
+  verification cache, and the cost of one verdict relative to one bare jwcrypto RS256
+  verification;
+* the load figure: ``wrk -t2 -c32 -d10s`` with a Lua script rotating the 8 tokens in
+  the ``Authorization`` header, against (a) the upstream directly and (b) the gateway,
+  in the same run: req/s, p50, p99 and errors (non-2xx responses plus socket errors);
+  the ratio against the anchor's Tyk figure and whether the goal (at least half of
+  Tyk's req/s with no error) is met; the p50/p99 latency the gateway adds;
+* without ``wrk`` on the PATH, the same figures from a Python/httpx load generator
+  (much slower itself; the output says so).
 
-    .venv/bin/python benchmarks/gateway_bench.py [--seconds 5] [--concurrency 8]
+Every server runs in its own process (its own GIL): the JWKS endpoint, the upstream
+and the gateway (one process: sessions, rate limits and quotas live in its memory).
+``--gateway-workers N`` is an experiment only: N gateway processes on one socket, each
+with its own session state, which breaks rate limits and quotas (not the default).
+
+Usage::
+
+    .venv/bin/python benchmarks/gateway_bench.py [--seconds 3] [--wrk-seconds 10]
+        [--threads 2] [--connections 32] [--upstream fast|echo] [--http auto|h11|httptools]
 """
 
 from __future__ import annotations
@@ -17,20 +31,25 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
-import statistics
-import sys
-import time
-from pathlib import Path
-
 import json
 import multiprocessing
+import os
+import shutil
 import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import httpx
 import uvicorn
 from jwcrypto import jws
 from starlette.applications import Starlette
-from starlette.responses import JSONResponse
+from starlette.responses import Response
 from starlette.routing import Route
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -41,6 +60,11 @@ from harness.serving import free_port  # noqa: E402
 
 API_ID = "bench-api"
 POLICY_ID = "bench-policy"
+#: shared/reference/tyk.md "Performance anchor": Tyk OSS on this machine kind, same load.
+TYK_RPS = 3000.0
+TYK_P50_MS, TYK_P99_MS = 10.0, 45.0
+#: The goal: at least this share of Tyk's req/s, with no error.
+GOAL_SHARE = 0.5
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -48,8 +72,8 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def build_gateway(jwks_url: str, upstream_url: str) -> Gateway:
-    gw = Gateway(tyk_conf={"secret": "bench"})
+def build_gateway(jwks_url: str, upstream_url: str, **gateway_kwargs: Any) -> Gateway:
+    gw = Gateway(tyk_conf={"secret": "bench"}, **gateway_kwargs)
     gw.load_api({
         "name": "Bench API", "api_id": API_ID, "org_id": "org", "active": True, "enable_jwt": True,
         "jwt_signing_method": "rsa", "jwt_source": base64.b64encode(jwks_url.encode()).decode(),
@@ -62,9 +86,12 @@ def build_gateway(jwks_url: str, upstream_url: str) -> Gateway:
     return gw
 
 
+# -- in-process figures ----------------------------------------------------------------
 def in_process(gw: Gateway, tokens: list[str], seconds: float) -> tuple[float, float]:
+    """Verdicts per second and seconds per verdict through ``Gateway.check``."""
     headers = [{"Authorization": "Bearer " + t} for t in tokens]
-    gw.check("/bench/x", headers=headers[0])  # warm the JWKS cache
+    for h in headers:  # warm the JWKS cache (and the verification cache when enabled)
+        gw.check("/bench/x", headers=h)
     n, start = 0, time.perf_counter()
     while time.perf_counter() - start < seconds:
         d = gw.check("/bench/x", headers=headers[n % len(headers)])
@@ -86,107 +113,336 @@ def bare_jwcrypto(tokens: list[str], key: object, seconds: float) -> float:
     return (time.perf_counter() - start) / n
 
 
-async def load(url: str, headers_list: list[dict[str, str]], seconds: float, concurrency: int) -> tuple[float, list[float], int]:
+# -- servers (each in its own process) --------------------------------------------------
+class FastUpstream(asyncio.Protocol):
+    """A minimal HTTP/1.1 keep-alive responder: every request gets the same small JSON
+    answer. Stands in for the anchor's "fast local upstream" (a Python server cannot be
+    as fast as a Go one, but this one costs the machine little per request)."""
+
+    BODY = b'{"ok":true}'
+    ANSWER = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+              + str(len(BODY)).encode() + b"\r\n\r\n" + BODY)
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport: Any = transport
+        self.buf = b""
+
+    def data_received(self, data: bytes) -> None:
+        self.buf += data
+        while True:
+            end = self.buf.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            length = 0
+            for line in self.buf[:end].split(b"\r\n")[1:]:
+                name, _, value = line.partition(b":")
+                if name.strip().lower() == b"content-length":
+                    length = int(value.strip() or b"0")
+            if len(self.buf) < end + 4 + length:
+                return
+            self.buf = self.buf[end + 4 + length:]
+            self.transport.write(self.ANSWER)
+
+
+def _listen(port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)  # --gateway-workers experiment
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # see harness/serving.py
+    sock.bind(("127.0.0.1", port))
+    return sock
+
+
+def _run(coro_factory: Any, use_uvloop: bool) -> None:
+    if use_uvloop:
+        import uvloop
+
+        with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+            runner.run(coro_factory())
+    else:
+        asyncio.run(coro_factory())
+
+
+def _serve(kind: str, port: int, opts: dict[str, Any]) -> None:
+    """Child process: serve one app with uvicorn (or the raw fast upstream)."""
+    sock = _listen(port)
+    if kind == "fast-upstream":
+        sock.listen(1024)
+
+        async def serve_fast() -> None:
+            server = await asyncio.get_running_loop().create_server(FastUpstream, sock=sock)
+            await server.serve_forever()
+
+        _run(serve_fast, opts["uvloop"])
+        return
+    if kind == "jwks":
+        body = json.dumps(opts["jwks"]).encode()
+
+        async def jwks_endpoint(request: object) -> Response:
+            return Response(body, media_type="application/json")
+
+        app: Any = Starlette(routes=[Route("/jwks", jwks_endpoint)])
+    elif kind == "echo-upstream":
+        app = create_echo_app()
+    else:
+        app = build_gateway(opts["jwks_url"], opts["upstream_url"]).app
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
+                            http=opts.get("http", "auto"), backlog=1024)
+    server = uvicorn.Server(config)
+    _run(lambda: server.serve(sockets=[sock]), opts["uvloop"])
+
+
+def _wait_ready(url: str, procs: list[multiprocessing.process.BaseProcess], what: str) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:  # readiness: poll until the port answers
+        if not all(p.is_alive() for p in procs):
+            break
+        try:
+            httpx.get(url + "/", timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.05)
+    raise SystemExit(f"{what} server did not start on {url}")
+
+
+def _start(kind: str, opts: dict[str, Any], procs: list[Any], count: int = 1) -> str:
+    port = free_port()
+    ctx = multiprocessing.get_context("spawn")
+    mine = [ctx.Process(target=_serve, args=(kind, port, opts), daemon=True) for _ in range(count)]
+    for p in mine:
+        p.start()
+    procs.extend(mine)
+    url = f"http://127.0.0.1:{port}"
+    _wait_ready(url, mine, kind)
+    return url
+
+
+# -- load generators --------------------------------------------------------------------
+@dataclass
+class LoadResult:
+    tool: str
+    requests: int
+    seconds: float
+    p50_ms: float
+    p99_ms: float
+    non_2xx: int
+    socket_errors: int
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    @property
+    def errors(self) -> int:
+        return self.non_2xx + self.socket_errors
+
+
+WRK_SCRIPT = r"""
+-- Rotates the Authorization header over the tokens (one per line in TOKENS_FILE).
+local tokens = {}
+for line in io.lines(os.getenv("BENCH_TOKENS_FILE")) do tokens[#tokens + 1] = line end
+local counter = 0
+local threads = {}
+
+function setup(thread)
+  thread:set("offset", counter)
+  counter = counter + 1
+  table.insert(threads, thread)
+end
+
+function init(args)
+  requests_ = {}
+  for i, t in ipairs(tokens) do
+    requests_[i] = wrk.format("GET", wrk.path, {["Authorization"] = "Bearer " .. t})
+  end
+  i_ = offset or 0
+  non2xx = 0
+end
+
+function request()
+  i_ = i_ % #requests_ + 1
+  return requests_[i_]
+end
+
+function response(status, headers, body)
+  if status < 200 or status > 299 then non2xx = non2xx + 1 end
+end
+
+function done(summary, latency, requests)
+  local bad = 0
+  for _, t in ipairs(threads) do bad = bad + t:get("non2xx") end
+  local e = summary.errors
+  io.write(string.format(
+    'WRKJSON {"requests": %d, "duration_us": %d, "p50_us": %d, "p99_us": %d, "non2xx": %d, ' ..
+    '"connect": %d, "read": %d, "write": %d, "timeout": %d}\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), bad,
+    e.connect, e.read, e.write, e.timeout))
+end
+"""
+
+
+def run_wrk(url: str, tokens_file: str, script: str, threads: int, connections: int, seconds: float) -> LoadResult:
+    env = dict(os.environ, BENCH_TOKENS_FILE=tokens_file)
+    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s", "-s", script, url]
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=seconds + 60, check=False)
+    line = next((ln for ln in out.stdout.splitlines() if ln.startswith("WRKJSON ")), None)
+    if line is None:
+        raise SystemExit(f"wrk failed (exit {out.returncode}): {out.stderr.strip() or out.stdout.strip()}")
+    d = json.loads(line[len("WRKJSON "):])
+    return LoadResult("wrk", d["requests"], d["duration_us"] / 1e6, d["p50_us"] / 1000, d["p99_us"] / 1000,
+                      d["non2xx"], d["connect"] + d["read"] + d["write"] + d["timeout"])
+
+
+async def _python_load(url: str, tokens: list[str], seconds: float, concurrency: int) -> LoadResult:
     latencies: list[float] = []
-    errors = 0
+    non2xx = socket_errors = 0
+    headers_list = [{"Authorization": "Bearer " + t} for t in tokens]
     deadline = time.perf_counter() + seconds
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(limits=limits, timeout=30) as client:
         async def worker(i: int) -> None:
-            nonlocal errors
+            nonlocal non2xx, socket_errors
             j = i
             while time.perf_counter() < deadline:
                 t0 = time.perf_counter()
-                r = await client.get(url, headers=headers_list[j % len(headers_list)])
+                try:
+                    r = await client.get(url, headers=headers_list[j % len(headers_list)])
+                except httpx.HTTPError:
+                    socket_errors += 1
+                    continue
                 latencies.append(time.perf_counter() - t0)
-                if r.status_code != 200:
-                    errors += 1
+                if not 200 <= r.status_code <= 299:
+                    non2xx += 1
                 j += 1
 
         start = time.perf_counter()
         await asyncio.gather(*(worker(i) for i in range(concurrency)))
         elapsed = time.perf_counter() - start
-    return len(latencies) / elapsed, latencies, errors
+    return LoadResult("python/httpx", len(latencies), elapsed, percentile(latencies, 50) * 1000,
+                      percentile(latencies, 99) * 1000, non2xx, socket_errors)
 
 
-def _serve(kind: str, port: int, arg: str, arg2: str = "") -> None:
-    """Child process: serve one app with uvicorn (servers get their own GIL)."""
-    if kind == "jwks":
-        doc = json.loads(arg)
-
-        async def jwks_endpoint(request: object) -> JSONResponse:
-            return JSONResponse(doc)
-
-        app: object = Starlette(routes=[Route("/jwks", jwks_endpoint)])
-    elif kind == "upstream":
-        app = create_echo_app()
-    else:
-        app = build_gateway(arg, arg2).app
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # see harness/serving.py
-    sock.bind(("127.0.0.1", port))
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")  # type: ignore[arg-type]
-    asyncio.run(uvicorn.Server(config).serve(sockets=[sock]))
+def python_load(url: str, tokens: list[str], seconds: float, concurrency: int) -> LoadResult:
+    return asyncio.run(_python_load(url, tokens, seconds, concurrency))
 
 
-def _start(kind: str, *args: str) -> tuple[multiprocessing.Process, str]:
-    port = free_port()
-    proc = multiprocessing.get_context("spawn").Process(target=_serve, args=(kind, port, *args), daemon=True)
-    proc.start()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:  # readiness: poll until the port answers
-        try:
-            httpx.get(url + "/", timeout=1)
-            return proc, url
-        except httpx.HTTPError:
-            time.sleep(0.05)
-    proc.kill()
-    raise SystemExit(f"{kind} server did not start on {url}")
+def warm_up(url: str, tokens: list[str]) -> None:
+    """One request per token: fills the JWKS cache and the gateway's upstream pool."""
+    with httpx.Client(timeout=10) as client:
+        for t in tokens:
+            r = client.get(url, headers={"Authorization": "Bearer " + t})
+            if r.status_code != 200:
+                raise SystemExit(f"warm-up request answered {r.status_code}: {r.text[:200]}")
+
+
+def _module_available(name: str) -> bool:
+    try:
+        __import__(name)
+        return True
+    except ImportError:
+        return False
+
+
+def _resolve_http(choice: str) -> str:
+    if choice == "auto":
+        return "httptools" if _module_available("httptools") else "h11"
+    return choice
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=float, default=5.0)
-    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=3.0, help="each in-process measurement")
+    parser.add_argument("--wrk-seconds", type=float, default=10.0, help="each load measurement (wrk -d)")
+    parser.add_argument("--threads", type=int, default=2, help="wrk -t")
+    parser.add_argument("--connections", type=int, default=32, help="wrk -c (and Python clients)")
+    parser.add_argument("--upstream", choices=("fast", "echo"), default="fast",
+                        help="fast: a minimal asyncio responder; echo: harness.gateway.create_echo_app")
+    parser.add_argument("--http", choices=("auto", "h11", "httptools"), default="auto",
+                        help="uvicorn HTTP implementation of the gateway (auto: httptools when installed)")
+    parser.add_argument("--no-uvloop", action="store_true", help="serve with the stdlib asyncio loop")
+    parser.add_argument("--no-wrk", action="store_true", help="use the Python load generator even if wrk exists")
+    parser.add_argument("--gateway-workers", type=int, default=1,
+                        help="EXPERIMENT: N gateway processes on one port (per-process sessions/limits)")
     args = parser.parse_args()
+
+    load_before = os.getloadavg()
+    http = _resolve_http(args.http)
+    use_uvloop = not args.no_uvloop and _module_available("uvloop")
+    wrk = None if args.no_wrk else shutil.which("wrk")
 
     key = generate_rsa(kid="bench")
     now = int(time.time())
     tokens = [sign({"sub": f"user-{i}", "iat": now, "exp": now + 3600}, key) for i in range(8)]
-    headers = [{"Authorization": "Bearer " + t} for t in tokens]
-    procs = []
+    procs: list[Any] = []
+    tmp = tempfile.mkdtemp(prefix="gw-bench-")
     try:
-        idp_proc, idp_url = _start("jwks", json.dumps(public_jwks([key])))
-        up_proc, up_url = _start("upstream", "")
-        procs += [idp_proc, up_proc]
-        gw = build_gateway(idp_url + "/jwks", up_url)
-        verdicts_per_s, verdict_s = in_process(gw, tokens, args.seconds)
+        base = {"uvloop": use_uvloop, "http": http}
+        jwks_url = _start("jwks", dict(base, jwks=public_jwks([key])), procs) + "/jwks"
+        up_url = _start(f"{args.upstream}-upstream", base, procs)
+
+        # In-process: cached (the default) and with the verification cache off.
+        verdicts_per_s, verdict_s = in_process(build_gateway(jwks_url, up_url), tokens, args.seconds)
+        cold_per_s, cold_s = in_process(build_gateway(jwks_url, up_url, verify_cache_size=0), tokens, args.seconds)
         bare_s = bare_jwcrypto(tokens, key, args.seconds)
-        gw_proc, gw_url = _start("gateway", idp_url + "/jwks", up_url)
-        procs.append(gw_proc)
-        gw_rps, gw_lat, gw_err = asyncio.run(load(gw_url + "/bench/x", headers, args.seconds, args.concurrency))
-        up_rps, up_lat, up_err = asyncio.run(load(up_url + "/x", headers, args.seconds, args.concurrency))
+
+        gw_url = _start("gateway", dict(base, jwks_url=jwks_url, upstream_url=up_url), procs,
+                        count=args.gateway_workers)
+        warm_up(gw_url + "/bench/x", tokens)
+        load_mid = os.getloadavg()
+        if wrk:
+            tokens_file = os.path.join(tmp, "tokens.txt")
+            script = os.path.join(tmp, "rotate.lua")
+            Path(tokens_file).write_text("\n".join(tokens) + "\n")
+            Path(script).write_text(WRK_SCRIPT)
+            direct = run_wrk(up_url + "/x", tokens_file, script, args.threads, args.connections, args.wrk_seconds)
+            via = run_wrk(gw_url + "/bench/x", tokens_file, script, args.threads, args.connections, args.wrk_seconds)
+        else:
+            direct = python_load(up_url + "/x", tokens, args.wrk_seconds, args.connections)
+            via = python_load(gw_url + "/bench/x", tokens, args.wrk_seconds, args.connections)
     finally:
         for proc in procs:
             proc.terminate()
+        for proc in procs:
             proc.join(timeout=5)
+        shutil.rmtree(tmp, ignore_errors=True)
+    load_after = os.getloadavg()
 
-    ms = 1000.0
-    print(f"gateway benchmark ({args.seconds:g} s per measurement, {args.concurrency} concurrent HTTP clients, 8 tokens)")
-    print(f"  in-process JWT verdicts/s          : {verdicts_per_s:10.0f}   ({verdict_s * 1e6:.1f} µs per verdict)")
-    print(f"  bare jwcrypto RS256 verify         : {1 / bare_s:10.0f}/s ({bare_s * 1e6:.1f} µs)")
-    print(f"  verdict / bare verification ratio  : {verdict_s / bare_s:10.2f}")
-    print(f"  loopback HTTP via gateway req/s    : {gw_rps:10.0f}   errors={gw_err}")
-    print(f"  loopback HTTP upstream direct req/s: {up_rps:10.0f}   errors={up_err}")
-    gp50, gp99 = percentile(gw_lat, 50), percentile(gw_lat, 99)
-    up50, up99 = percentile(up_lat, 50), percentile(up_lat, 99)
-    print(f"  latency via gateway   p50/p99 (ms) : {gp50 * ms:8.2f} / {gp99 * ms:8.2f}")
-    print(f"  latency upstream only p50/p99 (ms) : {up50 * ms:8.2f} / {up99 * ms:8.2f}")
-    print(f"  added by gateway      p50/p99 (ms) : {(gp50 - up50) * ms:8.2f} / {(gp99 - up99) * ms:8.2f}")
-    print(f"  mean latency via gateway (ms)      : {statistics.fmean(gw_lat) * ms:8.2f}")
-    print("  (the load generator is Python/httpx in one process: HTTP figures are bounded by it too)")
+    def la(v: tuple[float, float, float]) -> str:
+        return " ".join(f"{x:.2f}" for x in v)
+
+    print("gateway benchmark (shared/reference/tyk.md performance anchor setup; 8 rotating RS256 tokens)")
+    print(f"  machine: {os.cpu_count()} cores; load average before {la(load_before)}, "
+          f"at load start {la(load_mid)}, after {la(load_after)}")
+    print(f"  servers: gateway x{args.gateway_workers} uvicorn http={http} loop={'uvloop' if use_uvloop else 'asyncio'};"
+          f" upstream={args.upstream}")
+    print("in-process")
+    print(f"  JWT verdicts/s (verification cache on) : {verdicts_per_s:9.0f}   ({verdict_s * 1e6:7.1f} µs per verdict)")
+    print(f"  JWT verdicts/s (cache off, Tyk's way)  : {cold_per_s:9.0f}   ({cold_s * 1e6:7.1f} µs per verdict)")
+    print(f"  bare jwcrypto RS256 verify             : {1 / bare_s:9.0f}/s ({bare_s * 1e6:7.1f} µs)")
+    print(f"  verdict / bare verification ratio      : {verdict_s / bare_s:9.2f} cached, {cold_s / bare_s:.2f} uncached")
+    if wrk:
+        print(f"load: wrk -t{args.threads} -c{args.connections} -d{args.wrk_seconds:g}s, Lua script rotating the 8 tokens")
+    else:
+        print(f"load: wrk NOT FOUND on PATH — fell back to the Python/httpx load generator "
+              f"({args.connections} clients, {args.wrk_seconds:g} s); it is itself the bottleneck, "
+              "so these req/s are NOT comparable with the Tyk anchor (apt-get install wrk)")
+    print(f"  {'':22} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'requests':>9}")
+    for name, r in (("(a) upstream direct", direct), ("(b) through gateway", via)):
+        print(f"  {name:22} {r.rps:9.0f} {r.p50_ms:8.2f} {r.p99_ms:8.2f} {r.errors:7d} {r.requests:9d}")
+    print(f"  {'Tyk anchor (tyk.md)':22} {TYK_RPS:9.0f} {TYK_P50_MS:8.2f} {TYK_P99_MS:8.2f}")
+    print(f"  errors = non-2xx responses + socket errors; gateway: {via.non_2xx} non-2xx, "
+          f"{via.socket_errors} socket errors")
+    print(f"  added by gateway p50/p99 (ms)          : {via.p50_ms - direct.p50_ms:8.2f} / {via.p99_ms - direct.p99_ms:8.2f}")
+    print(f"  gateway / upstream-direct req/s        : {via.rps / direct.rps if direct.rps else 0:8.3f}")
+    ratio = via.rps / TYK_RPS
+    met = wrk is not None and via.rps >= GOAL_SHARE * TYK_RPS and via.errors == 0
+    print(f"  gateway / Tyk req/s                    : {ratio:8.2f}  (goal: ≥ {GOAL_SHARE:.2f} with no error)")
+    verdict = "MET" if met else "NOT MET"
+    why = "" if wrk else " (not measurable without wrk)"
+    print(f"  goal: {verdict}{why}: {via.rps:.0f} req/s vs {GOAL_SHARE * TYK_RPS:.0f} needed, {via.errors} errors")
+    if args.gateway_workers > 1:
+        print(f"  NOTE: {args.gateway_workers} gateway processes — experiment only: each has its own sessions, "
+              "rate-limit and quota counters")
 
 
 if __name__ == "__main__":
