@@ -20,11 +20,12 @@ from harness.portal.settings import DashboardSettings
 from harness.portal.store import Store
 from harness.serving import BackgroundServer
 from harness.transcript import RecordingSession, Transcript
+from harness.lifecycle import StartStop
 
 log = logging.getLogger(__name__)
 
 
-class World:
+class World(StartStop):
     """Start with ``with World(...) as w:``; everything stops on exit, also on failure."""
 
     def __init__(
@@ -93,15 +94,6 @@ class World:
             self.idp.stop()
             self._idp_started = False
 
-    def __enter__(self) -> "World":
-        try:
-            return self.start()
-        except BaseException:
-            self.stop()
-            raise
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # ---- helpers -----------------------------------------------------------------
     def session(self, actor: str, target: str = "idp") -> RecordingSession:

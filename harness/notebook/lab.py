@@ -31,6 +31,7 @@ from harness.jose import generate_rsa, public_jwks, sign
 from harness.jose.rawtokens import segment, sign_segments
 from harness.serving import BackgroundServer
 from harness.transcript import Exchange, RecordingSession, Transcript
+from harness.lifecycle import StartStop
 
 ORG = "lab-org"
 API_ID = "lab-api"
@@ -81,7 +82,7 @@ class _JwksDocument:
         return Starlette(routes=[Route("/jwks", jwks)])
 
 
-class JwtLab:
+class JwtLab(StartStop):
     """Use as ``with JwtLab() as lab:``. The API is the Keycloak guide's: JWT with
     ``jwt_signing_method`` rsa, the JWKS URL stored base64-encoded, identity ``sub``,
     policy field ``pol``, default policy ``lab-policy``; a second policy
@@ -129,11 +130,6 @@ class JwtLab:
             srv.stop()
         self._servers.clear()
 
-    def __enter__(self) -> "JwtLab":
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # ---- what the gateway is told -----------------------------------------------------
     def configure_api(self, **fields: Any) -> dict[str, Any]:

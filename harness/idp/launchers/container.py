@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import LaunchError
+from harness.lifecycle import StartStop
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ def docker_available() -> tuple[bool, str]:
     return True, "Docker engine reachable"
 
 
-class KeycloakContainerLauncher:
+class KeycloakContainerLauncher(StartStop):
     """Keycloak ``start-dev`` in a container; the same Protocol as the other launchers."""
 
     kind = "container"
@@ -133,12 +134,3 @@ class KeycloakContainerLauncher:
         except Exception:  # noqa: BLE001 - already gone
             log.debug("container already stopped", exc_info=True)
 
-    def __enter__(self) -> "KeycloakContainerLauncher":
-        try:
-            return self.start()
-        except BaseException:
-            self.stop()
-            raise
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()

@@ -14,11 +14,12 @@ import requests
 
 from harness.errors import LaunchError
 from harness.transcript import describe_transport_error
+from harness.lifecycle import StartStop
 
 log = logging.getLogger(__name__)
 
 
-class ExternalKeycloakLauncher:
+class ExternalKeycloakLauncher(StartStop):
     """A Keycloak reachable at ``base_url`` (including any ``/auth`` relative path)."""
 
     kind = "external"
@@ -73,8 +74,3 @@ class ExternalKeycloakLauncher:
     def stop(self) -> None:
         """Nothing to stop: someone else runs this server."""
 
-    def __enter__(self) -> "ExternalKeycloakLauncher":
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()

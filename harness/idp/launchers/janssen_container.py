@@ -27,6 +27,7 @@ import requests
 
 from harness.errors import LaunchError
 from harness.idp.launchers.container import docker_available
+from harness.lifecycle import StartStop
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ DEFAULT_READY_TIMEOUT_S = 900.0
 LOG_TAIL_LINES = 30
 
 
-class JanssenContainerLauncher:
+class JanssenContainerLauncher(StartStop):
     """Janssen monolith + PostgreSQL; the same Protocol as the other launchers."""
 
     kind = "container"
@@ -195,8 +196,3 @@ class JanssenContainerLauncher:
                 log.warning("removing the network failed: %s", exc)
             self._network = None
 
-    def __enter__(self) -> "JanssenContainerLauncher":
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()

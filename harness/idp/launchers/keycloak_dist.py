@@ -36,6 +36,7 @@ import requests
 
 from harness.errors import LaunchError
 from harness.serving import free_port
+from harness.lifecycle import StartStop
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +148,7 @@ def _stop_all() -> None:
             log.exception("could not stop %s", launcher)
 
 
-class KeycloakDistLauncher:
+class KeycloakDistLauncher(StartStop):
     """The real Keycloak server in dev mode (``kc.sh start-dev``) on a loopback port."""
 
     kind = "keycloak-dist"
@@ -521,15 +522,6 @@ class KeycloakDistLauncher:
             shutil.rmtree(self._run_dir, ignore_errors=True)
             self._run_dir = None
 
-    def __enter__(self) -> "KeycloakDistLauncher":
-        try:
-            return self.start()
-        except BaseException:
-            self.stop()
-            raise
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 def _signal_group(pgid: int, sig: signal.Signals) -> bool:

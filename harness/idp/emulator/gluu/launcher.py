@@ -16,11 +16,12 @@ from harness.idp.emulator.gluu.keys import KeyFactory
 from harness.idp.emulator.gluu.state import GluuState
 from harness.idp.profiles.gluu import GluuProfile
 from harness.serving import BackgroundServer
+from harness.lifecycle import StartStop
 
 log = logging.getLogger(__name__)
 
 
-class GluuEmulatorLauncher:
+class GluuEmulatorLauncher(StartStop):
     """An emulated Gluu ``version`` ("4.2" or "4.4") at ``http(s)://host:port``."""
 
     kind = "emulator"
@@ -106,8 +107,3 @@ class GluuEmulatorLauncher:
             self._server.stop()
             self._server = None
 
-    def __enter__(self) -> "GluuEmulatorLauncher":
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()

@@ -12,11 +12,12 @@ from harness.idp.emulator.keycloak.app import create_app, normalize_relative_pat
 from harness.idp.emulator.keycloak.state import KeycloakState
 from harness.idp.profiles.keycloak import KeycloakProfile
 from harness.serving import BackgroundServer
+from harness.lifecycle import StartStop
 
 log = logging.getLogger(__name__)
 
 
-class KeycloakEmulatorLauncher:
+class KeycloakEmulatorLauncher(StartStop):
     """Serve the emulated Keycloak on ``host:port`` (0 = a free port) in a thread."""
 
     kind = "emulator"
@@ -90,12 +91,3 @@ class KeycloakEmulatorLauncher:
             self._server.stop()
             self._server = None
 
-    def __enter__(self) -> "KeycloakEmulatorLauncher":
-        try:
-            return self.start()
-        except BaseException:
-            self.stop()
-            raise
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
