@@ -1,4 +1,5 @@
-"""Real Keycloak vs the emulator: boot time and a registration + token flow.
+"""Real Keycloak vs the emulator: boot time, a registration + token flow, the whole guide
+per step, and the harness's own overhead per step.
 
 Run: ``.venv/bin/python benchmarks/keycloak_bench.py [--rounds 20] [--url http://127.0.0.1:8080]``.
 Without ``--url`` a real Keycloak is booted from the cached distribution (its boot
@@ -75,12 +76,49 @@ def measure(idp: IdpLauncher, rounds: int) -> list[float]:
     return times
 
 
+HARNESS_SIDE = {"admin", "developer", "harness"}
+
+
+def guide_flow(idp: IdpLauncher, rounds: int) -> tuple[list[float], dict[str, list[float]], dict[str, list[float]]]:
+    """Run scenarios/keycloak.yaml ``rounds`` times on ``idp`` (wrapped so the run neither
+    starts nor stops it). Returns total times, per-step times, and per-step harness
+    overhead = step time minus the time its own requests spent waiting for the servers
+    (the elapsed times of the exchanges the harness itself sent)."""
+    import tempfile
+
+    from harness.scenario.loader import load_scenario
+    from harness.scenario.runner import run_scenario
+
+    totals: list[float] = []
+    per_step: dict[str, list[float]] = {}
+    overhead: dict[str, list[float]] = {}
+    scenario = load_scenario(ROOT / "scenarios" / "keycloak.yaml")
+    for _ in range(rounds + 1):  # the first round warms up and is not counted
+        shared = ExternalKeycloakLauncher(idp.base_url, idp.admin_user, idp.admin_password)
+        shared.version = idp.version
+        with tempfile.TemporaryDirectory() as tmp:
+            start = time.perf_counter()
+            result = run_scenario(scenario.model_copy(deep=True), report_dir=Path(tmp), launcher=shared)
+            total = time.perf_counter() - start
+        if not result.passed:
+            raise SystemExit(f"guide run failed on {idp.base_url}: {result.failed_step.cause}")  # type: ignore[union-attr]
+        if _ == 0:
+            continue
+        totals.append(total)
+        for st in result.steps:
+            waited = sum(e.elapsed_ms for e in st.exchanges if e.actor in HARNESS_SIDE) / 1000.0
+            per_step.setdefault(st.id, []).append(st.duration_ms / 1000.0)
+            overhead.setdefault(st.id, []).append(max(0.0, st.duration_ms / 1000.0 - waited))
+    return totals, per_step, overhead
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--url", help="use this running Keycloak instead of booting one")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     with ExitStack() as stack:
         if args.url:
             real: IdpLauncher = stack.enter_context(ExternalKeycloakLauncher(args.url))
@@ -97,11 +135,26 @@ def main() -> int:
         print(f"emulator boot: {time.perf_counter() - start:.3f} s")
         real_t = measure(real, args.rounds)
         emu_t = measure(emu, args.rounds)
+        guide_rounds = max(1, args.rounds // 4)
+        real_g, real_steps, _ = guide_flow(real, guide_rounds)
+        emu_g, emu_steps, emu_over = guide_flow(emu, guide_rounds)
     r, e = statistics.median(real_t), statistics.median(emu_t)
     print(f"registration+token flow, median of {args.rounds} (4 requests each):")
     print(f"  real Keycloak: {r * 1000:8.1f} ms")
     print(f"  emulator:      {e * 1000:8.1f} ms")
     print(f"  ratio real/emulator: {r / e:.1f}x")
+    rg, eg = statistics.median(real_g), statistics.median(emu_g)
+    print(f"the whole Keycloak guide (scenarios/keycloak.yaml, 14 steps), median of {len(real_g)}:")
+    print(f"  real Keycloak: {rg * 1000:8.1f} ms")
+    print(f"  emulator:      {eg * 1000:8.1f} ms")
+    print(f"  ratio real/emulator: {rg / eg:.1f}x")
+    print("per step (median ms): real | emulator | harness overhead on the emulator")
+    for step in emu_steps:
+        print(f"  {step:<24} {statistics.median(real_steps[step]) * 1000:8.1f} | "
+              f"{statistics.median(emu_steps[step]) * 1000:8.1f} | {statistics.median(emu_over[step]) * 1000:8.1f}")
+    total_over = sum(statistics.median(v) for v in emu_over.values())
+    print(f"  harness overhead, all steps: {total_over * 1000:.1f} ms "
+          f"({total_over / eg * 100:.0f}% of the emulator run)")
     return 0
 
 
