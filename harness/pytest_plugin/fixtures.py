@@ -1,10 +1,13 @@
-"""Fixtures: ``idp`` (one per session), ``world`` (fresh portal/gateway per test on
-that IdP), ``portal`` and ``gateway`` (its parts)."""
+"""Fixtures (shared/STYLE.md §5): ``idp`` — the IdP chosen with ``--idp`` and
+``--idp-profile`` or a test's ``@pytest.mark.idp(profile="gluu")`` marker, started once
+per session and profile; ``world`` — a fresh portal + gateway + upstream wired to it,
+per test; ``portal`` and ``gateway`` — its parts. Options are read through tiny
+fixtures so a conftest can override them (``dcr_idp_kind``, ``dcr_report_dir``)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import pytest
 
@@ -12,15 +15,40 @@ from harness.idp.launchers.base import IdpLauncher
 
 
 @pytest.fixture(scope="session")
-def idp(request: pytest.FixtureRequest) -> Iterator[IdpLauncher]:
-    """The IdP chosen with ``--idp``/``--idp-profile`` (or the ``idp(profile)`` marker),
-    started once per session."""
+def dcr_idp_kind(request: pytest.FixtureRequest) -> str:
+    """``--idp``: emulator, keycloak-dist, container, or a URL (external)."""
+    return str(request.config.getoption("--idp"))
+
+
+@pytest.fixture(scope="session")
+def dcr_report_dir(request: pytest.FixtureRequest) -> Path:
+    """``--harness-report-dir``: where launchers keep server logs."""
+    return Path(request.config.getoption("--harness-report-dir"))
+
+
+@pytest.fixture(scope="session")
+def _dcr_idp_pool(dcr_idp_kind: str, dcr_report_dir: Path) -> Iterator[dict[str, IdpLauncher]]:
+    """Started launchers by profile; all stopped at the end of the session."""
+    pool: dict[str, IdpLauncher] = {}
+    yield pool
+    for launcher in pool.values():
+        launcher.stop()
+
+
+@pytest.fixture
+def idp(request: pytest.FixtureRequest, dcr_idp_kind: str, dcr_report_dir: Path,
+        _dcr_idp_pool: dict[str, IdpLauncher]) -> IdpLauncher:
+    """The started IdP for this test (one per profile per session)."""
     from harness.idp.launchers.factory import make_launcher
 
-    kind = request.config.getoption("--idp")
+    marker = request.node.get_closest_marker("idp")
     profile = request.config.getoption("--idp-profile")
-    report_dir = Path(request.config.getoption("--harness-report-dir"))
-    options: dict[str, object] = {}
+    if marker is not None:
+        profile = marker.kwargs.get("profile") or (marker.args[0] if marker.args else profile)
+    if profile in _dcr_idp_pool:
+        return _dcr_idp_pool[profile]
+    kind = dcr_idp_kind
+    options: dict[str, Any] = {}
     if "://" in kind:
         options["base_url"], kind = kind, "external"
     if kind == "container":
@@ -29,14 +57,15 @@ def idp(request: pytest.FixtureRequest) -> Iterator[IdpLauncher]:
         ok, reason = docker_available()
         if not ok:
             pytest.skip(f"--idp container needs a Docker engine: {reason}")
-    launcher = make_launcher(kind, profile=profile, report_dir=report_dir, **options)
-    with launcher:
-        yield launcher
+    launcher = make_launcher(kind, profile=profile, report_dir=dcr_report_dir, **options)
+    launcher.start()
+    _dcr_idp_pool[profile] = launcher
+    return launcher
 
 
 @pytest.fixture
-def world(idp: IdpLauncher) -> Iterator["object"]:
-    """A fresh portal + gateway + upstream wired to the session's IdP."""
+def world(idp: IdpLauncher) -> Iterator[Any]:
+    """A fresh portal + gateway + upstream wired to the test's IdP."""
     from harness.world import World
 
     with World(idp, manage_idp=False) as w:
@@ -44,10 +73,12 @@ def world(idp: IdpLauncher) -> Iterator["object"]:
 
 
 @pytest.fixture
-def portal(world: "object") -> object:
-    return world.portal  # type: ignore[attr-defined]
+def portal(world: Any) -> Any:
+    """The world's :class:`~harness.portal.service.PortalService`."""
+    return world.portal
 
 
 @pytest.fixture
-def gateway(world: "object") -> object:
-    return world.gateway  # type: ignore[attr-defined]
+def gateway(world: Any) -> Any:
+    """The world's :class:`~harness.gateway.Gateway`."""
+    return world.gateway
