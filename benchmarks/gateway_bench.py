@@ -56,7 +56,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from harness.gateway import Gateway, create_echo_app  # noqa: E402
 from harness.jose import generate_rsa, public_jwks, sign  # noqa: E402
-from harness.serving import free_port  # noqa: E402
+from harness.serving import free_port, resolve_http, resolve_loop  # noqa: E402
 
 API_ID = "bench-api"
 POLICY_ID = "bench-policy"
@@ -335,20 +335,6 @@ def warm_up(url: str, tokens: list[str]) -> None:
                 raise SystemExit(f"warm-up request answered {r.status_code}: {r.text[:200]}")
 
 
-def _module_available(name: str) -> bool:
-    try:
-        __import__(name)
-        return True
-    except ImportError:
-        return False
-
-
-def _resolve_http(choice: str) -> str:
-    if choice == "auto":
-        return "httptools" if _module_available("httptools") else "h11"
-    return choice
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=3.0, help="each in-process measurement")
@@ -358,16 +344,18 @@ def main() -> None:
     parser.add_argument("--upstream", choices=("fast", "echo"), default="fast",
                         help="fast: a minimal asyncio responder; echo: harness.gateway.create_echo_app")
     parser.add_argument("--http", choices=("auto", "h11", "httptools"), default="auto",
-                        help="uvicorn HTTP implementation of the gateway (auto: httptools when installed)")
-    parser.add_argument("--no-uvloop", action="store_true", help="serve with the stdlib asyncio loop")
+                        help="uvicorn HTTP implementation of the servers (auto: httptools when installed; "
+                             "BackgroundServer's default is h11)")
+    parser.add_argument("--loop", choices=("auto", "asyncio", "uvloop"), default="auto",
+                        help="event loop of the servers (auto: uvloop when installed)")
     parser.add_argument("--no-wrk", action="store_true", help="use the Python load generator even if wrk exists")
     parser.add_argument("--gateway-workers", type=int, default=1,
                         help="EXPERIMENT: N gateway processes on one port (per-process sessions/limits)")
     args = parser.parse_args()
 
     load_before = os.getloadavg()
-    http = _resolve_http(args.http)
-    use_uvloop = not args.no_uvloop and _module_available("uvloop")
+    http = resolve_http(args.http)
+    use_uvloop = resolve_loop(args.loop) == "uvloop"
     wrk = None if args.no_wrk else shutil.which("wrk")
 
     key = generate_rsa(kid="bench")
@@ -400,7 +388,7 @@ def main() -> None:
             direct = python_load(up_url + "/x", tokens, args.wrk_seconds, args.connections)
             via = python_load(gw_url + "/bench/x", tokens, args.wrk_seconds, args.connections)
     finally:
-        for proc in procs:
+        for proc in reversed(procs):  # the gateway first: it may still be answering
             proc.terminate()
         for proc in procs:
             proc.join(timeout=5)

@@ -7,6 +7,7 @@ testcontainers shape, see shared/STYLE.md §2).
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import socket
 import ssl
 import threading
@@ -30,6 +31,13 @@ class BackgroundServer:
 
     The listening socket is bound before the thread starts, so ``url`` is valid as
     soon as the constructor returns and no port race exists.
+
+    ``http`` is uvicorn's HTTP implementation: ``"h11"`` (the default, so every server
+    parses HTTP the same way whatever extras are installed), ``"httptools"`` (several
+    times faster; needs the httptools package) or ``"auto"`` (httptools when installed).
+    ``loop`` is ``"asyncio"`` (default) or ``"uvloop"`` (needs uvloop); ``"auto"`` picks
+    uvloop when installed. The gateway's throughput depends on both
+    (benchmarks/gateway_bench.py).
     """
 
     def __init__(
@@ -42,7 +50,11 @@ class BackgroundServer:
         ssl_certfile: str | None = None,
         ssl_keyfile: str | None = None,
         ready_timeout: float = 10.0,
+        http: str = "h11",
+        loop: str = "asyncio",
     ) -> None:
+        self.http = resolve_http(http)  # checked before the socket is bound
+        self.loop = resolve_loop(loop)
         self.app = app
         self.host = host
         self.name = name
@@ -70,6 +82,7 @@ class BackgroundServer:
             ssl_certfile=ssl_certfile,
             ssl_keyfile=ssl_keyfile,
             timeout_graceful_shutdown=1,
+            http=self.http,
         )
         self._server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
@@ -87,7 +100,13 @@ class BackgroundServer:
         return self
 
     def _run(self) -> None:
-        asyncio.run(self._server.serve(sockets=[self._sock]))
+        factory = None
+        if self.loop == "uvloop":
+            import uvloop
+
+            factory = uvloop.new_event_loop
+        with asyncio.Runner(loop_factory=factory) as runner:
+            runner.run(self._server.serve(sockets=[self._sock]))
 
     def wait_ready(self) -> None:
         deadline = time.monotonic() + self.ready_timeout
@@ -117,6 +136,32 @@ class BackgroundServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def _installed(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
+def resolve_http(http: str) -> str:
+    """``"auto"`` → ``"httptools"`` when installed, else ``"h11"``; other values checked."""
+    if http == "auto":
+        return "httptools" if _installed("httptools") else "h11"
+    if http not in ("h11", "httptools"):
+        raise ValueError(f"http must be 'h11', 'httptools' or 'auto', got {http!r}")
+    if http == "httptools" and not _installed("httptools"):
+        raise LaunchError("http='httptools' needs the httptools package", hint="pip install httptools, or use 'h11'")
+    return http
+
+
+def resolve_loop(loop: str) -> str:
+    """``"auto"`` → ``"uvloop"`` when installed, else ``"asyncio"``; other values checked."""
+    if loop == "auto":
+        return "uvloop" if _installed("uvloop") else "asyncio"
+    if loop not in ("asyncio", "uvloop"):
+        raise ValueError(f"loop must be 'asyncio', 'uvloop' or 'auto', got {loop!r}")
+    if loop == "uvloop" and not _installed("uvloop"):
+        raise LaunchError("loop='uvloop' needs the uvloop package", hint="pip install uvloop, or use 'asyncio'")
+    return loop
 
 
 def client_ssl_context(verify: bool | str) -> ssl.SSLContext | bool:

@@ -18,6 +18,7 @@ from harness.portal.gateway_sync import GatewaySync
 from harness.portal.service import PortalService
 from harness.portal.settings import DashboardSettings
 from harness.portal.store import Store
+from harness.server_group import ServerGroup
 from harness.serving import BackgroundServer
 from harness.transcript import RecordingSession, Transcript
 from harness.lifecycle import StartStop
@@ -49,7 +50,7 @@ class World(StartStop):
         self.manage_idp = manage_idp
         self.host = host
         self._ports = (portal_port, gateway_port)
-        self._servers: list[BackgroundServer] = []
+        self._servers = ServerGroup()
         self.gateway: Any = None
         self.portal: PortalService | None = None
         self.upstream_url = self.gateway_url = self.portal_url = ""
@@ -79,15 +80,10 @@ class World(StartStop):
         return self
 
     def _serve(self, app: Any, name: str, port: int) -> BackgroundServer:
-        srv = BackgroundServer(app, host=self.host, port=port, name=name)
-        srv.start()
-        self._servers.append(srv)
-        return srv
+        return self._servers.serve(app, name, host=self.host, port=port)
 
     def stop(self) -> None:
-        for srv in reversed(self._servers):
-            srv.stop()
-        self._servers.clear()
+        self._servers.stop()
         if self.portal is not None:
             self.portal.store.close()
         if self._idp_started:

@@ -19,10 +19,10 @@ Verdict rules (documented in docs/conformance.md):
 from __future__ import annotations
 
 import enum
-import json
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from harness.conformance.checks.common import body_json
 from harness.redact import REDACTOR
 from harness.report.model import Verdict
 from harness.transcript import Exchange
@@ -56,13 +56,7 @@ class Observation:
 
     def json(self, name: str) -> Any:
         """The response body of exchange ``name`` parsed as JSON, or ``None``."""
-        ex = self.exchanges.get(name)
-        if ex is None or not ex.response_body:
-            return None
-        try:
-            return json.loads(ex.response_body)
-        except ValueError:
-            return None
+        return body_json(self.exchanges.get(name))
 
 
 @dataclass

@@ -44,6 +44,23 @@ def first_values_cookies(header: str) -> dict[str, str]:
     return out
 
 
+#: Characters that make Starlette's ``request.url`` differ from the raw scope values
+#: (it escapes ?, # and \ in the path; urlsplit drops tab, CR and LF).
+_URL_SPECIAL = frozenset("?#\\\t\r\n")
+
+
+def path_and_query(request: Request) -> tuple[str, str]:
+    """``request.url.path`` and ``request.url.query`` without building the URL object
+    when the scope values are already what it would return (the common case)."""
+    path: str = request.scope["path"]
+    raw_query: bytes = request.scope.get("query_string", b"")
+    if (path.startswith("/") and not path.startswith("//") and _URL_SPECIAL.isdisjoint(path)
+            and raw_query.isascii() and not any(c in raw_query for c in b"#\t\r\n")):
+        return path, raw_query.decode("ascii")
+    url = request.url
+    return url.path, url.query
+
+
 def tyk_error(status: int, message: str) -> Response:
     return Response(error_body(message), status_code=status, media_type="application/json")
 
@@ -53,7 +70,7 @@ def build_app(gw: "Gateway") -> Starlette:
         return go_json({"status": "pass", "version": "dcr-harness", "description": "Tyk GW", "details": {}})
 
     async def gateway_endpoint(request: Request) -> Response:
-        path = request.url.path
+        path, query = path_and_query(request)
         api = gw.route(path)
         if api is None:
             return PlainTextResponse("404 page not found\n", status_code=404)
@@ -63,14 +80,18 @@ def build_app(gw: "Gateway") -> Starlette:
             cookies=first_values_cookies(request.headers.get("cookie", "")),
             path=path,
         )
-        decision = await run_in_threadpool(gw.decide, api, view)
+        # Decide on the event loop (no thread hop: a verdict is CPU work of tens of µs);
+        # only a verdict that must fetch a JWKS (blocking I/O) goes to a worker thread.
+        decision = gw.try_decide(api, view)
+        if decision is None:
+            decision = await run_in_threadpool(gw.decide, api, view)
         if not decision.allowed:
             return tyk_error(decision.status, decision.message)
         body = await request.body()
         client_ip = request.client.host if request.client else None
         try:
             status, headers, content = await gw.proxy.forward(
-                api, request.method, path, request.url.query, request.headers.items(), body, client_ip
+                api, request.method, path, query, request.headers.items(), body, client_ip
             )
         except ProxyFailed as exc:
             decision.details["proxy_error"] = str(exc)

@@ -26,10 +26,11 @@ from harness.gateway.apidef import ApiDefinition, parse_apidef
 from harness.gateway.decisions import Decision, DecisionLog
 from harness.gateway.jwks import JwksFetcher
 from harness.gateway.jwt_middleware import GatewayState, JwtMiddleware, RequestView
-from harness.gateway.keys import KeyResolver
+from harness.gateway.keys import FetchNeeded, KeyResolver
 from harness.gateway.policies import Policy, parse_policy
 from harness.gateway.profile import GatewayProfile, profile_from_tyk_conf
 from harness.gateway.proxy import Proxy
+from harness.gateway.verify_cache import VerifiedTokenCache
 from harness.transcript import Transcript
 
 
@@ -54,13 +55,19 @@ class Gateway:
         clock: Callable[[], float] = time.time,
         profile: GatewayProfile | None = None,
         proxy_timeout: float = 30.0,
+        verify_cache_size: int = 10_000,
     ) -> None:
+        """``verify_cache_size``: how many verified tokens to remember so a repeated
+        token skips its signature check (harness.gateway.verify_cache); 0 verifies every
+        token on every request, as Tyk does. Verdicts are the same either way."""
         self.tyk_conf: dict[str, Any] = dict(tyk_conf or {})
         self.profile = profile or profile_from_tyk_conf(self.tyk_conf)
         self.transcript = transcript
         self.clock = clock
         fetcher = JwksFetcher(self.profile, transcript)
-        self.state = GatewayState(profile=self.profile, resolver=KeyResolver(self.profile, fetcher), clock=clock)
+        self.state = GatewayState(profile=self.profile, resolver=KeyResolver(self.profile, fetcher), clock=clock,
+                                  verified=VerifiedTokenCache(verify_cache_size))
+        self.state.resolver.on_jwks_refresh = self.state.verified.evict_api
         self.middleware = JwtMiddleware(self.state)
         self.decisions = DecisionLog()
         self.proxy = Proxy(timeout=proxy_timeout)
@@ -152,12 +159,17 @@ class Gateway:
         """``DELETE /tyk/cache/jwks[/{apiID}]``."""
         if api_id is None:
             self.state.jwks_caches.clear()
+            self.state.verified.clear()
         else:
             self.state.jwks_caches.pop(api_id, None)
+            self.state.verified.evict_api(api_id)
 
     def _set_apis(self, apis: dict[str, ApiDefinition]) -> None:
         for gone in set(self._apis) - set(apis):  # Unload: drop the API's JWKS cache
             self.state.jwks_caches.pop(gone, None)
+        for api_id, old in self._apis.items():  # a changed or removed API: forget its tokens
+            if apis.get(api_id) is not old:
+                self.state.verified.evict_api(api_id)
         self._apis = apis
         self._routes = sorted(((a.listen_path, a) for a in apis.values()), key=lambda r: len(r[0]), reverse=True)
 
@@ -174,7 +186,18 @@ class Gateway:
         return None
 
     def decide(self, api: ApiDefinition, request: RequestView) -> Decision:
+        """The verdict; may block on a JWKS fetch (run it in a worker thread)."""
         decision = self.middleware.process(api, request)
+        self.decisions.add(decision)
+        return decision
+
+    def try_decide(self, api: ApiDefinition, request: RequestView) -> Decision | None:
+        """The verdict without blocking I/O, or None when it needs a JWKS fetch (then
+        call :meth:`decide` where blocking is fine). Nothing is recorded for None."""
+        try:
+            decision = self.middleware.process(api, request, may_fetch=False)
+        except FetchNeeded:
+            return None
         self.decisions.add(decision)
         return decision
 
@@ -209,6 +232,7 @@ class Gateway:
         self.state.limiter.clear()
         self.state.quota.clear()
         self.state.jwks_caches.clear()
+        self.state.verified.clear()
         self.decisions.clear()
 
     async def aclose(self) -> None:

@@ -36,6 +36,7 @@ from harness.gateway.sessions import (
 )
 from harness.gateway.sources import extract_token, strip_bearer
 from harness.gateway.timeclaims import check_time_claims
+from harness.gateway.verify_cache import VerifiedTokenCache, same_key
 from harness.jose.gocompat import GoDecodeError, SignatureError, b64url_decode_go, verify_signature
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,8 @@ class GatewayState:
     limiter: FixedWindowLimiter = field(default_factory=FixedWindowLimiter)
     quota: QuotaCounter = field(default_factory=QuotaCounter)
     jwks_caches: dict[str, TtlCache] = field(default_factory=dict)
+    #: Tokens whose signature verified (harness.gateway.verify_cache); not in Tyk.
+    verified: VerifiedTokenCache = field(default_factory=VerifiedTokenCache)
 
     def jwks_cache(self, api_id: str) -> TtlCache:
         cache = self.jwks_caches.get(api_id)
@@ -80,7 +83,10 @@ class JwtMiddleware:
         self.state = state
 
     # -- entry point ---------------------------------------------------------------
-    def process(self, api: ApiDefinition, req: RequestView) -> Decision:
+    def process(self, api: ApiDefinition, req: RequestView, *, may_fetch: bool = True) -> Decision:
+        """The verdict for one request. With ``may_fetch`` False, a decision that needs a
+        JWKS fetch raises :class:`harness.gateway.keys.FetchNeeded` before anything is
+        recorded (sessions, counters), so the caller can run it again where it may block."""
         now = self.state.clock()
         ctx: dict[str, Any] = {}
         try:
@@ -88,9 +94,14 @@ class JwtMiddleware:
                 return self._decision(api, now, 200, "", "proxy", "keyless API", ctx)
             if not api.enable_jwt:
                 self._auth_token_api(api, req)
-            parsed = self._token(api, req)
-            key = self.state.resolver.resolve(api, parsed, self.state.jwks_cache(api.api_id))
-            self._verify(api, parsed, key)
+            token = self._token(api, req)
+            verified = self.state.verified
+            hit = verified.get(api, token, now)
+            parsed = hit.parsed if hit is not None else self._parse(api, token)
+            key = self.state.resolver.resolve(api, parsed, self.state.jwks_cache(api.api_id), may_fetch=may_fetch)
+            if hit is None or not same_key(hit.key, key):
+                self._verify(api, parsed, key)
+                verified.put(api, token, parsed, key, now)
             check_time_claims(
                 parsed.claims, now,
                 exp_skew=api.jwt_expires_at_validation_skew,
@@ -120,13 +131,16 @@ class JwtMiddleware:
             raise Refusal(401, "Authorization field missing", stage="token", reason="auth-token API, no key sent")
         raise Refusal(403, ACCESS_DISALLOWED, stage="token", reason="auth-token API: the harness gateway holds no keys")
 
-    def _token(self, api: ApiDefinition, req: RequestView) -> ParsedToken:
+    def _token(self, api: ApiDefinition, req: RequestView) -> str:
         raw = extract_token(api.auth, req.headers, req.query, req.cookies)
         if not raw:
             where = api.auth.auth_header_name or "Authorization"
             raise Refusal(self.state.profile.missing_token_status, "Authorization field missing",
                           stage="token", reason=f"no credential in header {where!r}, query or cookie")
-        parsed = parse_token(strip_bearer(raw))
+        return strip_bearer(raw)
+
+    def _parse(self, api: ApiDefinition, token: str) -> ParsedToken:
+        parsed = parse_token(token)
         check_signing_method(api.signing_family, parsed.alg)
         return parsed
 

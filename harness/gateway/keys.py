@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
+from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from jwcrypto import jwk
@@ -33,43 +36,79 @@ MARKER_PREFIX = "jwks_api_def_"
 Key = jwk.JWK | bytes
 
 
+#: Bound on the memo of parsed PEM/DER keys (one per distinct ``jwt_source``).
+_PEM_MEMO_SIZE = 256
+
+
+@lru_cache(maxsize=256)
+def _b64_source(value: str) -> bytes:
+    """``b64std_decode_go`` of a ``jwt_source`` (or of the cached marker), once per
+    distinct value; a decode error is raised every time (lru_cache keeps no errors)."""
+    return b64std_decode_go(value)
+
+
 def _refuse(reason: str) -> Refusal:
     return Refusal(403, KEY_NOT_AUTHORIZED, stage="key", reason=reason)
+
+
+class FetchNeeded(Exception):
+    """Raised instead of fetching a JWKS when the caller asked not to block
+    (``may_fetch=False``): the caller runs the whole decision again where it may."""
 
 
 class KeyResolver:
     def __init__(self, profile: GatewayProfile, fetcher: JwksFetcher) -> None:
         self.profile = profile
         self.fetcher = fetcher
+        #: Called with the API id after a JWKS was fetched and cached (new key objects:
+        #: the gateway evicts that API's verified tokens).
+        self.on_jwks_refresh: Callable[[str], None] | None = None
+        self._pem_keys: dict[bytes, jwk.JWK] = {}
+        self._pem_lock = threading.Lock()
 
-    def resolve(self, api: ApiDefinition, token: ParsedToken, cache: TtlCache) -> Key:
-        """The key golang-jwt would receive after Tyk's ``parseJWTKey``."""
-        raw = self._secret(api, token, cache)
+    def resolve(self, api: ApiDefinition, token: ParsedToken, cache: TtlCache, *, may_fetch: bool = True) -> Key:
+        """The key golang-jwt would receive after Tyk's ``parseJWTKey``. With
+        ``may_fetch`` False a needed JWKS fetch raises :class:`FetchNeeded` instead."""
+        raw = self._secret(api, token, cache, may_fetch)
         if api.signing_family in ("rsa", "ecdsa") and isinstance(raw, bytes):
-            try:
-                return public_key_from_pem_or_der(raw)
-            except PemError as exc:
-                raise _refuse(f"Failed to decode JWT key: {exc}") from None
+            return self._pem_key(raw)
         return raw
 
-    def _secret(self, api: ApiDefinition, token: ParsedToken, cache: TtlCache) -> Key:
+    def _pem_key(self, raw: bytes) -> jwk.JWK:
+        """Parse a PEM/DER public key once per distinct value (not on every request);
+        failures are not memoised and refuse every time."""
+        key = self._pem_keys.get(raw)
+        if key is not None:
+            return key
+        try:
+            key = public_key_from_pem_or_der(raw)
+        except PemError as exc:
+            raise _refuse(f"Failed to decode JWT key: {exc}") from None
+        with self._pem_lock:
+            if len(self._pem_keys) >= _PEM_MEMO_SIZE:
+                self._pem_keys.clear()
+            key = self._pem_keys.setdefault(raw, key)
+        return key
+
+    def _secret(self, api: ApiDefinition, token: ParsedToken, cache: TtlCache, may_fetch: bool = True) -> Key:
         source = api.jwt_source
         if not source:
             # One-to-one mode: the kid (or identity) names a Tyk key holding the secret.
             # The harness has no keys API, so no such key ever exists.
             raise _refuse("no jwt_source: one-to-one mode needs a Tyk key named by the kid; none exists")
         if HTTP_SCHEME.match(source):
-            return self._from_url(api, token, cache, source)
+            return self._from_url(api, token, cache, source, may_fetch)
         try:
-            decoded = b64std_decode_go(source)
+            decoded = _b64_source(source)
         except GoDecodeError as exc:
             raise _refuse(f"JWKS source decode failed: jwt_source is not a base64 string ({exc})") from None
         text = decoded.decode("latin-1")
         if HTTP_SCHEME.match(text):
-            return self._from_url(api, token, cache, text)
+            return self._from_url(api, token, cache, text, may_fetch)
         return decoded
 
-    def _from_url(self, api: ApiDefinition, token: ParsedToken, cache: TtlCache, url: str) -> Key:
+    def _from_url(self, api: ApiDefinition, token: ParsedToken, cache: TtlCache, url: str,
+                  may_fetch: bool = True) -> Key:
         kid = token.header.get("kid")
         if not isinstance(kid, str):
             raise _refuse("kid is not a string" if kid is not None else "kid is not a string (token has no kid)")
@@ -80,6 +119,8 @@ class KeyResolver:
             if self._cached_url(marker) == url:
                 jwks = cache.get(url)
         if jwks is None:
+            if not may_fetch:
+                raise FetchNeeded(url)
             try:
                 jwks = decode_jwks(self.fetcher.fetch(url))
             except (FetchError, JwksDecodeError) as exc:
@@ -91,6 +132,8 @@ class KeyResolver:
                 raise _refuse(reason) from None
             cache.set(url, jwks)
             cache.set(marker_name, api.jwt_source)
+            if self.on_jwks_refresh is not None:
+                self.on_jwks_refresh(api.api_id)
         found = jwks.first(kid)
         if found is None:
             kids = ", ".join(repr(k.kid) for k in jwks.keys) or "none"
@@ -101,10 +144,10 @@ class KeyResolver:
 
     def _cached_url(self, marker: str) -> str:
         if not self.profile.plain_url_jwt_source_first_request_only:
-            return marker if HTTP_SCHEME.match(marker) else b64std_decode_go(marker).decode("latin-1")
+            return marker if HTTP_SCHEME.match(marker) else _b64_source(marker).decode("latin-1")
         # Tyk 5.9+: the cached jwt_source is always base64-decoded, so a plain URL fails.
         try:
-            return b64std_decode_go(marker).decode("latin-1")
+            return _b64_source(marker).decode("latin-1")
         except GoDecodeError:
             raise _refuse(
                 "JWKS source decode failed: cached jwt_source is not a base64 string "

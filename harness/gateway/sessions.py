@@ -13,7 +13,6 @@ internal/policy/apply.go for unpartitioned policies:
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import threading
 from dataclasses import dataclass, field
@@ -48,7 +47,14 @@ class Session:
     is_inactive: bool = False
 
     def clone(self) -> "Session":
-        return copy.deepcopy(self)
+        """An independent copy (the store never hands out its own object). Only the
+        list and the dict are mutable (access-right values are tuples), so copy those
+        rather than ``copy.deepcopy`` everything."""
+        c = object.__new__(Session)
+        c.__dict__.update(self.__dict__)
+        c.policy_ids = list(self.policy_ids)
+        c.access_rights = dict(self.access_rights)
+        return c
 
 
 def _greater_quota(first: int, second: int) -> bool:

@@ -29,6 +29,7 @@ from starlette.routing import Route
 from harness.gateway import Decision, Gateway, create_echo_app
 from harness.jose import generate_rsa, public_jwks, sign
 from harness.jose.rawtokens import segment, sign_segments
+from harness.server_group import ServerGroup
 from harness.serving import BackgroundServer
 from harness.transcript import Exchange, RecordingSession, Transcript
 from harness.lifecycle import StartStop
@@ -100,7 +101,7 @@ class JwtLab(StartStop):
                                transcript=self.transcript, clock=self.now)
         self._api_fields = {"jwt_identity_base_field": identity_base_field,
                             "jwt_policy_field_name": policy_field_name}
-        self._servers: list[BackgroundServer] = []
+        self._servers = ServerGroup()
         self.jwks_url = self.gateway_url = self.upstream_url = ""
 
     # ---- lifetime ---------------------------------------------------------------------
@@ -120,15 +121,10 @@ class JwtLab(StartStop):
         return self
 
     def _serve(self, app: Any, name: str) -> BackgroundServer:
-        srv = BackgroundServer(app, name=name)
-        srv.start()
-        self._servers.append(srv)
-        return srv
+        return self._servers.serve(app, name)
 
     def stop(self) -> None:
-        for srv in reversed(self._servers):
-            srv.stop()
-        self._servers.clear()
+        self._servers.stop()
 
 
     # ---- what the gateway is told -----------------------------------------------------

@@ -18,6 +18,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from harness.conformance.model import CheckResult, CheckRun, Level
 from harness.redact import REDACTOR
+from harness.report.files import write_text_atomic
 from harness.report.model import RunResult, Verdict
 from harness.report.sequence import sequence_svg
 from harness.transcript import Exchange
@@ -127,18 +128,9 @@ def render_run_html(result: RunResult) -> str:
     )
 
 
-def _write(text: str, path: Path) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-    return path
-
-
 def write_run_html(result: RunResult, path: Path) -> Path:
     """``report.html`` for ``dcr-harness run``."""
-    return _write(render_run_html(result), path)
+    return write_text_atomic(render_run_html(result), path)
 
 
 def write_check_html(results: CheckRun | list[CheckResult], path: Path) -> Path:
@@ -147,4 +139,4 @@ def write_check_html(results: CheckRun | list[CheckResult], path: Path) -> Path:
         run = CheckRun(issuer="", profile="", plans=sorted({r.plan for r in results}), started="")
         run.results = list(results)
         results = run
-    return _write(render_check_html(results), path)
+    return write_text_atomic(render_check_html(results), path)

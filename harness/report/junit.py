@@ -15,6 +15,7 @@ from typing import Any
 
 from harness.conformance.model import CheckResult, CheckRun
 from harness.redact import REDACTOR
+from harness.report.files import write_text_atomic
 from harness.report.model import RunResult, StepResult, Verdict
 
 
@@ -110,18 +111,9 @@ def _serialise(root: ET.Element) -> str:
     return REDACTOR.text('<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n")
 
 
-def _write(text: str, path: Path) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-    return path
-
-
 def write_check_junit(run: CheckRun, path: Path) -> Path:
-    return _write(checks_junit(run), path)
+    return write_text_atomic(checks_junit(run), path)
 
 
 def write_run_junit(result: RunResult, path: Path) -> Path:
-    return _write(run_junit(result), path)
+    return write_text_atomic(run_junit(result), path)

@@ -22,22 +22,24 @@ def header(ex: Exchange | None, name: str) -> str | None:
     return None
 
 
-def body_json(ex: Exchange | None) -> Any:
-    if ex is None or not ex.response_body:
+def _json_or_none(text: str | None) -> Any:
+    """``text`` parsed as JSON; ``None`` when it is empty or not JSON."""
+    if not text:
         return None
     try:
-        return json.loads(ex.response_body)
+        return json.loads(text)
     except ValueError:
         return None
+
+
+def body_json(ex: Exchange | None) -> Any:
+    """The response body parsed as JSON, or ``None``."""
+    return None if ex is None else _json_or_none(ex.response_body)
 
 
 def request_json(ex: Exchange | None) -> Any:
-    if ex is None or not ex.request_body:
-        return None
-    try:
-        return json.loads(ex.request_body)
-    except ValueError:
-        return None
+    """The request body parsed as JSON, or ``None``."""
+    return None if ex is None else _json_or_none(ex.request_body)
 
 
 def media_type(ex: Exchange | None) -> str:

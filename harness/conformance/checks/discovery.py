@@ -18,6 +18,7 @@ from harness.conformance.checks.common import (
     media_type,
     no_answer,
 )
+from harness.conformance.checks.verdicts import answered_or_skip
 from harness.conformance.context import CheckContext, Skip, json_of
 from harness.conformance.model import Level, Observation, Result
 from harness.conformance.registry import check, probe
@@ -78,12 +79,9 @@ def probe_jwks(ctx: CheckContext) -> Observation:
 
 
 def _doc(obs: Observation) -> dict[str, Any]:
-    ex = obs.ex("discovery")
-    msg = no_answer(ex, "the discovery request")
-    if msg:
-        raise Skip(msg)
+    ex = answered_or_skip(obs, "discovery", "the discovery request")
     data = body_json(ex)
-    if ex is None or ex.status != 200 or not isinstance(data, dict):
+    if ex.status != 200 or not isinstance(data, dict):
         raise Skip("no discovery document (see DISC-FETCH-200)")
     return data
 
@@ -302,12 +300,9 @@ def disc_member_types(obs: Observation) -> Result:
 # ---- the JWK Set ---------------------------------------------------------------------------
 
 def _keys(obs: Observation) -> list[dict[str, Any]]:
-    ex = obs.ex("jwks")
-    msg = no_answer(ex, "the JWKS request")
-    if msg:
-        raise Skip(msg)
+    ex = answered_or_skip(obs, "jwks", "the JWKS request")
     data = body_json(ex)
-    if ex is None or ex.status != 200 or not isinstance(data, dict) or not isinstance(data.get("keys"), list):
+    if ex.status != 200 or not isinstance(data, dict) or not isinstance(data.get("keys"), list):
         raise Skip("no JWK Set (see DISC-JWKS-JSON)")
     return [k for k in data["keys"] if isinstance(k, dict)]
 

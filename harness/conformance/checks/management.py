@@ -8,7 +8,8 @@ import base64
 from typing import Any
 from urllib.parse import quote
 
-from harness.conformance.checks.common import ABSENT, body_json, error_description, header, is_json, no_answer, outcome
+from harness.conformance.checks.common import body_json, error_description, header, is_json, outcome
+from harness.conformance.checks.verdicts import answered_or_skip, auth_challenge, refused_with
 from harness.conformance.context import REDIRECT_URI, CheckContext, Skip
 from harness.conformance.model import Level, Observation, Result
 from harness.conformance.registry import check, probe
@@ -105,21 +106,8 @@ def probe_management(ctx: CheckContext) -> Observation:
     return Observation(ex, facts)
 
 
-def _ex(obs: Observation, name: str, what: str) -> Exchange:
-    ex = obs.ex(name)
-    msg = no_answer(ex, what)
-    if msg:
-        raise Skip(msg)
-    assert ex is not None
-    return ex
-
-
 def _bad_rat(obs: Observation, name: str, what: str) -> Result:
-    ex = _ex(obs, name, what)
-    got = outcome(ex)
-    if got == "401 invalid_token":
-        return Result.ok(f"401 invalid_token{error_description(ex)}", expected="401 invalid_token", actual=got)
-    return Result.fail(f"answered {got}{error_description(ex)}", expected="401 invalid_token", actual=got)
+    return refused_with(answered_or_skip(obs, name, what), "401 invalid_token")
 
 
 @check("MGMT-READ-200", "Reading the client answers 200 with its current metadata",
@@ -127,7 +115,7 @@ def _bad_rat(obs: Observation, name: str, what: str) -> Result:
 def mgmt_read(obs: Observation) -> Result:
     """GET on ``registration_client_uri`` with the registration access token answers 200
     JSON with the client's metadata, ``client_id`` included (RFC 7592 §2.1)."""
-    ex = _ex(obs, "read", "the read request")
+    ex = answered_or_skip(obs, "read", "the read request")
     data = body_json(ex)
     cid = obs.facts.get("client_id")
     if ex.status != 200:
@@ -157,14 +145,10 @@ def mgmt_read_bad(obs: Observation) -> Result:
 def mgmt_bad_rat_www(obs: Observation) -> Result:
     """A failed Bearer authentication "MUST include the WWW-Authenticate response header
     field" (RFC 6750 §3)."""
-    ex = _ex(obs, "read_bad_rat", "the read with a bad token")
+    ex = answered_or_skip(obs, "read_bad_rat", "the read with a bad token")
     if ex.status != 401:
         raise Skip(f"the bad token got {outcome(ex)}, not 401 (see MGMT-READ-BAD-RAT-401)")
-    value = header(ex, "www-authenticate")
-    if value and value.lower().startswith("bearer"):
-        return Result.ok(f"WWW-Authenticate: {value}", expected="Bearer ...", actual=value, evidence=("read_bad_rat",))
-    return Result.fail(f"WWW-Authenticate is {value or 'absent'}", expected="Bearer ...", actual=value or ABSENT,
-                       evidence=("read_bad_rat",))
+    return auth_challenge(ex, "Bearer", evidence=("read_bad_rat",))
 
 
 @check("MGMT-UPDATE-200", "Updating the client answers 200 with the new metadata",
@@ -172,7 +156,7 @@ def mgmt_bad_rat_www(obs: Observation) -> Result:
 def mgmt_update(obs: Observation) -> Result:
     """PUT with the full metadata and ``client_id`` answers 200 and the response shows the
     changed ``client_name`` (RFC 7592 §2.2)."""
-    ex = _ex(obs, "update", "the update request")
+    ex = answered_or_skip(obs, "update", "the update request")
     data = body_json(ex)
     want = obs.facts.get("updated_name")
     if ex.status != 200:
@@ -190,7 +174,7 @@ def mgmt_update(obs: Observation) -> Result:
 def mgmt_rotates(obs: Observation) -> Result:
     """The server MAY issue a new registration access token on update (RFC 7592 §2.2);
     the client MUST then use it. The read with the newest token answers 200 (rotated or not)."""
-    ex = _ex(obs, "read_newest_rat", "the read with the newest token")
+    ex = answered_or_skip(obs, "read_newest_rat", "the read with the newest token")
     rotated = bool(obs.facts.get("rotated"))
     what = "rotated on update" if rotated else "not rotated (allowed)"
     if ex.status == 200:
@@ -224,7 +208,7 @@ def mgmt_full_replacement(obs: Observation) -> Result:
     """"Omitted fields MUST be treated as null or empty values by the server, indicating
     the client's request to delete them" (RFC 7592 §2.2): a PUT without ``redirect_uris``
     leaves the client with none."""
-    ex = _ex(obs, "update_omit", "the update omitting redirect_uris")
+    ex = answered_or_skip(obs, "update_omit", "the update omitting redirect_uris")
     data = body_json(ex)
     if ex.status != 200 or not isinstance(data, dict):
         return Result.fail(f"the update answered {outcome(ex)}{error_description(ex)}", expected="200, no redirect_uris",
@@ -248,7 +232,7 @@ def mgmt_delete_bad(obs: Observation) -> Result:
        spec="RFC7592-2.3", level=Level.MUST, plan=PLAN, probe="management")
 def mgmt_delete(obs: Observation) -> Result:
     """DELETE on ``registration_client_uri`` answers 204 No Content (RFC 7592 §2.3)."""
-    ex = _ex(obs, "delete", "the delete request")
+    ex = answered_or_skip(obs, "delete", "the delete request")
     if ex.status == 204:
         return Result.ok("204 No Content", expected=204, actual=204, evidence=("delete",))
     return Result.fail(f"answered {outcome(ex)}{error_description(ex)}", expected=204, actual=ex.status,
@@ -261,7 +245,7 @@ def mgmt_deleted_no_token(obs: Observation) -> Result:
     """"A successful delete action will invalidate the client_id, client_secret, and
     registration_access_token" (RFC 7592 §2.3): the token endpoint refuses the deleted
     client (RFC 6749 §5.2 ``invalid_client``)."""
-    delete = _ex(obs, "delete", "the delete request")
+    delete = answered_or_skip(obs, "delete", "the delete request")
     if delete.status not in (200, 204):
         raise Skip(f"the delete failed ({outcome(delete)}; see MGMT-DELETE-204)")
     before, after = obs.ex("token_before_delete"), obs.ex("token_after_delete")
@@ -286,10 +270,10 @@ def mgmt_deleted_no_token(obs: Observation) -> Result:
 def mgmt_deleted_read(obs: Observation) -> Result:
     """"If the client does not exist on this server, the server MUST respond with HTTP 401
     Unauthorized" (RFC 7592 §2.1), and the delete invalidated the token (§2.3)."""
-    delete = _ex(obs, "delete", "the delete request")
+    delete = answered_or_skip(obs, "delete", "the delete request")
     if delete.status not in (200, 204):
         raise Skip(f"the delete failed ({outcome(delete)}; see MGMT-DELETE-204)")
-    ex = _ex(obs, "read_after_delete", "the read after delete")
+    ex = answered_or_skip(obs, "read_after_delete", "the read after delete")
     got = outcome(ex)
     if ex.status == 401:
         return Result.ok(f"{got}{error_description(ex)}", expected=401, actual=got, evidence=("read_after_delete",))

@@ -11,6 +11,7 @@ from jwcrypto import jwk
 
 from harness.conformance.checks.common import ABSENT, body_json, error_description, header, is_json, no_answer, outcome
 from harness.conformance.checks.management import token_call, token_request
+from harness.conformance.checks.verdicts import answered_or_skip, answered_refused_with, auth_challenge, header_has
 from harness.conformance.context import CheckContext, Skip, json_of
 from harness.conformance.model import Level, Observation, Result
 from harness.conformance.registry import check, probe
@@ -111,11 +112,7 @@ def _public_members(key: dict[str, Any]) -> dict[str, Any]:
 
 
 def _ok(obs: Observation) -> tuple[Exchange, dict[str, Any]]:
-    ex = obs.ex("token")
-    msg = no_answer(ex, "the token request")
-    if msg:
-        raise Skip(msg)
-    assert ex is not None
+    ex = answered_or_skip(obs, "token", "the token request")
     data = body_json(ex)
     if ex.status != 200 or not isinstance(data, dict):
         raise Skip(f"the token request failed ({outcome(ex)}; see TOKEN-STATUS-200)")
@@ -197,11 +194,7 @@ def token_cache(obs: Observation) -> Result:
     """"The authorization server MUST include the HTTP Cache-Control response header
     field with a value of no-store in any response containing tokens" (RFC 6749 §5.1)."""
     ex, _ = _ok(obs)
-    value = header(ex, "cache-control")
-    if value and "no-store" in value.lower():
-        return Result.ok(f"Cache-Control: {value}", expected="no-store", actual=value, evidence=("token",))
-    return Result.fail(f"Cache-Control is {value or 'absent'}", expected="no-store", actual=value or ABSENT,
-                       evidence=("token",))
+    return header_has(ex, "Cache-Control", "no-store", evidence=("token",))
 
 
 @check("TOKEN-PRAGMA-NO-CACHE", "The token response carries Pragma: no-cache",
@@ -210,11 +203,7 @@ def token_pragma(obs: Observation) -> Result:
     """"... as well as the Pragma response header field with a value of no-cache"
     (RFC 6749 §5.1)."""
     ex, _ = _ok(obs)
-    value = header(ex, "pragma")
-    if value and "no-cache" in value.lower():
-        return Result.ok(f"Pragma: {value}", expected="no-cache", actual=value, evidence=("token",))
-    return Result.fail(f"Pragma is {value or 'absent'}", expected="no-cache", actual=value or ABSENT,
-                       evidence=("token",))
+    return header_has(ex, "Pragma", "no-cache", evidence=("token",))
 
 
 @check("TOKEN-NO-REFRESH-TOKEN", "No refresh token is issued for client_credentials",
@@ -232,16 +221,8 @@ def token_no_refresh(obs: Observation) -> Result:
 def _client_error(obs: Observation, name: str, what: str, *, basic: bool) -> Result:
     """RFC 6749 §5.2 invalid_client: 401 when the client authenticated with Basic, 400 or
     401 when the credentials were in the form."""
-    ex = obs.ex(name)
-    msg = no_answer(ex, what)
-    if msg:
-        return Result.fail(msg, expected="401 invalid_client", actual=None, evidence=(name,))
-    got = outcome(ex)
-    allowed = ("401 invalid_client",) if basic else ("401 invalid_client", "400 invalid_client")
-    if got in allowed:
-        return Result.ok(f"{got}{error_description(ex)}", expected="401 invalid_client", actual=got, evidence=(name,))
-    return Result.fail(f"answered {got}{error_description(ex)}", expected="401 invalid_client", actual=got,
-                       evidence=(name,))
+    also = () if basic else ("400 invalid_client",)
+    return answered_refused_with(obs, name, what, "401 invalid_client", also=also, evidence=(name,))
 
 
 @check("TOKEN-WRONG-SECRET-401", "A wrong client secret (form) is refused with 401 invalid_client",
@@ -270,11 +251,7 @@ def token_basic_www(obs: Observation) -> Result:
     ex = obs.ex("wrong_secret_basic")
     if ex is None or ex.status != 401:
         raise Skip(f"the Basic request with a wrong secret got {outcome(ex)}, not 401")
-    value = header(ex, "www-authenticate")
-    if value and value.lower().startswith("basic"):
-        return Result.ok(f"WWW-Authenticate: {value}", expected="Basic ...", actual=value, evidence=("wrong_secret_basic",))
-    return Result.fail(f"WWW-Authenticate is {value or 'absent'}", expected="Basic ...", actual=value or ABSENT,
-                       evidence=("wrong_secret_basic",))
+    return auth_challenge(ex, "Basic", evidence=("wrong_secret_basic",))
 
 
 @check("TOKEN-WRONG-METHOD-401", "Authenticating with a method other than the registered one is refused",
@@ -308,16 +285,8 @@ def token_unknown_client(obs: Observation) -> Result:
 def token_missing_grant(obs: Observation) -> Result:
     """"The request is missing a required parameter" → 400 ``invalid_request``
     (RFC 6749 §5.2)."""
-    ex = obs.ex("missing_grant")
-    msg = no_answer(ex, "the request without grant_type")
-    if msg:
-        return Result.fail(msg, expected="400 invalid_request", actual=None, evidence=("missing_grant",))
-    got = outcome(ex)
-    if got == "400 invalid_request":
-        return Result.ok(f"{got}{error_description(ex)}", expected="400 invalid_request", actual=got,
-                         evidence=("missing_grant",))
-    return Result.fail(f"answered {got}{error_description(ex)}", expected="400 invalid_request", actual=got,
-                       evidence=("missing_grant",))
+    return answered_refused_with(obs, "missing_grant", "the request without grant_type", "400 invalid_request",
+                                 evidence=("missing_grant",))
 
 
 @check("TOKEN-UNSUPPORTED-GRANT-400", "An unknown grant_type is refused with 400 unsupported_grant_type",
@@ -325,16 +294,8 @@ def token_missing_grant(obs: Observation) -> Result:
 def token_unsupported_grant(obs: Observation) -> Result:
     """"The authorization grant type is not supported by the authorization server" →
     400 ``unsupported_grant_type`` (RFC 6749 §5.2)."""
-    ex = obs.ex("unsupported_grant")
-    msg = no_answer(ex, "the request with an unknown grant_type")
-    if msg:
-        return Result.fail(msg, expected="400 unsupported_grant_type", actual=None, evidence=("unsupported_grant",))
-    got = outcome(ex)
-    if got == "400 unsupported_grant_type":
-        return Result.ok(f"{got}{error_description(ex)}", expected="400 unsupported_grant_type", actual=got,
-                         evidence=("unsupported_grant",))
-    return Result.fail(f"answered {got}{error_description(ex)}", expected="400 unsupported_grant_type", actual=got,
-                       evidence=("unsupported_grant",))
+    return answered_refused_with(obs, "unsupported_grant", "the request with an unknown grant_type",
+                                 "400 unsupported_grant_type", evidence=("unsupported_grant",))
 
 
 ERROR_EXCHANGES = ("wrong_secret_post", "wrong_secret_basic", "unknown_client", "missing_grant", "unsupported_grant")

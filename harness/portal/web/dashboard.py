@@ -103,14 +103,23 @@ def dashboard_pages(svc: PortalService) -> list[Route]:
     def _policies() -> list[dict[str, Any]]:
         return svc.list_policies()
 
+    async def policy_names() -> dict[str, str]:
+        """Policy id → display name, for the API and catalogue tables."""
+        return {p["id"]: p.get("name", p["id"]) for p in await run_in_threadpool(svc.list_policies)}
+
     def api_ctx(request: Request, values: dict[str, Any], **kw: Any) -> dict[str, Any]:
         return ctx(request, v=values, policies=_policies(), signing_methods=SIGNING_METHODS, auth_modes=AUTH_MODES,
                    **kw)
 
+    def designer_failed(request: Request, values: dict[str, Any], api_id: str | None, exc: Exception) -> Response:
+        """The API designer again, with the submitted values and why saving failed."""
+        return render("dashboard/api_designer.html", api_ctx(request, values, api_id=api_id, error=_message(exc)),
+                      status=getattr(exc, "status", 400))
+
     @admin_only
     async def apis(request: Request, form: FormData | None) -> Response:
         items = await run_in_threadpool(svc.list_apis)
-        pol_names = {p["id"]: p.get("name", p["id"]) for p in await run_in_threadpool(svc.list_policies)}
+        pol_names = await policy_names()
         return render("dashboard/apis.html", ctx(request, apis=items, policy_names=pol_names))
 
     @admin_only
@@ -130,8 +139,7 @@ def dashboard_pages(svc: PortalService) -> list[Route]:
             apidef = apply_api_values({}, values)
             created = await run_in_threadpool(svc.create_api, apidef)
         except (PortalError, HarnessError) as exc:
-            return render("dashboard/api_designer.html", api_ctx(request, values, api_id=None, error=_message(exc)),
-                          status=getattr(exc, "status", 400))
+            return designer_failed(request, values, None, exc)
         flash(request, f"API \u201c{created['name']}\u201d created.")
         return RedirectResponse("/dashboard/apis", status_code=303)
 
@@ -150,8 +158,7 @@ def dashboard_pages(svc: PortalService) -> list[Route]:
             apidef = apply_api_values(current, values)
             await run_in_threadpool(svc.update_api, api_id, apidef)
         except (PortalError, HarnessError) as exc:
-            return render("dashboard/api_designer.html", api_ctx(request, values, api_id=api_id, error=_message(exc)),
-                          status=getattr(exc, "status", 400))
+            return designer_failed(request, values, api_id, exc)
         flash(request, f"API \u201c{apidef['name']}\u201d updated.")
         return RedirectResponse("/dashboard/apis", status_code=303)
 
@@ -194,7 +201,7 @@ def dashboard_pages(svc: PortalService) -> list[Route]:
     @admin_only
     async def catalogue(request: Request, form: FormData | None) -> Response:
         entries = await run_in_threadpool(svc.list_catalogue)
-        pol_names = {p["id"]: p.get("name", p["id"]) for p in await run_in_threadpool(svc.list_policies)}
+        pol_names = await policy_names()
         dcr = {e.id for e in await run_in_threadpool(svc.dcr_catalogue)}
         return render("dashboard/catalogue.html", ctx(request, entries=entries, policy_names=pol_names, dcr_ids=dcr))
 
@@ -219,18 +226,19 @@ def dashboard_pages(svc: PortalService) -> list[Route]:
             return RedirectResponse("/dashboard/catalogue", status_code=303)
         return render("dashboard/catalogue_new.html", ctx(request, v=values, policies=_policies(), error=None))
 
-    async def _entry(request: Request) -> CatalogueEntry | None:
+    async def _entry(request: Request) -> CatalogueEntry | Response:
+        """The catalogue entry ``{cid}``, or the 404 page."""
         try:
             return await run_in_threadpool(svc.get_catalogue_entry, request.path_params["cid"])
         except NotFound:
-            return None
+            return render("dashboard/not_found.html", ctx(request, what="Catalogue entry not found"), status=404)
 
     @admin_only
     async def catalogue_details(request: Request, form: FormData | None) -> Response:
         """The entry's "API Details" tab."""
         entry = await _entry(request)
-        if entry is None:
-            return render("dashboard/not_found.html", ctx(request, what="Catalogue entry not found"), status=404)
+        if isinstance(entry, Response):
+            return entry
         error = None
         if form is not None:
             try:
@@ -253,8 +261,8 @@ def dashboard_pages(svc: PortalService) -> list[Route]:
     async def catalogue_settings(request: Request, form: FormData | None) -> Response:
         """The entry's "Settings" tab: "Override global settings" and the DCR section."""
         entry = await _entry(request)
-        if entry is None:
-            return render("dashboard/not_found.html", ctx(request, what="Catalogue entry not found"), status=404)
+        if isinstance(entry, Response):
+            return entry
         error = None
         options = entry.config.dcr_options
         override = entry.config.override

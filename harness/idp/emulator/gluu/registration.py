@@ -349,6 +349,30 @@ def _bearer(request: Request) -> str | None:
     return None
 
 
+def _client_by_rat(
+    state: GluuState,
+    request: Request,
+    *,
+    missing_reason: str,
+    bad_status: int,
+    bad_reason: str,
+    bad_headers: dict[str, str] | None = None,
+) -> GluuClient | Response:
+    """RFC 7592 §2 client lookup for read and delete (requestClientRead/Delete): registration
+    switched off, then ``client_id`` and token both present, then the token matches the client.
+    Each refusal keeps its endpoint's own status and reason (GluuProfile fields)."""
+    client_id = request.query_params.get("client_id", "")
+    token = _bearer(request)
+    if not state.config.dynamic_registration_enabled:
+        return _error(state, 400, "access_denied", "Dynamic registration is disabled.")
+    if not client_id.strip() or not (token or "").strip():
+        return _error(state, state.profile.missing_rat_status, "invalid_client_metadata", missing_reason)
+    client = state.client_by_rat(client_id, token or "")
+    if client is None:
+        return _error(state, bad_status, "invalid_token", bad_reason, headers=bad_headers)
+    return client
+
+
 async def register(request: Request) -> Response:
     """RFC 7591 §3.1 client registration, oxAuth style (registerClientImpl)."""
     state: GluuState = request.app.state.gluu
@@ -379,16 +403,12 @@ async def read(request: Request) -> Response:
     """RFC 7592 §2.1 read (requestClientRead)."""
     state: GluuState = request.app.state.gluu
     p = state.profile
-    client_id = request.query_params.get("client_id", "")
-    token = _bearer(request)
-    if not state.config.dynamic_registration_enabled:
-        return _error(state, 400, "access_denied", "Dynamic registration is disabled.")
-    if not client_id.strip() or not (token or "").strip():
-        return _error(state, p.missing_rat_status, "invalid_client_metadata", "Client ID or Access Token is not valid.")
-    client = state.client_by_rat(client_id, token or "")
-    if client is None:
-        return _error(state, p.bad_rat_status_get_put, "invalid_token", "The Access Token is not valid for the Client",
-                      headers=NO_STORE_HEADERS)
+    client = _client_by_rat(
+        state, request, missing_reason="Client ID or Access Token is not valid.", bad_status=p.bad_rat_status_get_put,
+        bad_reason="The Access Token is not valid for the Client", bad_headers=NO_STORE_HEADERS,
+    )
+    if isinstance(client, Response):
+        return client
     return json_response(client_json(state, client), 200, headers=NO_STORE_HEADERS)
 
 
@@ -424,16 +444,9 @@ async def update(request: Request) -> Response:
 async def delete(request: Request) -> Response:
     """RFC 7592 §2.3 delete: 204, or Gluu's statuses for bad requests."""
     state: GluuState = request.app.state.gluu
-    p = state.profile
-    client_id = request.query_params.get("client_id", "")
-    token = _bearer(request)
-    if not state.config.dynamic_registration_enabled:
-        return _error(state, 400, "access_denied", "Dynamic registration is disabled.")
-    if not client_id.strip() or not (token or "").strip():
-        return _error(state, p.missing_rat_status, "invalid_client_metadata", "")
-    client = state.client_by_rat(client_id, token or "")
-    if client is None:
-        return _error(state, p.bad_rat_status_delete, "invalid_token", "")
+    client = _client_by_rat(state, request, missing_reason="", bad_status=state.profile.bad_rat_status_delete, bad_reason="")
+    if isinstance(client, Response):
+        return client
     state.remove(client.client_id)
     log.info("gluu emulator: deleted client %s", client.client_id)
     return Response(status_code=204, headers=NO_STORE_HEADERS)

@@ -6,7 +6,9 @@ Unauthorized"}`` before the realm is even looked up (observed 26.7.1).
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -26,7 +28,7 @@ from harness.idp.emulator.keycloak.http import (
     unsupported_media_type,
 )
 from harness.idp.emulator.keycloak.regauth import RegError, verify_bearer
-from harness.idp.emulator.keycloak.state import InitialAccess, RealmExists
+from harness.idp.emulator.keycloak.state import InitialAccess, Realm, RealmExists
 
 
 def _authorized(ctx: Ctx, request: Request) -> bool:
@@ -50,8 +52,34 @@ def _authorized(ctx: Ctx, request: Request) -> bool:
     return bool(user and user.admin)
 
 
-def _unauthorized() -> Response:
-    return bare_error(401, "HTTP 401 Unauthorized")
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def _admin(handler: Callable[[Ctx, Request], Awaitable[Response]]) -> Endpoint:
+    """401 ``HTTP 401 Unauthorized`` unless the caller is a master-realm administrator."""
+
+    @functools.wraps(handler)
+    async def endpoint(request: Request) -> Response:
+        ctx: Ctx = request.app.state.ctx
+        if not _authorized(ctx, request):
+            return bare_error(401, "HTTP 401 Unauthorized")
+        return await handler(ctx, request)
+
+    return endpoint
+
+
+def _admin_realm(handler: Callable[[Ctx, Realm, Request], Awaitable[Response]]) -> Endpoint:
+    """:func:`_admin`, then 404 ``Realm not found.`` for an unknown ``{realm}``."""
+
+    @_admin
+    @functools.wraps(handler)
+    async def endpoint(ctx: Ctx, request: Request) -> Response:
+        realm = ctx.realm(request)
+        if realm is None:
+            return bare_error(404, "Realm not found.")
+        return await handler(ctx, realm, request)
+
+    return endpoint
 
 
 async def _json_body(request: Request) -> Any | Response:
@@ -64,11 +92,9 @@ async def _json_body(request: Request) -> Any | Response:
         return oauth_error(400, "invalid_request", "Cannot parse the JSON")
 
 
-async def create_realm(request: Request) -> Response:
+@_admin
+async def create_realm(ctx: Ctx, request: Request) -> Response:
     """``POST /admin/realms`` with a RealmRepresentation → 201 + Location."""
-    ctx: Ctx = request.app.state.ctx
-    if not _authorized(ctx, request):
-        return _unauthorized()
     body = await _json_body(request)
     if isinstance(body, Response):
         return body
@@ -85,14 +111,9 @@ async def create_realm(request: Request) -> Response:
     return empty_response(201, {"Location": f"{ctx.base_url(request)}/admin/realms/{name}"})
 
 
-async def get_realm(request: Request) -> Response:
+@_admin_realm
+async def get_realm(ctx: Ctx, realm: Realm, request: Request) -> Response:
     """``GET /admin/realms/{realm}``: a few members of the RealmRepresentation."""
-    ctx: Ctx = request.app.state.ctx
-    if not _authorized(ctx, request):
-        return _unauthorized()
-    realm = ctx.realm(request)
-    if realm is None:
-        return bare_error(404, "Realm not found.")
     body = {
         "id": realm.id,
         "realm": realm.name,
@@ -104,16 +125,11 @@ async def get_realm(request: Request) -> Response:
     return json_response(body, content_type=JSON_UTF8)
 
 
-async def delete_realm(request: Request) -> Response:
-    ctx: Ctx = request.app.state.ctx
-    if not _authorized(ctx, request):
-        return _unauthorized()
-    name = request.path_params["realm"]
-    if ctx.state.realm(name) is None:
-        return bare_error(404, "Realm not found.")
-    if name == "master":
+@_admin_realm
+async def delete_realm(ctx: Ctx, realm: Realm, request: Request) -> Response:
+    if realm.name == "master":
         return error_message(400, "Can't delete master realm")  # inferred
-    ctx.state.delete_realm(name)
+    ctx.state.delete_realm(realm.name)
     return empty_response(204)
 
 
@@ -126,14 +142,9 @@ def _presentation(model: InitialAccess, token: str | None = None) -> dict[str, A
     return body
 
 
-async def create_initial_access(request: Request) -> Response:
+@_admin_realm
+async def create_initial_access(ctx: Ctx, realm: Realm, request: Request) -> Response:
     """``POST /admin/realms/{realm}/clients-initial-access`` {expiration, count}."""
-    ctx: Ctx = request.app.state.ctx
-    if not _authorized(ctx, request):
-        return _unauthorized()
-    realm = ctx.realm(request)
-    if realm is None:
-        return bare_error(404, "Realm not found.")
     body = await _json_body(request)
     if isinstance(body, Response):
         return body
@@ -159,25 +170,15 @@ async def create_initial_access(request: Request) -> Response:
     )
 
 
-async def list_initial_access(request: Request) -> Response:
-    ctx: Ctx = request.app.state.ctx
-    if not _authorized(ctx, request):
-        return _unauthorized()
-    realm = ctx.realm(request)
-    if realm is None:
-        return bare_error(404, "Realm not found.")
+@_admin_realm
+async def list_initial_access(ctx: Ctx, realm: Realm, request: Request) -> Response:
     with ctx.state.lock:
         items = [_presentation(m) for m in realm.initial_access.values()]
     return json_response(items, content_type=JSON_UTF8)
 
 
-async def delete_initial_access(request: Request) -> Response:
-    ctx: Ctx = request.app.state.ctx
-    if not _authorized(ctx, request):
-        return _unauthorized()
-    realm = ctx.realm(request)
-    if realm is None:
-        return bare_error(404, "Realm not found.")
+@_admin_realm
+async def delete_initial_access(ctx: Ctx, realm: Realm, request: Request) -> Response:
     with ctx.state.lock:
         realm.initial_access.pop(request.path_params["id"], None)
     return empty_response(204)

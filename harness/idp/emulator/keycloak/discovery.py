@@ -12,7 +12,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from harness.idp.emulator.keycloak.http import JSON_UTF8, Ctx, json_response, realm_not_found
+from harness.idp.emulator.keycloak.http import JSON_UTF8, Ctx, json_response, realm_endpoint
+from harness.idp.emulator.keycloak.state import Realm
 
 _SIGNING = ["PS384", "RS384", "EdDSA", "ES384", "HS256", "HS512", "ES256", "RS256", "HS384", "ES512", "PS256", "PS512", "RS512"]
 _ASYMMETRIC_SIGNING = ["PS384", "RS384", "EdDSA", "ES384", "ES256", "RS256", "ES512", "PS256", "PS512", "RS512"]
@@ -106,31 +107,22 @@ def openid_configuration(issuer: str, scopes: list[str]) -> dict[str, Any]:
     }
 
 
-async def well_known(request: Request) -> Response:
-    ctx: Ctx = request.app.state.ctx
-    realm = ctx.realm(request)
-    if realm is None:
-        return realm_not_found()
+@realm_endpoint
+async def well_known(ctx: Ctx, realm: Realm, request: Request) -> Response:
     # "openid" first, then the realm's client scopes (Keycloak's order is a hash order).
     scopes = ["openid", *sorted({*ctx.profile.default_client_scopes, *ctx.profile.optional_client_scopes, "service_account"})]
     body = openid_configuration(ctx.issuer(request, realm.name), scopes)
     return json_response(body, headers={"Cache-Control": "no-cache, must-revalidate, no-transform, no-store"})
 
 
-async def certs(request: Request) -> Response:
-    ctx: Ctx = request.app.state.ctx
-    realm = ctx.realm(request)
-    if realm is None:
-        return realm_not_found()
+@realm_endpoint
+async def certs(ctx: Ctx, realm: Realm, request: Request) -> Response:
     return json_response(realm.keys.jwks(), headers={"Cache-Control": "no-cache"})
 
 
-async def realm_info(request: Request) -> Response:
+@realm_endpoint
+async def realm_info(ctx: Ctx, realm: Realm, request: Request) -> Response:
     """``GET /realms/{realm}``: Keycloak's PublishedRealmRepresentation."""
-    ctx: Ctx = request.app.state.ctx
-    realm = ctx.realm(request)
-    if realm is None:
-        return realm_not_found()
     issuer = ctx.issuer(request, realm.name)
     body = {
         "realm": realm.name,

@@ -9,7 +9,9 @@ Bodies are compact JSON with members in Keycloak's (Jackson's) order.
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,3 +114,22 @@ class Ctx:
 
     def realm(self, request: Request) -> Realm | None:
         return self.state.realm(request.path_params["realm"])
+
+
+RealmHandler = Callable[[Ctx, Realm, Request], Awaitable[Response]]
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def realm_endpoint(handler: RealmHandler) -> Endpoint:
+    """A ``/realms/{realm}/...`` endpoint: 404 ``Realm does not exist`` for an unknown
+    realm, else ``handler(ctx, realm, request)``."""
+
+    @functools.wraps(handler)
+    async def endpoint(request: Request) -> Response:
+        ctx: Ctx = request.app.state.ctx
+        realm = ctx.realm(request)
+        if realm is None:
+            return realm_not_found()
+        return await handler(ctx, realm, request)
+
+    return endpoint

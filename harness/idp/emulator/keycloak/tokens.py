@@ -25,7 +25,7 @@ from harness.idp.emulator.keycloak.http import (
     empty_response,
     json_response,
     media_type,
-    realm_not_found,
+    realm_endpoint,
     unsupported_media_type,
 )
 from harness.idp.emulator.keycloak.state import Client, Realm, Session, User
@@ -249,11 +249,8 @@ GRANTS = {
 }
 
 
-async def token_endpoint(request: Request) -> Response:
-    ctx: Ctx = request.app.state.ctx
-    realm = ctx.realm(request)
-    if realm is None:
-        return realm_not_found()
+@realm_endpoint
+async def token_endpoint(ctx: Ctx, realm: Realm, request: Request) -> Response:
     if not consumes(request, "application/x-www-form-urlencoded"):
         return unsupported_media_type()
     # Without a form content type Keycloak reads no form parameters at all.
