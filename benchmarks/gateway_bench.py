@@ -11,19 +11,22 @@ limit or quota), a fast local upstream, 8 rotating valid tokens. It prints, from
   the ``Authorization`` header, against (a) the upstream directly and (b) the gateway,
   in the same run: req/s, p50, p99 and errors (non-2xx responses plus socket errors);
   the ratio against the anchor's Tyk figure and whether the goal (at least half of
-  Tyk's req/s with no error) is met; the p50/p99 latency the gateway adds;
+  Tyk's req/s with no error) is met; the p50/p99 latency the gateway adds; and (c) a
+  second gateway with the verification cache off (every signature verified, as Tyk
+  does) for comparison (``--no-uncached`` skips it);
 * without ``wrk`` on the PATH, the same figures from a Python/httpx load generator
   (much slower itself; the output says so).
 
 Every server runs in its own process (its own GIL): the JWKS endpoint, the upstream
 and the gateway (one process: sessions, rate limits and quotas live in its memory).
-``--gateway-workers N`` is an experiment only: N gateway processes on one socket, each
-with its own session state, which breaks rate limits and quotas (not the default).
+The servers use httptools and uvloop when installed (``--http``/``--loop`` choose;
+``harness.serving.BackgroundServer`` defaults to h11 and the stdlib loop).
 
 Usage::
 
     .venv/bin/python benchmarks/gateway_bench.py [--seconds 3] [--wrk-seconds 10]
         [--threads 2] [--connections 32] [--upstream fast|echo] [--http auto|h11|httptools]
+        [--loop auto|asyncio|uvloop] [--no-uncached] [--no-wrk]
 """
 
 from __future__ import annotations
@@ -147,7 +150,6 @@ class FastUpstream(asyncio.Protocol):
 def _listen(port: int) -> socket.socket:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)  # --gateway-workers experiment
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # see harness/serving.py
     sock.bind(("127.0.0.1", port))
     return sock
@@ -185,7 +187,7 @@ def _serve(kind: str, port: int, opts: dict[str, Any]) -> None:
     elif kind == "echo-upstream":
         app = create_echo_app()
     else:
-        app = build_gateway(opts["jwks_url"], opts["upstream_url"]).app
+        app = build_gateway(opts["jwks_url"], opts["upstream_url"], verify_cache_size=opts["verify_cache_size"]).app
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
                             http=opts.get("http", "auto"), backlog=1024)
     server = uvicorn.Server(config)
@@ -205,15 +207,13 @@ def _wait_ready(url: str, procs: list[multiprocessing.process.BaseProcess], what
     raise SystemExit(f"{what} server did not start on {url}")
 
 
-def _start(kind: str, opts: dict[str, Any], procs: list[Any], count: int = 1) -> str:
+def _start(kind: str, opts: dict[str, Any], procs: list[Any]) -> str:
     port = free_port()
-    ctx = multiprocessing.get_context("spawn")
-    mine = [ctx.Process(target=_serve, args=(kind, port, opts), daemon=True) for _ in range(count)]
-    for p in mine:
-        p.start()
-    procs.extend(mine)
+    proc = multiprocessing.get_context("spawn").Process(target=_serve, args=(kind, port, opts), daemon=True)
+    proc.start()
+    procs.append(proc)
     url = f"http://127.0.0.1:{port}"
-    _wait_ready(url, mine, kind)
+    _wait_ready(url, [proc], kind)
     return url
 
 
@@ -349,8 +349,8 @@ def main() -> None:
     parser.add_argument("--loop", choices=("auto", "asyncio", "uvloop"), default="auto",
                         help="event loop of the servers (auto: uvloop when installed)")
     parser.add_argument("--no-wrk", action="store_true", help="use the Python load generator even if wrk exists")
-    parser.add_argument("--gateway-workers", type=int, default=1,
-                        help="EXPERIMENT: N gateway processes on one port (per-process sessions/limits)")
+    parser.add_argument("--no-uncached", action="store_true",
+                        help="skip the load run against a gateway with the verification cache off")
     args = parser.parse_args()
 
     load_before = os.getloadavg()
@@ -373,25 +373,35 @@ def main() -> None:
         cold_per_s, cold_s = in_process(build_gateway(jwks_url, up_url, verify_cache_size=0), tokens, args.seconds)
         bare_s = bare_jwcrypto(tokens, key, args.seconds)
 
-        gw_url = _start("gateway", dict(base, jwks_url=jwks_url, upstream_url=up_url), procs,
-                        count=args.gateway_workers)
+        gw_opts = dict(base, jwks_url=jwks_url, upstream_url=up_url)
+        gw_url = _start("gateway", dict(gw_opts, verify_cache_size=10_000), procs)
         warm_up(gw_url + "/bench/x", tokens)
+        cold_url = None
+        if not args.no_uncached:
+            cold_url = _start("gateway", dict(gw_opts, verify_cache_size=0), procs)
+            warm_up(cold_url + "/bench/x", tokens)
         load_mid = os.getloadavg()
         if wrk:
             tokens_file = os.path.join(tmp, "tokens.txt")
             script = os.path.join(tmp, "rotate.lua")
             Path(tokens_file).write_text("\n".join(tokens) + "\n")
             Path(script).write_text(WRK_SCRIPT)
-            direct = run_wrk(up_url + "/x", tokens_file, script, args.threads, args.connections, args.wrk_seconds)
-            via = run_wrk(gw_url + "/bench/x", tokens_file, script, args.threads, args.connections, args.wrk_seconds)
+
+            def measure(url: str) -> LoadResult:
+                return run_wrk(url, tokens_file, script, args.threads, args.connections, args.wrk_seconds)
         else:
-            direct = python_load(up_url + "/x", tokens, args.wrk_seconds, args.connections)
-            via = python_load(gw_url + "/bench/x", tokens, args.wrk_seconds, args.connections)
+            def measure(url: str) -> LoadResult:
+                return python_load(url, tokens, args.wrk_seconds, args.connections)
+        direct = measure(up_url + "/x")
+        via = measure(gw_url + "/bench/x")
+        uncached = measure(cold_url + "/bench/x") if cold_url else None
     finally:
-        for proc in reversed(procs):  # the gateway first: it may still be answering
+        for proc in reversed(procs):  # gateways first, each gone before its upstream goes
             proc.terminate()
-        for proc in procs:
             proc.join(timeout=5)
+            if proc.is_alive():
+                proc.kill()
+                proc.join(timeout=5)
         shutil.rmtree(tmp, ignore_errors=True)
     load_after = os.getloadavg()
 
@@ -401,8 +411,10 @@ def main() -> None:
     print("gateway benchmark (shared/reference/tyk.md performance anchor setup; 8 rotating RS256 tokens)")
     print(f"  machine: {os.cpu_count()} cores; load average before {la(load_before)}, "
           f"at load start {la(load_mid)}, after {la(load_after)}")
-    print(f"  servers: gateway x{args.gateway_workers} uvicorn http={http} loop={'uvloop' if use_uvloop else 'asyncio'};"
-          f" upstream={args.upstream}")
+    upstream_kind = ("minimal asyncio responder" if args.upstream == "fast"
+                     else "harness.gateway.create_echo_app (Starlette)")
+    print(f"  servers: uvicorn http={http} loop={'uvloop' if use_uvloop else 'asyncio'}, one gateway process; "
+          f"upstream: {upstream_kind}")
     print("in-process")
     print(f"  JWT verdicts/s (verification cache on) : {verdicts_per_s:9.0f}   ({verdict_s * 1e6:7.1f} µs per verdict)")
     print(f"  JWT verdicts/s (cache off, Tyk's way)  : {cold_per_s:9.0f}   ({cold_s * 1e6:7.1f} µs per verdict)")
@@ -415,7 +427,10 @@ def main() -> None:
               f"({args.connections} clients, {args.wrk_seconds:g} s); it is itself the bottleneck, "
               "so these req/s are NOT comparable with the Tyk anchor (apt-get install wrk)")
     print(f"  {'':22} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'requests':>9}")
-    for name, r in (("(a) upstream direct", direct), ("(b) through gateway", via)):
+    rows = [("(a) upstream direct", direct), ("(b) through gateway", via)]
+    if uncached is not None:
+        rows.append(("(c) gateway, no cache", uncached))
+    for name, r in rows:
         print(f"  {name:22} {r.rps:9.0f} {r.p50_ms:8.2f} {r.p99_ms:8.2f} {r.errors:7d} {r.requests:9d}")
     print(f"  {'Tyk anchor (tyk.md)':22} {TYK_RPS:9.0f} {TYK_P50_MS:8.2f} {TYK_P99_MS:8.2f}")
     print(f"  errors = non-2xx responses + socket errors; gateway: {via.non_2xx} non-2xx, "
@@ -428,9 +443,10 @@ def main() -> None:
     verdict = "MET" if met else "NOT MET"
     why = "" if wrk else " (not measurable without wrk)"
     print(f"  goal: {verdict}{why}: {via.rps:.0f} req/s vs {GOAL_SHARE * TYK_RPS:.0f} needed, {via.errors} errors")
-    if args.gateway_workers > 1:
-        print(f"  NOTE: {args.gateway_workers} gateway processes — experiment only: each has its own sessions, "
-              "rate-limit and quota counters")
+    if uncached is not None:
+        cold_met = wrk is not None and uncached.rps >= GOAL_SHARE * TYK_RPS and uncached.errors == 0
+        print(f"  without the verification cache: {uncached.rps:.0f} req/s ({uncached.rps / TYK_RPS:.2f} of Tyk), "
+              f"{uncached.errors} errors — goal {'met' if cold_met else 'not met'} that way too")
 
 
 if __name__ == "__main__":

@@ -4,8 +4,11 @@ next page, and save a screenshot of each step under the run's report directory."
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
+from typing import Callable, TypeVar
 
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
@@ -14,6 +17,26 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 #: Seconds to wait for a page or an element (a deadline, never a fixed sleep).
 WAIT = 20.0
+
+T = TypeVar("T")
+
+
+def _settled(action: Callable[[], T]) -> T:
+    """Run ``action``, retrying while the element it touched was replaced by a page
+    update (Chromium: stale element / "Node ... does not belong to the document"), up to
+    the deadline."""
+    deadline = time.monotonic() + WAIT
+    while True:
+        try:
+            return action()
+        except StaleElementReferenceException:
+            pass
+        except WebDriverException as exc:
+            if "does not belong to the document" not in str(exc):
+                raise
+        if time.monotonic() > deadline:
+            return action()
+        time.sleep(0.05)
 
 
 class Browser:
@@ -52,7 +75,7 @@ class Browser:
         return bool(self.driver.find_elements(By.CSS_SELECTOR, css))
 
     def text(self, css: str) -> str:
-        return self.el(css).text.strip()
+        return _settled(lambda: self.el(css).text.strip())
 
     @property
     def h1(self) -> str:
@@ -64,12 +87,14 @@ class Browser:
 
     @property
     def body(self) -> str:
-        return self.driver.find_element(By.TAG_NAME, "body").text
+        return _settled(lambda: self.driver.find_element(By.TAG_NAME, "body").text)
 
     def fill(self, css: str, value: str) -> None:
-        e = self.el(css)
-        e.clear()
-        e.send_keys(value)
+        def do() -> None:
+            e = self.el(css)
+            e.clear()
+            e.send_keys(value)
+        _settled(do)
 
     def choose(self, css: str, *, value: str | None = None, text: str | None = None) -> None:
         s = Select(self.el(css))
@@ -85,7 +110,7 @@ class Browser:
 
     def set_value(self, css: str, value: str) -> None:
         """Change a (hidden) field's value the way a tampering user or script would."""
-        self.driver.execute_script("arguments[0].value = arguments[1];", self.el(css), value)
+        _settled(lambda: self.driver.execute_script("arguments[0].value = arguments[1];", self.el(css), value))
 
     # ---- evidence -------------------------------------------------------------------------
     def shot(self, name: str) -> Path:

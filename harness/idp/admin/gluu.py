@@ -14,6 +14,7 @@ import requests
 
 from harness.errors import HarnessError
 from harness.transcript import describe_transport_error
+from harness.redact import REDACTOR
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,7 @@ class GluuAdmin:
         self.base_url = base_url.rstrip("/")
         self.admin_user = admin_user
         self.admin_password = admin_password
+        REDACTOR.add(admin_password)  # Basic credentials: never in transcripts or errors
         self.session = session or requests.Session()
         self.timeout = timeout
 
