@@ -298,10 +298,13 @@ async def _python_load(url: str, tokens: list[str], seconds: float, concurrency:
     non2xx = socket_errors = 0
     headers_list = [{"Authorization": "Bearer " + t} for t in tokens]
     deadline = time.perf_counter() + seconds
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
-        async def worker(i: int) -> None:
-            nonlocal non2xx, socket_errors
+
+    async def worker(i: int) -> None:
+        # One single-connection client per worker: one shared pool of 32 spends most of
+        # its time choosing a connection (httpcore), see harness/gateway/http1.py.
+        nonlocal non2xx, socket_errors
+        limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+        async with httpx.AsyncClient(limits=limits, timeout=30) as client:
             j = i
             while time.perf_counter() < deadline:
                 t0 = time.perf_counter()
@@ -315,9 +318,9 @@ async def _python_load(url: str, tokens: list[str], seconds: float, concurrency:
                     non2xx += 1
                 j += 1
 
-        start = time.perf_counter()
-        await asyncio.gather(*(worker(i) for i in range(concurrency)))
-        elapsed = time.perf_counter() - start
+    start = time.perf_counter()
+    await asyncio.gather(*(worker(i) for i in range(concurrency)))
+    elapsed = time.perf_counter() - start
     return LoadResult("python/httpx", len(latencies), elapsed, percentile(latencies, 50) * 1000,
                       percentile(latencies, 99) * 1000, non2xx, socket_errors)
 
@@ -423,7 +426,8 @@ def main() -> None:
     if wrk:
         print(f"load: wrk -t{args.threads} -c{args.connections} -d{args.wrk_seconds:g}s, Lua script rotating the 8 tokens")
     else:
-        print(f"load: wrk NOT FOUND on PATH — fell back to the Python/httpx load generator "
+        print(f"load: wrk {'disabled (--no-wrk)' if args.no_wrk else 'NOT FOUND on PATH'} — fell back to the "
+              f"Python/httpx load generator "
               f"({args.connections} clients, {args.wrk_seconds:g} s); it is itself the bottleneck, "
               "so these req/s are NOT comparable with the Tyk anchor (apt-get install wrk)")
     print(f"  {'':22} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'requests':>9}")

@@ -29,7 +29,8 @@ def serve(args: argparse.Namespace, console: Console) -> int:
 
     config = load_file_config(args.apps, args.policies, args.tyk_conf)
     gw = Gateway.from_file_config(config)
-    with BackgroundServer(gw.app, host=args.host, port=args.port, name="gateway") as srv:
+    # httptools/uvloop when installed (they are dependencies): the fast path for load tests.
+    with BackgroundServer(gw.app, host=args.host, port=args.port, name="gateway", http="auto", loop="auto") as srv:
         console.print(f"gateway ready at {srv.url} ({len(config.apis)} API(s), {len(config.policies)} policy(ies))",
                       highlight=False, markup=False)
         for api in config.apis:

@@ -74,10 +74,12 @@ def build_app(gw: "Gateway") -> Starlette:
         api = gw.route(path)
         if api is None:
             return PlainTextResponse("404 page not found\n", status_code=404)
+        # Only an API that reads the query (token or version) or cookies needs them parsed.
+        wants_query = api.auth.use_param or api.version_location == "url-param"
         view = RequestView(
             headers=request.headers,
-            query=first_values_query(request),
-            cookies=first_values_cookies(request.headers.get("cookie", "")),
+            query=first_values_query(request) if wants_query else {},
+            cookies=first_values_cookies(request.headers.get("cookie", "")) if api.auth.use_cookie else {},
             path=path,
         )
         # Decide on the event loop (no thread hop: a verdict is CPU work of tens of µs);

@@ -18,8 +18,9 @@ What it does, and what the proxy relied on httpx for:
   codings passed through);
 * a connection is reused unless the answer says ``Connection: close``, is HTTP/1.0 or
   was delimited by the close; idle connections are dropped after ``keepalive_expiry``;
-* a reused connection that dies before any byte of the answer is retried once on a
-  new connection for idempotent methods (RFC 9110 §9.2.2);
+* a reused connection found closed before the request is written is replaced, and
+  one that dies before any byte of the answer is retried once on a new connection for
+  idempotent methods (RFC 9110 §9.2.2);
 * ``timeout`` bounds the connect and each wait for upstream bytes (httpx's
   connect/read timeouts).
 
@@ -48,6 +49,10 @@ MAX_HEAD = 16 * 1024
 
 class UpstreamError(Exception):
     """The upstream could not be reached or answered something that is not HTTP/1.1."""
+
+
+class _NotSent(UpstreamError):
+    """The pooled connection was already closing: nothing was written, any method may retry."""
 
 
 class Origin(NamedTuple):
@@ -149,7 +154,7 @@ class _Connection(asyncio.Protocol):
     def send(self, method: str, request: bytes) -> asyncio.Future[Http1Response]:
         if self.transport is None or self.transport.is_closing():
             self.closed = True
-            raise UpstreamError("RemoteProtocolError: the connection was closed before the request was sent")
+            raise _NotSent("RemoteProtocolError: the connection was closed before the request was sent")
         self._reset()
         self.method = method
         self.buf.clear()
@@ -395,15 +400,7 @@ class Http1Pool:
                                 f"within {self.timeout:g}s") from None
         except (OSError, ssl.SSLError) as exc:
             raise UpstreamError(f"ConnectError: {origin.host}:{origin.port}: {exc}") from None
-        sock = conn.transport.get_extra_info("socket") if conn.transport else None
-        if sock is not None:
-            try:
-                import socket
-
-                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            except OSError:
-                pass
-        return conn
+        return conn  # asyncio and uvloop set TCP_NODELAY on TCP connections themselves
 
     async def request(self, origin: Origin, method: str, request: bytes) -> Http1Response:
         """Send one serialised request (head and body) and read the whole answer."""
@@ -417,9 +414,11 @@ class Http1Pool:
                     conn = await self._connect(origin)
                 try:
                     response = await conn.send(method, request)
-                except UpstreamError:
+                except UpstreamError as exc:
                     conn.close()
-                    if attempt == 0 and reused and not conn.received_any and method in IDEMPOTENT:
+                    stale = reused and (isinstance(exc, _NotSent) or
+                                        (not conn.received_any and method in IDEMPOTENT))
+                    if attempt == 0 and stale:
                         conn, reused = None, False  # stale keep-alive connection: retry once
                         continue
                     raise

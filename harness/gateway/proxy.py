@@ -66,7 +66,8 @@ def split_url(url: str) -> tuple[Origin, bytes]:
     u = httpx.URL(url)
     if u.scheme not in _DEFAULT_PORTS:
         raise httpx.UnsupportedProtocol(f"Request URL has an unsupported protocol '{u.scheme}://'.")
-    return Origin(u.scheme, u.host, u.port or _DEFAULT_PORTS[u.scheme], u.netloc), u.raw_path
+    host = u.raw_host.decode("ascii")  # IDNA-encoded, no brackets around IPv6
+    return Origin(u.scheme, host, u.port or _DEFAULT_PORTS[u.scheme], u.netloc), u.raw_path
 
 
 def _latin1(text: str) -> bytes:

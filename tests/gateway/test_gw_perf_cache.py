@@ -16,11 +16,13 @@ from __future__ import annotations
 import asyncio
 import base64
 import gzip
+import time
 import zlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
+import requests
 from hypothesis import given
 from hypothesis import strategies as st
 from jwcrypto import jwk
@@ -33,6 +35,7 @@ from harness.gateway.app import path_and_query
 from harness.gateway.http1 import Http1Pool, Origin, UpstreamError
 from harness.gateway.jwt_middleware import RequestView
 from harness.jose import generate_ec, generate_rsa
+from harness.serving import BackgroundServer
 
 from .conftest import API_ID, POLICY_ID, START, FakeClock, JwksBehaviour, b64, make_api, make_policy
 from .helpers import make_token
@@ -418,6 +421,27 @@ def test_try_decide_defers_a_jwks_fetch(clock: FakeClock, jwks: JwksBehaviour, j
     assert refused is not None and (refused.status, refused.message) == (400, "Authorization field missing")
 
 
+@pytest.mark.parametrize("http,loop", [("h11", "asyncio"), ("httptools", "uvloop")])
+def test_gateway_over_http_on_each_server_stack(jwks: JwksBehaviour, jwks_url: str, upstream: BackgroundServer,
+                                                rsa_key: jwk.JWK, http: str, loop: str) -> None:
+    for module in (http, loop):
+        if module not in ("h11", "asyncio"):
+            pytest.importorskip(module)
+    jwks.set_keys([rsa_key])
+    gw = Gateway()
+    gw.load_api(make_api(b64(jwks_url), target_url=upstream.url + "/base"))
+    gw.load_policies({POLICY_ID: make_policy()})
+    tok = make_token({"sub": "alice", "exp": int(time.time()) + 600}, rsa_key)  # real clock here
+    with BackgroundServer(gw.app, name="gateway", http=http, loop=loop) as server, requests.Session() as s:
+        answers = [s.get(server.url + "/keycloak-api/a%20b?x=1", headers={"Authorization": "Bearer " + tok},
+                         timeout=10) for _ in range(3)]  # first: JWKS fetch in a thread; then on the loop
+        missing = s.get(server.url + "/keycloak-api/a", timeout=10)
+    assert [r.status_code for r in answers] == [200, 200, 200]
+    assert {(r.json()["path"], r.json()["query"]) for r in answers} == {("/base/a b", "x=1")}  # the echo decodes the path
+    assert (missing.status_code, missing.content) == (400, b'{\n    "error": "Authorization field missing"\n}')
+    assert jwks.requests == 1 and len(gw.state.verified) == 1
+
+
 # -- the URL fast path -------------------------------------------------------------------------------
 def _scope(path: str, query: bytes) -> dict[str, Any]:
     return {"type": "http", "path": path, "query_string": query, "scheme": "http",
@@ -454,7 +478,6 @@ def test_path_and_query_property(path: str, query: bytes) -> None:
 
 
 # -- the pooled upstream client ---------------------------------------------------------------------
-Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
 
 async def _read_request(reader: asyncio.StreamReader) -> tuple[bytes, bytes]:
@@ -586,6 +609,23 @@ def test_stale_keep_alive_connection_is_not_retried_for_post() -> None:
     message, connections = run_with_server([b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", b"CLOSE"], go)
     assert message.startswith("RemoteProtocolError: server disconnected")
     assert connections == 1
+
+
+def test_connection_found_closing_is_replaced_for_any_method() -> None:
+    ok = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+    post = b"POST / HTTP/1.1\r\nHost: up\r\nContent-Length: 1\r\n\r\nx"
+
+    async def go(pool: Http1Pool, origin: Origin, heads: list[bytes]) -> Any:
+        await pool.request(origin, "POST", post)
+        idle = pool._idle[origin][-1]
+        assert idle.transport is not None
+        idle.transport.close()  # closing, but connection_lost has not run yet
+        second = await pool.request(origin, "POST", post)
+        return second.body, len(heads)
+
+    (result, connections) = run_with_server([ok, ok], go)
+    assert result == (b"ok", 2)  # the POST was sent once on a new connection
+    assert connections == 2
 
 
 @pytest.mark.parametrize("answer,why", [
