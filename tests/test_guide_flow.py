@@ -84,7 +84,8 @@ def test_cli_runs_the_whole_guide(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert any(e["target"] == "gateway" and e["status"] == 200 for e in by_id["gateway-call"]["exchanges"])
     # no secret unredacted anywhere
     assert len(captured_secrets) >= 4
-    text = (tmp_path / "report.json").read_text() + out
+    text = ((tmp_path / "report.json").read_text() + out + (tmp_path / "report.html").read_text()
+            + (tmp_path / "junit.xml").read_text() + (tmp_path / "portal.sqlite").read_bytes().decode("latin-1"))
     for secret in captured_secrets:
         assert secret not in text
 

@@ -38,6 +38,12 @@ def serve(args: argparse.Namespace, console: Console) -> int:
         console.print(f"{args.profile} emulator ready at {launcher.base_url}", highlight=False, markup=False)
         if args.profile == "keycloak":
             console.print(f"issuer (realm master): {launcher.issuer('master')}", highlight=False, markup=False)
+            console.print(f"admin: {args.admin_user} / {args.admin_password} (admin-cli password grant on realm master)",
+                          highlight=False, markup=False)
+        else:
+            console.print(f"issuer: {launcher.issuer()}", highlight=False, markup=False)
+            console.print(f"admin: {args.admin_user} / {args.admin_password} (HTTP Basic on "
+                          f"{launcher.base_url}/dcr-harness/admin/configuration)", highlight=False, markup=False)
         console.print("Press Ctrl-C to stop.", highlight=False, markup=False)
         wait_for_interrupt()
     return 0

@@ -7,6 +7,7 @@ import json
 
 from rich.console import Console
 
+from harness.errors import ConfigError
 from harness.scenario.loader import load_scenario
 from harness.scenario.schema import Scenario
 
@@ -22,9 +23,20 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def validate(args: argparse.Namespace, console: Console) -> int:
+    """Check every file; one line each; exit 2 if any is invalid (all are checked)."""
+    bad = 0
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
     for path in args.scenario:
-        sc = load_scenario(path)
+        try:
+            sc = load_scenario(path)
+        except ConfigError as exc:
+            bad += 1
+            err.print(f"error: {exc}", markup=False)
+            continue
         console.print(f"{path}: OK ({sc.name!r}, IdP profile {sc.idp.profile})", highlight=False, markup=False)
+    if bad:
+        err.print(f"{bad} of {len(args.scenario)} scenario file(s) invalid", markup=False)
+        return 2
     return 0
 
 

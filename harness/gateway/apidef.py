@@ -4,6 +4,8 @@ A customer's real export must load unchanged: every field is kept in ``raw`` (an
 served back by ``GET /tyk/apis``); only the fields below are read, type-checked like
 Go's decoder would, and refused with a one-line :class:`ConfigError` naming the file
 and field. Field names and defaults follow Tyk's ``apidef/api_definitions.go``.
+Keys Tyk's decoder would drop (typos, fields of another product) are listed in
+``warnings`` (harness.gateway.fieldschema against harness.gateway.tyk_fields).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from harness.gateway.fields import FieldReader
+from harness.gateway.fieldschema import unknown_fields
+from harness.gateway.tyk_fields import API_DEFINITION
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +71,8 @@ class ApiDefinition:
     version_key: str
     source: str = "<api>"
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    #: One line per key Tyk would ignore: ``<source>: unknown field 'x' (did you mean 'y'?)``.
+    warnings: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def signing_family(self) -> str:
@@ -79,6 +85,9 @@ def parse_apidef(raw: dict[str, Any], source: str = "<api>") -> ApiDefinition:
     r = FieldReader(raw, source)
     api_id = r.string("api_id")
     if not api_id:
+        if isinstance(raw.get("api_definition"), dict):  # GET /api/apis/{id} of the Dashboard
+            raise r.fail("api_id", "is empty: this is a Dashboard export",
+                         hint="Tyk's app_path takes the object under \"api_definition\" on its own")
         raise r.fail("api_id", "is empty", hint="every API definition needs a unique api_id")
     method = r.string("jwt_signing_method")
     if method and method not in SIGNING_METHODS:
@@ -126,6 +135,7 @@ def parse_apidef(raw: dict[str, Any], source: str = "<api>") -> ApiDefinition:
         version_key=definition.string("key"),
         source=source,
         raw=copy.deepcopy(raw),
+        warnings=tuple(unknown_fields(raw, API_DEFINITION, source)),
     )
 
 

@@ -4,7 +4,8 @@ Tyk decodes its API definitions, policies and tyk.conf with Go's ``encoding/json
 typed structs: a value of the wrong JSON type makes the whole object fail to load
 (``cannot unmarshal string into Go struct field APIDefinition.enable_jwt of type bool``).
 The harness refuses the same inputs, up front, with a :class:`ConfigError` that says
-which file and which field to fix. Unknown fields are kept and ignored, as in Tyk.
+which file and which field to fix. Unknown fields are kept and ignored, as in Tyk, and
+reported as warnings (harness.gateway.fieldschema).
 """
 
 from __future__ import annotations

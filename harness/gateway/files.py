@@ -2,10 +2,14 @@
 ``policies.policy_path`` (one JSON object keyed by policy id) and ``tyk.conf``.
 
 Errors name the file and the field; a file that is not JSON names the line and column.
+Keys Tyk's decoder would ignore load as in Tyk and are listed in ``config.warnings``
+(one line each, naming the file and the field path); ``strict=True`` refuses them.
 Usage (the CLI does this)::
 
-    apis, policies, tyk_conf = load_file_config(Path("apps"), Path("policies.json"), Path("tyk.conf"))
-    gw = Gateway.from_file_config((apis, policies, tyk_conf))
+    config = load_file_config(Path("apps"), Path("policies.json"), Path("tyk.conf"))
+    for line in config.warnings: ...
+    apis, policies, tyk_conf = config
+    gw = Gateway.from_file_config(config)
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import Any, NamedTuple
 
 from harness.errors import ConfigError
 from harness.gateway.apidef import ApiDefinition, parse_apidef
+from harness.gateway.fieldschema import refuse_unknown
 from harness.gateway.policies import Policy, parse_policies
 from harness.gateway.profile import profile_from_tyk_conf
 
@@ -24,6 +29,12 @@ class FileConfig(NamedTuple):
     apis: list[ApiDefinition]
     policies: dict[str, Policy]
     tyk_conf: dict[str, Any]
+
+    @property
+    def warnings(self) -> list[str]:
+        """Unknown fields, API definitions (file order) first, then policies:
+        ``<file>: unknown field 'jwt_signin_method' (did you mean 'jwt_signing_method'?)``."""
+        return [w for a in self.apis for w in a.warnings] + [w for p in self.policies.values() for w in p.warnings]
 
 
 def read_json(path: Path) -> Any:
@@ -40,8 +51,11 @@ def read_json(path: Path) -> Any:
         raise ConfigError(f"{path}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
 
 
-def load_file_config(apps_dir: Path, policies_file: Path, tyk_conf_file: Path | None = None) -> FileConfig:
-    """Load and validate everything; nothing half-loaded on error."""
+def load_file_config(
+    apps_dir: Path, policies_file: Path, tyk_conf_file: Path | None = None, *, strict: bool = False
+) -> FileConfig:
+    """Load and validate everything; nothing half-loaded on error. With ``strict``, an
+    unknown field is a :class:`ConfigError` (one line) instead of a warning."""
     apps_dir, policies_file = Path(apps_dir), Path(policies_file)
     if not apps_dir.is_dir():
         raise ConfigError(f"{apps_dir}: not a directory", hint="--apps must name Tyk's app_path folder")
@@ -63,4 +77,7 @@ def load_file_config(apps_dir: Path, policies_file: Path, tyk_conf_file: Path | 
     if not apis:
         raise ConfigError(f"{apps_dir}: no *.json API definitions found")
     policies = parse_policies(read_json(policies_file), str(policies_file))
-    return FileConfig(apis, policies, tyk_conf)
+    config = FileConfig(apis, policies, tyk_conf)
+    if strict:
+        refuse_unknown(config.warnings)
+    return config

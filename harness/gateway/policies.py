@@ -14,6 +14,8 @@ from typing import Any
 
 from harness.errors import ConfigError
 from harness.gateway.fields import FieldReader
+from harness.gateway.fieldschema import unknown_fields
+from harness.gateway.tyk_fields import POLICY
 from harness.jose.gocompat import go_type_name
 
 
@@ -41,6 +43,8 @@ class Policy:
     tags: tuple[str, ...] = ()
     source: str = "<policies>"
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    #: One line per key Tyk's decoder would ignore (harness.gateway.fieldschema).
+    warnings: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
 
 def parse_policy(raw: dict[str, Any], source: str = "<policies>", policy_id: str = "") -> Policy:
@@ -76,6 +80,7 @@ def parse_policy(raw: dict[str, Any], source: str = "<policies>", policy_id: str
         tags=tuple(r.string_list("tags")),
         source=source,
         raw=merged,
+        warnings=tuple(unknown_fields(raw, POLICY, where)),
     )
 
 

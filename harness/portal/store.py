@@ -82,3 +82,19 @@ class Store:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+    def redact_secrets(self) -> int:
+        """Rewrite every stored document with its secrets masked (client secrets,
+        registration access tokens, initial access tokens in DCR options, ...), for a
+        database that is kept as a report artifact. Returns the number of rows changed."""
+        from harness.redact import REDACTOR
+
+        changed = 0
+        with self.transaction() as db:
+            rows = db.execute("SELECT kind, id, body FROM objects").fetchall()
+            for kind, id_, body in rows:
+                masked = json.dumps(REDACTOR.value(json.loads(body)))
+                if masked != body:
+                    db.execute("UPDATE objects SET body=? WHERE kind=? AND id=?", (masked, kind, id_))
+                    changed += 1
+        return changed

@@ -48,6 +48,10 @@ def make_idp(scenario: Scenario, kind: str | None, report_dir: Path, *, tls_file
         options["relative_path"] = spec.relative_path
     if spec.version:
         options["version"] = spec.version
+    if spec.key_seed is not None:
+        if kind != "emulator" or spec.profile != "gluu":
+            raise ConfigError("idp.key_seed applies to the Gluu emulator only (idp.profile: gluu, launcher emulator)")
+        options["key_seed"] = spec.key_seed
     if kind == "external":
         if not spec.url:
             raise ConfigError("idp.url is required with the external launcher (or pass --idp URL)")
@@ -103,6 +107,11 @@ def check_expectation(scenario: Scenario, result: RunResult) -> tuple[bool, str]
         seen = "" if sr is None else (sr.evidence if sr.verdict is Verdict.PASS else f"{sr.cause or ''} {sr.error or ''}")
         if text.lower() not in seen.lower():
             problems.append(f"step {step_id} was expected to mention {text!r}")
+    for step_id, verdict in exp.outcomes.items():
+        sr = next((s for s in result.steps if s.id == step_id), None)
+        got = "not run" if sr is None else sr.verdict.value
+        if got != verdict:
+            problems.append(f"step {step_id} was expected to end {verdict}, but it ended {got}")
     if exp.fail_at is None:
         if failed is not None:
             return False, f"expected every step to pass, but {failed.id} failed"
@@ -208,8 +217,23 @@ def run_scenario(
             idp.stop()
         except Exception as exc:  # never mask the run's own outcome
             log.warning("stopping the IdP failed: %s", exc)
+        _redact_store(report_dir / "portal.sqlite")
         result.finished = _now()
     return result
+
+
+def _redact_store(path: Path) -> None:
+    """The portal database stays in the report dir for inspection, but with its secrets
+    masked: a report folder handed to someone must not carry a live token."""
+    if not path.exists():
+        return
+    from harness.portal.store import Store
+
+    store = Store(path)
+    try:
+        store.redact_secrets()
+    finally:
+        store.close()
 
 
 def _start_idp(ctx: RunContext) -> None:

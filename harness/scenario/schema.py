@@ -68,6 +68,9 @@ class IdpSpec(Strict):
     version: str | None = Field(None, description="Product version (Keycloak dist: e.g. 26.7.3; Gluu: 4.2 or 4.4).")
     initial_access_token: InitialAccessTokenSpec | None = Field(
         None, description="Keycloak: create an initial access token (the guide's first step).")
+    key_seed: int | None = Field(
+        None, description="Gluu emulator: seed of its deterministic keys (e.g. 4 gives Gluu 4.2 a 33-byte EC x "
+                          "coordinate, 693 a 31-byte one); default: the emulator's own.")
     jwks_algorithms_supported: list[str] | None = Field(
         None, description="Gluu: restrict jwksAlgorithmsSupported (the guide's EC JWKS fix).")
     dynamic_registration_enabled: bool | None = Field(None, description="Gluu: dynamicRegistrationEnabled.")
@@ -180,6 +183,9 @@ class ExpectSpec(Strict):
     diagnosis: str | None = Field(None, description="Text the failure's diagnosis must contain.")
     evidence: dict[StepId, str] = Field(
         default_factory=dict, description="Per step: text that step's evidence (PASS) or cause (FAIL) must contain.")
+    outcomes: dict[StepId, Literal["PASS", "FAIL", "SKIP"]] = Field(
+        default_factory=dict, description="Per step: the verdict it must end with (steps not named: PASS before "
+                                          "fail_at, FAIL at it, SKIP after it, as the runner does).")
 
 
 class Scenario(Strict):

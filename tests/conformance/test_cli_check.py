@@ -71,3 +71,31 @@ def test_profile_detection(keycloak_emulator: Any, gluu_emulator: Any) -> None:
     assert detect_profile(keycloak_emulator.issuer("master"), True) == "keycloak"
     assert detect_profile(gluu_emulator.issuer(), True) == "gluu"
     assert detect_profile("http://127.0.0.1:9", True) == "generic"  # nothing listens on the discard port
+
+
+@pytest.mark.slow
+def test_gluu_guide_without_admin_credentials_skips(gluu_emulator: Any, tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """The Gluu guide changes oxAuth's configuration with the admin API: without
+    --admin-user/--admin-password the guide plan is SKIP (naming the flags), not a 401 FAIL."""
+    rc = main(["check", "--issuer", gluu_emulator.issuer(), "--plan", "guide", "--report-dir", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert rc == 0, out
+    data = json.loads((tmp_path / "report.json").read_text())
+    verdicts = {r["id"]: (r["verdict"], r["message"]) for r in data["results"]}
+    verdict, message = verdicts["GUIDE-IDP-CONFIGURATION"]
+    assert verdict == "SKIP"
+    assert "--admin-user/--admin-password" in message
+    assert {v for v, _ in verdicts.values()} == {"SKIP"}
+
+
+@pytest.mark.slow
+def test_gluu_guide_with_admin_credentials_runs(gluu_emulator: Any, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    rc = main(["check", "--issuer", gluu_emulator.issuer(), "--plan", "guide", "--admin-user",
+               gluu_emulator.admin_user, "--admin-password", gluu_emulator.admin_password, "--report-dir", str(tmp_path)])
+    out = capsys.readouterr().out
+    data = json.loads((tmp_path / "report.json").read_text())
+    verdicts = {r["id"]: r["verdict"] for r in data["results"]}
+    assert verdicts["GUIDE-IDP-CONFIGURATION"] == "PASS", out
+    assert rc == 0, out

@@ -39,3 +39,16 @@ def test_skipped_or_absent_step_skips() -> None:
                                                                    evidence="not run: an earlier step failed")))
     with pytest.raises(Skip, match="not a step"):
         get_check("GUIDE-IDP-CONFIGURATION").condition(_obs(StepResult("idp-start", "s", Verdict.PASS)))
+
+
+def test_gluu_guide_without_admin_credentials_skips_naming_the_flags() -> None:
+    from harness.conformance.checks.guide import SCENARIO_DIR, guide_scenario
+    from harness.conformance.context import CheckContext
+
+    if not (SCENARIO_DIR / "gluu.yaml").is_file():
+        pytest.skip("scenarios/gluu.yaml is not in this checkout")
+    issuer = "http://127.0.0.1:9/oxauth"
+    with pytest.raises(Skip, match="--admin-user/--admin-password"):
+        guide_scenario(CheckContext(issuer=issuer, profile="gluu"))
+    scenario = guide_scenario(CheckContext(issuer=issuer, profile="gluu", admin_user="admin", admin_password="pw"))
+    assert scenario.idp.jwks_algorithms_supported

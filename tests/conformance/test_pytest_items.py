@@ -13,6 +13,7 @@ import pytest
 from harness.conformance.plans import checks_for
 
 pytestmark = pytest.mark.slow
+pytest_plugins = ["pytester"]
 
 
 def _pytest(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -61,3 +62,40 @@ def test_no_items_unless_asked(tmp_path: Path) -> None:
     proc = _pytest(tmp_path, "--collect-only", "-q")
     assert proc.returncode == 5, proc.stdout  # "no tests collected"
     assert "DISC-" not in proc.stdout
+
+
+def test_warn_and_quirk_items_are_visible(pytester: pytest.Pytester) -> None:
+    """A WARN (here a declared Keycloak QUIRK) passes the item but shows in the terminal
+    summary with its source, in the warnings summary, and in the JUnit system-out."""
+    from harness.conformance.quirks import find
+
+    source = find("keycloak", "TOKEN-WRONG-SECRET-401")[0].source
+    junit = pytester.path / "checks.xml"
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--harness-report-dir", str(pytester.path / "rep"),
+                                           "--dcr-plan", "token", f"--junitxml={junit}")
+    assert result.ret == 0, result.stdout.str()[-3000:]
+    result.stdout.fnmatch_lines([
+        "*= dcr-harness checks: * WARN (* QUIRK) =*",
+        "WARN [[]QUIRK[]] TOKEN-WRONG-SECRET-401 — RFC 6749 §5.2",
+        "    quirk source: " + source.replace("[", "[[]"),
+    ])
+    result.stdout.fnmatch_lines(["*warnings summary*", "*DcrQuirkWarning: TOKEN-WRONG-SECRET-401: WARN [[]QUIRK[]]*"])
+    case = next(c for c in ET.parse(junit).getroot().iter("testcase") if c.get("name") == "TOKEN-WRONG-SECRET-401")
+    props = {p.get("name"): p.get("value") for p in case.iter("property")}
+    assert (props["verdict"], props["level"], props["quirk_source"]) == ("WARN", "QUIRK", source)
+    outs = [e.text or "" for e in case.iter("system-out")]
+    assert len(outs) == 1, outs
+    assert outs[0].startswith("dcr-harness verdict: TOKEN-WRONG-SECRET-401: WARN [QUIRK]") and source in outs[0]
+    assert case.find("failure") is None and case.find("skipped") is None
+
+
+def test_quirk_warnings_can_be_errors(pytester: pytest.Pytester) -> None:
+    junit = pytester.path / "checks.xml"
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--harness-report-dir", str(pytester.path / "rep"),
+                                           "--dcr-plan", "token", "-k", "TOKEN-WRONG-SECRET-401 or TOKEN-STATUS-200",
+                                           "-W", "error::harness.pytest_plugin.checks.DcrQuirkWarning",
+                                           "-o", "junit_logging=system-out", f"--junitxml={junit}")
+    assert result.ret == 1, result.stdout.str()[-3000:]
+    result.stdout.fnmatch_lines(["FAILED dcr-checks.token::TOKEN-WRONG-SECRET-401 - *DcrQuirkWarning*"])
+    cases = {c.get("name"): c for c in ET.parse(junit).getroot().iter("testcase")}
+    assert cases["TOKEN-WRONG-SECRET-401"].find("failure") is not None

@@ -30,6 +30,18 @@ def test_guide_passes_on_the_session_server(real_keycloak: IdpLauncher, tmp_path
     assert "Bearer JWT RS256" in token.evidence
 
 
+def test_cli_keycloak_guide_with_keycloak_dist(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue #4's exact command: `dcr-harness run scenarios/keycloak.yaml --idp keycloak-dist`
+    (boots, runs the guide, stops the server)."""
+    code = main(["run", str(ROOT / "scenarios" / "keycloak.yaml"), "--idp", "keycloak-dist",
+                 "--report-dir", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "All 14 steps passed." in out
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert (report["idp"]["kind"], report["idp"]["version"]) == ("keycloak-dist", "26.7.3")
+
+
 def test_cli_with_keycloak_dist_and_auth_prefix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The CLI path end to end: `--idp keycloak-dist` boots its own server (here with
     --http-relative-path=/auth, so the guide's /auth/realms/... URLs work verbatim)."""

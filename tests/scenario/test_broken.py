@@ -127,3 +127,13 @@ def test_cli_run_exit_code_honours_expect(tmp_path: Path, capsys: pytest.Capture
     assert main(["run", str(wrong), "--report-dir", str(tmp_path / "b"), "--check-expectation"]) == 1
     out = capsys.readouterr().out
     assert "NOT as expected: expected a failure at gateway-call, but the run failed at token-request" in out
+
+
+def test_check_expectation_outcomes_per_step() -> None:
+    sc = parse_scenario(BASE + "expect:\n  fail_at: token-request\n  outcomes: {oauth-client-wizard: PASS, gateway-call: SKIP}\n")
+    good = _result(("oauth-client-wizard", Verdict.PASS, "ok"), ("token-request", Verdict.FAIL, "x"),
+                   ("gateway-call", Verdict.SKIP, ""))
+    bad = _result(("oauth-client-wizard", Verdict.PASS, "ok"), ("token-request", Verdict.FAIL, "x"),
+                  ("gateway-call", Verdict.FAIL, ""))
+    assert check_expectation(sc, good)[0] is True
+    assert check_expectation(sc, bad) == (False, "step gateway-call was expected to end SKIP, but it ended FAIL")

@@ -86,3 +86,16 @@ def test_cli_exit_code_2_and_one_line(tmp_path: Path, capsys: pytest.CaptureFixt
 def test_cli_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(tmp_path / "nope.yaml")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_validate_checks_every_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad1 = tmp_path / "bad1.yaml"
+    bad1.write_text(BASE + "typo: 1\n")
+    bad2 = tmp_path / "bad2.yaml"
+    bad2.write_text("name: [\n")
+    good = ROOT / "scenarios" / "keycloak.yaml"
+    assert main(["validate", str(bad1), str(good), str(bad2)]) == 2
+    cap = capsys.readouterr()
+    out = cap.out + cap.err
+    assert "unknown field 'typo'" in cap.err and "not valid YAML" in out and "keycloak.yaml: OK" in out
+    assert "2 of 3 scenario file(s) invalid" in out

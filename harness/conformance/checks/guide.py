@@ -130,7 +130,19 @@ def guide_scenario(ctx: CheckContext) -> Any:
         elif not ctx.can_create_tokens:
             raise Skip("the Keycloak guide needs an initial access token: pass --initial-access-token or "
                        "--admin-user/--admin-password")
+    elif needs_gluu_admin(scenario) and ctx.launcher is None and not (ctx.admin_user and ctx.admin_password):
+        # The guide's first step changes the oxAuth configuration through the IdP's admin
+        # API; without credentials it can only answer 401, which says nothing about the IdP.
+        raise Skip("the Gluu guide changes the oxAuth configuration (jwksAlgorithmsSupported) with the IdP's "
+                   "admin API: pass --admin-user/--admin-password")
     return scenario
+
+
+def needs_gluu_admin(scenario: Any) -> bool:
+    """True when the Gluu guide's ``idp-configuration`` step changes server settings
+    (harness.scenario.steps.idp_configuration), which needs admin credentials."""
+    spec = scenario.idp
+    return spec.jwks_algorithms_supported is not None or spec.dynamic_registration_enabled is not None
 
 
 @probe("guide")
