@@ -1,4 +1,4 @@
-"""``dcr-harness gateway serve --apps DIR --policies FILE [--port N] [--tyk-conf FILE]``."""
+"""``dcr-harness gateway serve --apps DIR --policies FILE [--port N] [--tyk-conf FILE] [--strict]``."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--tyk-conf", type=Path, default=None, help="tyk.conf (jwt_ssl_insecure_skip_verify, secret, ...)")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    s.add_argument("--strict", action="store_true",
+                   help="refuse unknown fields (exit 2) instead of warning and ignoring them as Tyk does")
     s.set_defaults(func=serve)
 
 
@@ -27,7 +29,10 @@ def serve(args: argparse.Namespace, console: Console) -> int:
     from harness.gateway.files import load_file_config
     from harness.serving import BackgroundServer
 
-    config = load_file_config(args.apps, args.policies, args.tyk_conf)
+    config = load_file_config(args.apps, args.policies, args.tyk_conf, strict=args.strict)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    for line in config.warnings:  # Tyk ignores these keys; so does the gateway below
+        err.print(f"warning: {line}", highlight=False, markup=False)
     gw = Gateway.from_file_config(config)
     # httptools/uvloop when installed (they are dependencies): the fast path for load tests.
     with BackgroundServer(gw.app, host=args.host, port=args.port, name="gateway", http="auto", loop="auto") as srv:

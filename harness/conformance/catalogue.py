@@ -83,6 +83,8 @@ def render_catalogue() -> str:
             if c.doc:
                 lines.append(f"- **{c.id}** — {_md(c.doc)}")
         lines.append("")
+        if plan == "gateway-jwt":
+            lines += _gateway_coverage()
     lines.append("## Known deviations per profile (QUIRK)\n")
     for profile in PROFILES:
         qs = quirks_for(profile)
@@ -95,6 +97,17 @@ def render_catalogue() -> str:
             lines.append(f"| `{q.check_id}` | {_md(q.describe_observed())} | {_md(q.note)} | {_md(q.source)} |")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _gateway_coverage() -> list[str]:
+    """shared/reference/checks.md "JWT validation at the gateway", item by item."""
+    from harness.conformance.checks.gateway_jwt_coverage import COVERAGE
+
+    lines = ["### Coverage of the checks.md JWT list\n", "| checks.md item | checks |\n|---|---|"]
+    for item, ids in COVERAGE:
+        lines.append(f"| {_md(item)} | {', '.join(f'`{i}`' for i in ids)} |")
+    lines.append("")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -32,6 +32,7 @@ SPECS: dict[str, SpecDoc] = {
     "RFC7519": SpecDoc("RFC 7519 (JWT)", "https://www.rfc-editor.org/rfc/rfc7519"),
     "RFC7591": SpecDoc("RFC 7591 (Dynamic Client Registration)", "https://www.rfc-editor.org/rfc/rfc7591"),
     "RFC7592": SpecDoc("RFC 7592 (DCR Management)", "https://www.rfc-editor.org/rfc/rfc7592"),
+    "RFC7797": SpecDoc("RFC 7797 (JWS Unencoded Payload Option)", "https://www.rfc-editor.org/rfc/rfc7797"),
     "RFC8414": SpecDoc("RFC 8414 (Authorization Server Metadata)", "https://www.rfc-editor.org/rfc/rfc8414"),
     "RFC8725": SpecDoc("RFC 8725 (JWT Best Current Practices)", "https://www.rfc-editor.org/rfc/rfc8725"),
     "RFC9068": SpecDoc("RFC 9068 (JWT Access Tokens)", "https://www.rfc-editor.org/rfc/rfc9068"),

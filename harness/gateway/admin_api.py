@@ -94,6 +94,8 @@ def admin_routes(gw: "Gateway") -> list[Route]:
             log.warning("rejected API definition: %s", exc)
             gw.admin_errors.append(str(exc))
             return go_json(_err("Request malformed"), 400)
+        for line in gw.note_warnings(api.warnings):  # Tyk stores it all the same, ignoring those keys
+            log.warning("API definition: %s", line)
         gw.stored_apis[api.api_id] = raw
         return go_json(_modified(api.api_id, "modified" if request.method == "PUT" else "added"))
 
@@ -122,11 +124,13 @@ def admin_routes(gw: "Gateway") -> list[Route]:
         if not new_id:
             return go_json(_err("Unable to create policy without id."), 400)
         try:
-            parse_policy(raw, f"<{request.method} /tyk/policies {new_id}>", new_id)
+            pol = parse_policy(raw, f"<{request.method} /tyk/policies {new_id}>", new_id)
         except ConfigError as exc:
             log.warning("rejected policy: %s", exc)
             gw.admin_errors.append(str(exc))
             return go_json(_err("Request malformed"), 400)
+        for line in gw.note_warnings(pol.warnings):
+            log.warning("policy: %s", line)
         gw.stored_policies[new_id] = raw
         return go_json(_modified(new_id, "added" if request.method == "POST" else "modified"))
 

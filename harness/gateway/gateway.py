@@ -15,7 +15,9 @@ byte-for-byte Tyk's.
 
 from __future__ import annotations
 
+import base64
 import copy
+import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -23,15 +25,18 @@ from typing import Any
 
 from harness.errors import ConfigError
 from harness.gateway.apidef import ApiDefinition, parse_apidef
-from harness.gateway.decisions import Decision, DecisionLog
+from harness.gateway.decisions import Decision, DecisionLog, Refusal
 from harness.gateway.jwks import JwksFetcher
 from harness.gateway.jwt_middleware import GatewayState, JwtMiddleware, RequestView
+from harness.gateway.jwtparse import ParsedToken, parse_token
 from harness.gateway.keys import FetchNeeded, KeyResolver
 from harness.gateway.policies import Policy, parse_policy
 from harness.gateway.profile import GatewayProfile, profile_from_tyk_conf
 from harness.gateway.proxy import Proxy
 from harness.gateway.verify_cache import VerifiedTokenCache
 from harness.transcript import Transcript
+
+log = logging.getLogger(__name__)
 
 
 class _CIDict(dict[str, str]):
@@ -80,6 +85,9 @@ class Gateway:
         self.stored_policies: dict[str, dict[str, Any]] = {}
         #: Why the REST API refused an object or a reload skipped one (Tyk only logs it).
         self.admin_errors: list[str] = []
+        #: Keys Tyk would ignore in the API definitions and policies loaded so far (by
+        #: load_api/load_policies or the REST API), one line each, first seen first.
+        self.warnings: list[str] = []
         from harness.gateway.app import build_app  # local import: app imports this module
 
         self.app = build_app(self)
@@ -96,6 +104,7 @@ class Gateway:
     def load_api(self, apidef: dict[str, Any] | ApiDefinition, source: str = "<api>") -> ApiDefinition:
         """Validate and serve an API definition now (replacing one with the same id)."""
         api = apidef if isinstance(apidef, ApiDefinition) else parse_apidef(apidef, source)
+        self.note_warnings(api.warnings)
         with self._lock:
             apis = dict(self._apis)
             apis[api.api_id] = api
@@ -110,6 +119,8 @@ class Gateway:
         parsed = {
             pid: (p if isinstance(p, Policy) else parse_policy(p, source, pid)) for pid, p in policies.items()
         }
+        for p in parsed.values():
+            self.note_warnings(p.warnings)
         with self._lock:
             merged = {} if replace else dict(self._policies)
             merged.update(parsed)
@@ -119,6 +130,18 @@ class Gateway:
             for pid, p in parsed.items():
                 self.stored_policies[pid] = copy.deepcopy(p.raw)
         return parsed
+
+    def note_warnings(self, lines: tuple[str, ...] | list[str]) -> list[str]:
+        """Keep unknown-field warnings not seen before; returns the new ones (logged at
+        INFO: the CLI prints the file-config ones itself, the REST API logs its own)."""
+        new: list[str] = []
+        with self._lock:
+            for line in lines:
+                if line not in self.warnings:
+                    log.info("%s", line)
+                    self.warnings.append(line)
+                    new.append(line)
+        return new
 
     def remove_api(self, api_id: str) -> None:
         with self._lock:
@@ -217,6 +240,35 @@ class Gateway:
             return d
         return self.decide(api, RequestView(headers=_CIDict(headers), query=dict(query or {}),
                                             cookies=dict(cookies or {}), path=path))
+
+    def check_signature(self, path: str, token: str) -> Decision:
+        """Tyk's checks on ``token`` up to and including its signature, on the API at
+        ``path`` (structure, header, ``alg``, family, key from the API's ``jwt_source``,
+        signature) but *not* the claims-set step, for JOSE test vectors (Wycheproof)
+        whose payloads are not JWT claim sets. Tyk itself refuses such tokens at parse:
+        :meth:`check` gives its full answer. Not recorded in :attr:`decisions`."""
+        api = self.route(path)
+        if api is None:
+            raise ConfigError(f"no API listens on {path!r}")
+        try:
+            parsed = parse_token(token, claims_set=False)
+        except Refusal as r:
+            return Decision(api_id=api.api_id, status=r.status, message=r.message, stage=r.stage,
+                            reason=r.reason, at=self.clock())
+        return self.middleware.signature_stage(api, parsed)
+
+    def check_raw_signature(self, path: str, alg: str, message: bytes, signature: bytes, kid: str = "") -> Decision:
+        """The signature step alone for a raw (message, signature) pair that cannot be a
+        compact JWS (e.g. Wycheproof's RSA/ECDSA vectors): family check, key from the API's
+        key source (``kid`` for a JWKS), then golang-jwt's verification of ``signature``
+        over ``message``. Not recorded in :attr:`decisions`."""
+        api = self.route(path)
+        if api is None:
+            raise ConfigError(f"no API listens on {path!r}")
+        header: dict[str, Any] = {"alg": alg, **({"kid": kid} if kid else {})}
+        parsed = ParsedToken(header=header, claims={}, alg=alg, signing_input=message,
+                             signature_segment=base64.urlsafe_b64encode(signature).rstrip(b"=").decode("ascii"))
+        return self.middleware.signature_stage(api, parsed)
 
     @property
     def last_decisions(self) -> list[Decision]:

@@ -38,8 +38,12 @@ def _refuse(reason: str) -> Refusal:
     return Refusal(403, KEY_NOT_AUTHORIZED, stage="parse", reason=reason)
 
 
-def parse_token(token: str) -> ParsedToken:
-    """Split, decode and read header and claims, or raise :class:`Refusal`."""
+def parse_token(token: str, *, claims_set: bool = True) -> ParsedToken:
+    """Split, decode and read header and claims, or raise :class:`Refusal`.
+
+    ``claims_set=False`` skips only the claims-JSON step (the payload must still be
+    base64url): for JOSE test vectors that sign payloads which are not JWT claim sets
+    (:meth:`harness.gateway.Gateway.check_signature`). Tyk never skips it."""
     parts = token.split(".")
     if len(parts) != 3:
         raise _refuse(f"token contains an invalid number of segments ({len(parts)})")
@@ -60,12 +64,14 @@ def parse_token(token: str) -> ParsedToken:
         claim_bytes = b64url_decode_go(parts[1])
     except GoDecodeError as exc:
         raise _refuse(f"payload segment: {exc}") from None
-    try:
-        claims = go_json_loads(claim_bytes, first_value_only=True)
-    except GoDecodeError as exc:
-        raise _refuse(f"payload is not JSON: {exc}") from None
-    if claims is not None and not isinstance(claims, dict):
-        raise _refuse(f"payload is a JSON {go_type_name(claims)}, not an object")
+    claims: Any = None
+    if claims_set:
+        try:
+            claims = go_json_loads(claim_bytes, first_value_only=True)
+        except GoDecodeError as exc:
+            raise _refuse(f"payload is not JSON: {exc}") from None
+        if claims is not None and not isinstance(claims, dict):
+            raise _refuse(f"payload is a JSON {go_type_name(claims)}, not an object")
     alg = header.get("alg")
     if not isinstance(alg, str):
         raise _refuse("signing method (alg) is unspecified.")

@@ -224,3 +224,134 @@ def test_hello_and_jwks_cache_endpoints(admin: tuple[Gateway, str]) -> None:
     r = requests.delete(url + "/cache/jwks/a", headers=SECRET, timeout=10)
     assert (r.status_code, r.json()) == (200, {"status": "ok", "message": "cache invalidated"})
     assert "a" not in gw.state.jwks_caches
+
+
+# --- unknown fields: loaded as Tyk does, reported with file, path and suggestion ----------
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+
+def test_typo_is_a_warning_naming_file_field_and_suggestion(config_dir: Path) -> None:
+    path = config_dir / "apps" / "keycloak-api.json"
+    doc = json.loads(path.read_text())
+    doc["jwt_signin_method"] = doc.pop("jwt_signing_method")
+    doc["proxy"]["listen_pth"] = "/other/"
+    doc["auth_configs"]["jwt"]["use_params"] = True
+    doc["zzz_custom"] = 1
+    path.write_text(json.dumps(doc))
+    config = load_file_config(config_dir / "apps", config_dir / "policies.json", config_dir / "tyk.conf")
+    assert config.warnings == [  # in document order
+        f"{path}: unknown field 'auth_configs.jwt.use_params' (did you mean 'auth_configs.jwt.use_param'?)",
+        f"{path}: unknown field 'proxy.listen_pth' (did you mean 'proxy.listen_path'?)",
+        f"{path}: unknown field 'jwt_signin_method' (did you mean 'jwt_signing_method'?)",
+        f"{path}: unknown field 'zzz_custom'",
+    ]
+    apis, policies, tyk_conf = config  # still the 3-tuple
+    # Loaded as Tyk loads it: the misspelt key is ignored, so the method is the default ("" = hmac).
+    assert apis[0].jwt_signing_method == "" and apis[0].signing_family == "hmac"
+    assert apis[0].raw["jwt_signin_method"] == "rsa" and apis[0].listen_path == "/keycloak-api/"
+    gw = Gateway.from_file_config(config)
+    assert gw.warnings == config.warnings
+
+
+def test_policy_and_case_warnings(config_dir: Path) -> None:
+    path = config_dir / "policies.json"
+    doc = json.loads(path.read_text())
+    pol = doc["keycloak-policy"]
+    pol["quota_renewal"] = 60
+    pol["access_rights"]["keycloak-api"]["version"] = ["Default"]
+    pol["Rate"] = pol.pop("rate")
+    path.write_text(json.dumps(doc))
+    config = load_file_config(config_dir / "apps", path)
+    where = f"{path} (policy 'keycloak-policy')"
+    assert config.warnings == [
+        f"{where}: unknown field 'access_rights.keycloak-api.version' (did you mean 'access_rights.keycloak-api.versions'?)",
+        f"{where}: unknown field 'quota_renewal' (did you mean 'quota_renewal_rate'?)",
+        f"{where}: field 'Rate' differs in case from 'rate' (Tyk's Go decoder accepts it; write it as 'rate')",
+    ]
+
+
+def test_strict_refuses_unknown_fields(config_dir: Path) -> None:
+    path = config_dir / "apps" / "keycloak-api.json"
+    edit(path, {"jwt_signin_method": "rsa", "enable_jtw": True})
+    with pytest.raises(ConfigError) as err:
+        load_file_config(config_dir / "apps", config_dir / "policies.json", strict=True)
+    assert str(err.value).startswith(
+        f"{path}: unknown field 'jwt_signin_method' (did you mean 'jwt_signing_method'?) (and 1 more unknown field(s))")
+    assert load_file_config(config_dir / "apps", config_dir / "policies.json").apis[0].api_id == "keycloak-api"
+
+
+def test_cli_serve_prints_warnings_and_strict_exits_2(config_dir: Path, capsys: pytest.CaptureFixture[str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from harness.cli import cmd_gateway
+    from harness.cli.main import main
+
+    path = config_dir / "apps" / "keycloak-api.json"
+    edit(path, {"jwt_signin_method": "rsa"})
+    argv = ["gateway", "serve", "--apps", str(config_dir / "apps"), "--policies", str(config_dir / "policies.json")]
+    monkeypatch.setattr(cmd_gateway, "wait_for_interrupt", lambda: None)
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [
+        f"warning: {path}: unknown field 'jwt_signin_method' (did you mean 'jwt_signing_method'?)"]
+    assert "gateway ready at http://127.0.0.1:" in captured.out
+
+    assert main(argv + ["--strict"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"error: {path}: unknown field 'jwt_signin_method' (did you mean 'jwt_signing_method'?)")
+
+
+def test_rest_api_loads_report_warnings(admin: tuple[Gateway, str]) -> None:
+    gw, url = admin
+    r = requests.post(url + "/apis", json={**make_api("x"), "jwt_skip_kidd": True}, headers=SECRET, timeout=10)
+    assert (r.status_code, r.json()["status"]) == (200, "ok")  # stored, as Tyk stores it
+    r = requests.post(url + "/policies", json={**make_policy(), "id": POLICY_ID, "quota_maxx": 1}, headers=SECRET, timeout=10)
+    assert (r.status_code, r.json()["status"]) == (200, "ok")
+    assert gw.warnings == [
+        "<POST /tyk/apis keycloak-api>: unknown field 'jwt_skip_kidd' (did you mean 'jwt_skip_kid'?)",
+        f"<POST /tyk/policies {POLICY_ID}> (policy {POLICY_ID!r}): unknown field 'quota_maxx' (did you mean 'quota_max'?)",
+    ]
+
+
+EXPORT_FILES = sorted(
+    p for p in FIXTURES.rglob("*.json")
+    if p.parts[len(FIXTURES.parts)] in ("tyk", "tyk-export")
+    and p.name not in ("catalogue.json", "portal-configuration.json")
+)
+
+
+@pytest.mark.parametrize("path", EXPORT_FILES, ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_every_fixture_export_loads_without_warnings(path: Path) -> None:
+    from harness.gateway.dashboard_export import export_warnings
+
+    doc = json.loads(path.read_text())
+    assert export_warnings(doc, str(path)) == []
+
+
+def test_fixture_file_configs_load_without_warnings() -> None:
+    assert len(EXPORT_FILES) >= 8  # the parametrized export test above really ran on the fixtures
+    config = load_file_config(SAMPLE / "apps", SAMPLE / "policies.json", SAMPLE / "tyk.conf")
+    assert config.warnings == []
+    gw = Gateway.from_file_config(config)
+    assert gw.warnings == []
+
+
+def test_export_warnings_cover_wrappers_and_contents() -> None:
+    from harness.gateway.dashboard_export import export_warnings
+
+    api = {**make_api("x"), "enable_jwtt": True}
+    assert export_warnings({"api_definition": api, "api_model": {}, "is_sit": False}, "e.json") == [
+        "e.json: unknown field 'api_definition.enable_jwtt' (did you mean 'api_definition.enable_jwt'?)",
+        "e.json: unknown field 'is_sit' (did you mean 'is_site'?)",
+    ]
+    assert export_warnings({"apis": [{"api_definition": api}], "pages": 1}, "l.json") == [
+        "l.json: unknown field 'apis[0].api_definition.enable_jwtt' (did you mean 'apis[0].api_definition.enable_jwt'?)",
+    ]
+    assert export_warnings({"Data": [{**make_policy(), "_id": "1", "ratee": 1}], "Pages": 1}, "p.json") == [
+        "p.json: unknown field 'Data[0].ratee' (did you mean 'Data[0].rate'?)",
+    ]
+    assert export_warnings({"pol": {**make_policy(), "tagz": []}}, "g.json") == [
+        "g.json (policy 'pol'): unknown field 'tagz' (did you mean 'tags'?)",
+    ]

@@ -1,167 +1,110 @@
-"""Gateway-JWT plan: a representative set of the JWT cases of shared/reference/checks.md
-run against :mod:`harness.gateway` over HTTP, each expecting exactly Tyk's status and
-error message (shared/reference/tyk.md). The gateway's own validation is what is
-checked — nothing here verifies a JWT; tokens are built with :mod:`harness.jose`.
+"""Gateway-JWT plan: every JWT case of shared/reference/checks.md ("JWT validation at the
+gateway") run against :mod:`harness.gateway` over HTTP, each expecting exactly Tyk's
+status and error message (shared/reference/tyk.md). The gateway's own validation is
+what is checked — nothing here verifies a JWT; tokens are built with :mod:`harness.jose`.
 
-The probe starts, on loopback: a JWK Set server (good keys, and a set with one
-malformed EC key), the echo upstream, and a gateway with three APIs (RSA keys from the
-local JWK Set; the same with the malformed set; RSA keys from the IdP's ``jwks_uri``
-for the IdP's own token). Everything is stopped before the probe returns.
+The cases live by topic: :mod:`.gateway_jwt_alg` (token, alg, header parameters),
+:mod:`.gateway_jwt_kid_sig` (kid, signature), :mod:`.gateway_jwt_structure` (compact
+serialization, JSON), :mod:`.gateway_jwt_time` (time claims, identity, policy) and
+:mod:`.gateway_jwt_jwks` (the JWK Set and its cache).
+
+The probe starts, on loopback: a JWK Set server (one set per fault), the echo
+upstream, and one gateway (real clock plus an offset the rotation cases advance) with
+one API per JWK Set or setting (:data:`.gateway_jwt_model.APIS`) and, when the token
+plan got a JWT, an API on the IdP's ``jwks_uri`` for the IdP's own token. Every case
+gets a unique identity, so no two cases share a gateway session. Everything is stopped
+before the probe returns.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
-import json
+import dataclasses
 import secrets
+import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from jwcrypto import jwk
-from jwcrypto.common import base64url_decode, base64url_encode
 from starlette.applications import Starlette
+from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from harness.conformance.checks import gateway_jwt_alg, gateway_jwt_jwks, gateway_jwt_kid_sig, gateway_jwt_structure
+from harness.conformance.checks import gateway_jwt_time
 from harness.conformance.checks.common import body_json, no_answer
+from harness.conformance.checks.gateway_jwt_model import (
+    APIS, IDP_API, ORG, POLICY2_ID, POLICY_ID, ApiSpec, GatewayCase, Keys,
+)
 from harness.conformance.context import CheckContext, Skip
 from harness.conformance.model import Check, Level, Observation, Result
 from harness.conformance.registry import add_check, probe
-from harness.jose import generate_ec, generate_rsa, public_jwks, sign
-from harness.jose.rawtokens import segment, sign_segments
-from harness.serving import BackgroundServer
+from harness.jose import generate_ec, generate_rsa
+from harness.serving import BackgroundServer, free_port
+from harness.transcript import Exchange
 
 PLAN = "gateway-jwt"
-KNA = "Key not authorized"
-UNEXPECTED = "Key not authorized: Unexpected signing method"
-EXPIRED = "Key not authorized: token has expired"
-NOT_YET = "Key not authorized: token is not valid yet"
-BEFORE_ISSUED = "Key not authorized: token used before issued"
-NO_AUTH = "Authorization field missing"
-NO_IDENTITY = "no suitable claims for user ID were found"
-NO_POLICY = "key not authorized: no matching policy"
 
-ORG = "dcr-harness"
-POLICY_ID = "dcr-harness-policy"
-RSA_API = ("dcr-harness-rsa", "/jwt-rsa/")
-BAD_EC_API = ("dcr-harness-bad-ec", "/jwt-bad-ec/")
-IDP_API = ("dcr-harness-idp", "/jwt-idp/")
+#: Every case, in catalogue (and run) order; the rotation cases are last on purpose.
+CASES: tuple[GatewayCase, ...] = (gateway_jwt_alg.CASES + gateway_jwt_kid_sig.CASES + gateway_jwt_structure.CASES
+                                  + gateway_jwt_time.CASES + gateway_jwt_jwks.CASES)
 
 
-@dataclass
-class Keys:
-    """The keys a case may sign with; ``rsa`` and ``rsa2`` are published, ``attacker``
-    carries ``rsa``'s kid but is not published."""
-
-    rsa: jwk.JWK
-    rsa2: jwk.JWK
-    ec: jwk.JWK
-    attacker: jwk.JWK
-    now: int
-
-    def claims(self, **extra: Any) -> dict[str, Any]:
-        c: dict[str, Any] = {"sub": "dcr-harness-user", "client_id": "dcr-harness-client",
-                             "iat": self.now, "exp": self.now + 300}
-        c.update(extra)
-        return {k: v for k, v in c.items() if v is not None}
-
-
-TokenFn = Callable[[Keys], "str | None"]
-
-
-@dataclass(frozen=True)
-class GatewayCase:
-    id: str
-    title: str
-    spec: str
-    status: int
-    message: str
-    token: TokenFn
-    api: tuple[str, str] = RSA_API
-    see: tuple[str, ...] = ("TYK-JWT",)
-
-
-def _flip_first_sig_bit(token: str) -> str:
-    h, p, s = token.split(".")
-    raw = bytearray(base64url_decode(s))
-    raw[0] ^= 1
-    return f"{h}.{p}.{base64url_encode(bytes(raw))}"
-
-
-def _hs256_with_rsa_public_pem(k: Keys) -> str:
-    """Key confusion: HS256 keyed with the RSA public key's PEM (RFC 8725 §2.1)."""
-    pem = k.rsa.export_to_pem()
-    return sign_segments(segment({"alg": "HS256", "typ": "JWT", "kid": k.rsa.get("kid")}), segment(k.claims()), pem, "HS256")
-
-
-CASES: tuple[GatewayCase, ...] = (
-    GatewayCase("JWT-VALID-RS256", "A valid RS256 token from the JWK Set is accepted", "RFC7515-5.2", 200, "",
-                lambda k: sign(k.claims(), k.rsa, alg="RS256")),
-    GatewayCase("JWT-NO-TOKEN", "A request without a token answers 400 Authorization field missing", "TYK-JWT",
-                400, NO_AUTH, lambda k: None, see=("RFC6750-3",)),
-    GatewayCase("JWT-ALG-NONE", "alg none is refused before any key lookup", "RFC8725-3.1", 403, UNEXPECTED,
-                lambda k: segment({"alg": "none", "typ": "JWT", "kid": k.rsa.get("kid")}) + "." + segment(k.claims()) + "."),
-    GatewayCase("JWT-ALG-MISSING", "A token without alg is refused", "RFC7515-4.1.1", 403, KNA,
-                lambda k: sign_segments(segment({"typ": "JWT", "kid": k.rsa.get("kid")}), segment(k.claims()), k.rsa, "RS256")),
-    GatewayCase("JWT-ALG-OTHER-FAMILY", "An ES256 token on an RSA API is refused as an unexpected signing method",
-                "RFC8725-3.1", 403, UNEXPECTED, lambda k: sign(k.claims(), k.ec, alg="ES256")),
-    GatewayCase("JWT-ALG-HS256-KEY-CONFUSION", "HS256 signed with the RSA public key is refused (key confusion)",
-                "RFC8725-3.1", 403, UNEXPECTED, _hs256_with_rsa_public_pem, see=("RFC8725-2.1", "TYK-JWT")),
-    GatewayCase("JWT-EMBEDDED-JWK", "An embedded jwk header is never trusted", "RFC8725-3.10", 403, KNA,
-                lambda k: sign(k.claims(), k.attacker, alg="RS256", headers={"jwk": k.attacker.export_public(as_dict=True)})),
-    GatewayCase("JWT-JKU-HEADER", "A jku header is never followed", "RFC8725-3.10", 403, KNA,
-                lambda k: sign(k.claims(), k.attacker, alg="RS256", headers={"jku": "http://127.0.0.1:9/attacker-jwks"})),
-    GatewayCase("JWT-KID-MISSING", "A token without kid is refused (JWK Set source)", "RFC7515-4.1.4", 403, KNA,
-                lambda k: sign_segments(segment({"alg": "RS256", "typ": "JWT"}), segment(k.claims()), k.rsa, "RS256")),
-    GatewayCase("JWT-KID-UNKNOWN", "A kid not in the JWK Set is refused", "RFC7515-4.1.4", 403, KNA,
-                lambda k: sign(k.claims(), k.rsa, alg="RS256", headers={"kid": "dcr-harness-unknown-kid"})),
-    GatewayCase("JWT-SIG-FLIPPED-BIT", "A signature with one flipped bit is refused", "RFC7515-5.2", 403, KNA,
-                lambda k: _flip_first_sig_bit(sign(k.claims(), k.rsa, alg="RS256"))),
-    GatewayCase("JWT-SIG-OTHER-KEY-OF-JWKS", "A signature by another key of the same JWK Set is refused (kid selects)",
-                "RFC7515-5.2", 403, KNA,
-                lambda k: sign(k.claims(), k.rsa2, alg="RS256", headers={"kid": k.rsa.get("kid")})),
-    GatewayCase("JWT-TWO-SEGMENTS", "A token with two segments is refused", "RFC7515-7.1", 403, KNA,
-                lambda k: ".".join(sign(k.claims(), k.rsa, alg="RS256").split(".")[:2])),
-    GatewayCase("JWT-PAYLOAD-NOT-JSON", "A payload that is not JSON is refused", "RFC7519-7.2", 403, KNA,
-                lambda k: sign_segments(segment({"alg": "RS256", "typ": "JWT", "kid": k.rsa.get("kid")}),
-                                        segment(b"not json"), k.rsa, "RS256")),
-    GatewayCase("JWT-EXP-PAST", "An expired token answers 401 token has expired", "RFC7519-4.1.4", 401, EXPIRED,
-                lambda k: sign(k.claims(exp=k.now - 60), k.rsa, alg="RS256")),
-    GatewayCase("JWT-NBF-FUTURE", "A token not valid yet answers 401 token is not valid yet", "RFC7519-4.1.5", 401,
-                NOT_YET, lambda k: sign(k.claims(nbf=k.now + 600), k.rsa, alg="RS256")),
-    GatewayCase("JWT-IAT-FUTURE", "A token issued in the future answers 401 token used before issued", "TYK-JWT", 401,
-                BEFORE_ISSUED, lambda k: sign(k.claims(iat=k.now + 600), k.rsa, alg="RS256"), see=("RFC7519-4.1.6",)),
-    GatewayCase("JWT-IDENTITY-FALLBACK-SUB", "Without the identity claim the gateway falls back to sub", "TYK-JWT", 200, "",
-                lambda k: sign({k2: v for k2, v in k.claims().items() if k2 != "client_id"}, k.rsa, alg="RS256")),
-    GatewayCase("JWT-NO-IDENTITY", "Without identity claim and sub the gateway answers 403", "TYK-JWT", 403, NO_IDENTITY,
-                lambda k: sign({c: v for c, v in k.claims().items() if c not in ("client_id", "sub")}, k.rsa, alg="RS256")),
-    GatewayCase("JWT-POL-UNKNOWN", "An unknown policy claim answers 403 no matching policy", "TYK-JWT", 403, NO_POLICY,
-                lambda k: sign(k.claims(pol="dcr-harness-no-such-policy"), k.rsa, alg="RS256")),
-    GatewayCase("JWT-JWKS-MALFORMED-EC-KEY", "One malformed EC key makes the whole JWK Set unusable (403)",
-                "RFC7518-6.2.1.2", 403, KNA, lambda k: sign(k.claims(), k.rsa, alg="RS256"), api=BAD_EC_API),
-)
+def _answer(ex: Exchange) -> str:
+    data = body_json(ex)
+    message = data.get("error", "") if isinstance(data, dict) and ex.status != 200 else ""
+    return f"{ex.status} {message}".strip()
 
 
 def _expectation(case: GatewayCase) -> Callable[[Observation], Result]:
-    expected = f"{case.status} {case.message}".strip()
+    expected = case.expected
 
     def condition(obs: Observation) -> Result:
+        evidence = tuple(n for n in obs.exchanges if n.startswith(case.id + "/")) + (case.id,)
         ex = obs.ex(case.id)
         msg = no_answer(ex, "the gateway request")
         if msg:
-            return Result.fail(msg, expected=expected, actual=None)
+            return Result.fail(msg, expected=expected, actual=None, evidence=evidence)
         assert ex is not None
-        data = body_json(ex)
-        message = data.get("error", "") if isinstance(data, dict) and ex.status != 200 else ""
-        actual = f"{ex.status} {message}".strip()
-        if actual == expected:
-            return Result.ok(f"{actual}" if message else f"{ex.status} from the upstream", expected=expected, actual=actual)
-        return Result.fail(f"the gateway answered {actual!r}", expected=expected, actual=actual)
+        for name in evidence[:-1]:  # priming requests of a multi-step case
+            prime = obs.exchanges[name]
+            if prime.status != 200:
+                return Result.fail(f"the priming request {name} answered {prime.status}, not 200: the case did "
+                                   "not run as designed", expected=expected, actual=None, evidence=evidence)
+        actual = _answer(ex)
+        if actual != expected:
+            return Result.fail(f"the gateway answered {actual!r}", expected=expected, actual=actual, evidence=evidence)
+        decision = obs.facts.get("decisions", {}).get(case.id, {})
+        if case.identity is not None and decision.get("identity") != case.identity:
+            return Result.fail(f"{actual or 200} as expected, but the session identity is "
+                               f"{decision.get('identity')!r}, not {case.identity!r}",
+                               expected=expected, actual=f"{actual} identity={decision.get('identity')}",
+                               evidence=evidence)
+        if case.policies is not None and tuple(decision.get("policies") or ()) != case.policies:
+            return Result.fail(f"{actual or 200} as expected, but the policies applied are "
+                               f"{list(decision.get('policies') or [])}, not {list(case.policies)}",
+                               expected=expected, actual=f"{actual} policies={list(decision.get('policies') or [])}",
+                               evidence=evidence)
+        if case.fetches is not None and decision.get("fetches") != case.fetches:
+            return Result.fail(f"{actual or 200} as expected, but the gateway fetched the JWK Set "
+                               f"{decision.get('fetches')} time(s), not {case.fetches}",
+                               expected=expected, actual=f"{actual} fetches={decision.get('fetches')}",
+                               evidence=evidence)
+        extra = [f"identity {case.identity!r}" if case.identity is not None else "",
+                 f"policies {list(case.policies)}" if case.policies is not None else "",
+                 f"{case.fetches} JWK Set fetch(es)" if case.fetches is not None else ""]
+        reason = decision.get("reason")
+        text = (actual + (f" (gateway: {reason})" if reason else "")) if ex.status != 200 else "200 from the upstream"
+        text += "".join(f"; {e}" for e in extra if e)
+        return Result.ok(text, expected=expected, actual=actual, evidence=evidence)
 
     condition.__doc__ = (f"{case.title}: the gateway answers exactly {case.status}"
                          + (f" {case.message!r}" if case.message else " (proxied to the upstream)")
+                         + (f", with session identity {case.identity!r}" if case.identity else "")
+                         + (f", applying {', '.join(case.policies)}" if case.policies else "")
+                         + (f", after {case.fetches} JWK Set fetch(es)" if case.fetches else "")
                          + " (shared/reference/tyk.md).")
     condition.__name__ = "gateway_" + case.id.lower().replace("-", "_")
     return condition
@@ -181,16 +124,16 @@ def _idp_condition(obs: Observation) -> Result:
     ex = obs.ex("JWT-IDP-TOKEN")
     msg = no_answer(ex, "the gateway request")
     if msg:
-        return Result.fail(msg, expected="200", actual=None)
+        return Result.fail(msg, expected="200", actual=None, evidence=("JWT-IDP-TOKEN",))
     assert ex is not None
     data = body_json(ex)
     if ex.status == 200:
         return Result.ok(f"200 from the upstream (identity claim {obs.facts.get('idp_identity')})", expected="200",
-                         actual="200")
+                         actual="200", evidence=("JWT-IDP-TOKEN",))
     message = data.get("error", "") if isinstance(data, dict) else ""
     reason = obs.facts.get("idp_reason")
     return Result.fail(f"the gateway answered {ex.status} {message!r}" + (f" — {reason}" if reason else ""),
-                       expected="200", actual=f"{ex.status} {message}".strip())
+                       expected="200", actual=f"{ex.status} {message}".strip(), evidence=("JWT-IDP-TOKEN",))
 
 
 add_check(Check(id="JWT-IDP-TOKEN", title="The IdP's client_credentials token passes the gateway", spec="TYK-JWT",
@@ -198,86 +141,147 @@ add_check(Check(id="JWT-IDP-TOKEN", title="The IdP's client_credentials token pa
                 see=("RFC7515-5.2", "RFC9068-4")))
 
 
-def _malformed_ec_jwk() -> dict[str, Any]:
-    """An EC P-256 public key whose x has a leading 0x00 (33 bytes) — Gluu ≤ 4.3's
-    ``BigInteger.toByteArray()`` serialisation (shared/reference/gluu.md)."""
-    key = generate_ec(kid="dcr-harness-bad-ec")
-    pub = dict(key.export_public(as_dict=True))
-    pub["x"] = base64url_encode(b"\x00" + base64url_decode(pub["x"]))
-    return pub
-
-
+# --- the probe ------------------------------------------------------------------------------
 def _b64(text: str) -> str:
     return base64.b64encode(text.encode()).decode()
 
 
-def _api(api: tuple[str, str], jwks_url: str, upstream: str, identity: str) -> dict[str, Any]:
-    api_id, listen = api
+def _api(api: ApiSpec, jwks_url: str, upstream: str, identity: str | None = None) -> dict[str, Any]:
+    """A Tyk API definition with JWT auth, as the Dashboard exports it (guide settings)."""
     return {
-        "name": api_id, "api_id": api_id, "org_id": ORG, "active": True, "use_keyless": False,
-        "enable_jwt": True, "jwt_signing_method": "rsa", "jwt_source": _b64(jwks_url),
-        "jwt_identity_base_field": identity, "jwt_policy_field_name": "pol",
+        "name": api.api_id, "api_id": api.api_id, "org_id": ORG, "active": True, "use_keyless": False,
+        "enable_jwt": True, "jwt_signing_method": api.signing_method, "jwt_source": _b64(jwks_url),
+        "jwt_identity_base_field": identity or api.identity, "jwt_policy_field_name": "pol",
         "jwt_default_policies": [POLICY_ID], "jwt_skip_kid": False,
-        "jwt_expires_at_validation_skew": 0, "jwt_issued_at_validation_skew": 0, "jwt_not_before_validation_skew": 0,
+        "jwt_expires_at_validation_skew": api.exp_skew, "jwt_issued_at_validation_skew": api.iat_skew,
+        "jwt_not_before_validation_skew": api.nbf_skew,
         "auth": {"auth_header_name": "Authorization"},
-        "proxy": {"listen_path": listen, "target_url": upstream, "strip_listen_path": True},
+        "proxy": {"listen_path": api.listen, "target_url": upstream, "strip_listen_path": True},
         "version_data": {"not_versioned": True, "versions": {"Default": {"name": "Default"}}},
     }
 
 
-def _policy(api_ids: list[str]) -> dict[str, Any]:
+def _policy(name: str, api_ids: list[str]) -> dict[str, Any]:
     return {
-        "name": "dcr-harness policy", "org_id": ORG, "active": True, "rate": 0, "per": 0, "quota_max": -1,
+        "name": name, "org_id": ORG, "active": True, "rate": 0, "per": 0, "quota_max": -1,
         "quota_renewal_rate": 3600, "key_expires_in": 0,
         "access_rights": {a: {"api_id": a, "api_name": a, "versions": ["Default"]} for a in api_ids},
     }
+
+
+class JwksServer:
+    """Serves the named JWK Sets at ``/jwks/<name>``, counts requests per name; the
+    ``slow`` set answers after :data:`.gateway_jwt_jwks.SLOW_DELAY` seconds."""
+
+    def __init__(self, documents: dict[str, bytes]) -> None:
+        self.documents = dict(documents)
+        self.requests: dict[str, int] = {}
+        self._lock = threading.Lock()
+        self.app = Starlette(routes=[Route("/jwks/{name}", self._serve)])
+
+    async def _serve(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        with self._lock:
+            self.requests[name] = self.requests.get(name, 0) + 1
+            body = self.documents.get(name)
+        if body is None:
+            return Response(b"", status_code=404)
+        if name == "slow":
+            await asyncio.sleep(gateway_jwt_jwks.SLOW_DELAY)  # simulates a slow IdP, not a readiness wait
+        return Response(body, media_type="application/json")
+
+    def count(self, name: str) -> int:
+        with self._lock:
+            return self.requests.get(name, 0)
+
+
+class _Run:
+    """One probe run: sends each case's request and records exchange and decision (the
+    :class:`.gateway_jwt_jwks.Runner` of multi-step cases)."""
+
+    def __init__(self, ctx: CheckContext, gw: Any, gw_url: str, jwks: JwksServer, clock: "_Clock") -> None:
+        self.ctx, self.gw, self.gw_url, self.jwks, self.clock = ctx, gw, gw_url, jwks, clock
+        self.ttl = float(gw.profile.jwks_cache_ttl)
+        self.exchanges: dict[str, Exchange] = {}
+        self.decisions: dict[str, dict[str, Any]] = {}
+
+    def send(self, name: str, tok: str | None, api: ApiSpec) -> Exchange:
+        headers = {"Authorization": f"Bearer {tok}"} if tok is not None else {}
+        _r, ex = self.ctx.call("GET", self.gw_url + api.listen + "get", actor="developer", target="gateway",
+                               headers=headers)
+        self.exchanges[name] = ex
+        last = self.gw.last_decision
+        self.decisions[name] = {"identity": getattr(last, "identity", None),
+                                "policies": list(getattr(last, "policies", ()) or ()),
+                                "reason": getattr(last, "reason", None),
+                                "fetches": self.jwks.count(api.jwks)}
+        return ex
+
+    def set_jwks(self, name: str, body: bytes) -> None:
+        self.jwks.documents[name] = body
+
+    def advance(self, seconds: float) -> None:
+        self.clock.offset += seconds
+
+
+class _Clock:
+    """The gateway's clock: real time plus an offset (advanced only by the rotation cases)."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.offset
+
+
+def make_keys() -> Keys:
+    return Keys(rsa=generate_rsa(kid="dcr-harness-rsa-1"), rsa2=generate_rsa(kid="dcr-harness-rsa-2"),
+                ec=generate_ec(kid="dcr-harness-ec-1"), ec384=generate_ec(kid="dcr-harness-ec-384", crv="P-384",
+                                                                          alg="ES384"),
+                ec521=generate_ec(kid="dcr-harness-ec-521", crv="P-521", alg="ES512"),
+                attacker=generate_rsa(kid="dcr-harness-rsa-1"), now=int(time.time()))
 
 
 @probe("gateway-jwt")
 def probe_gateway_jwt(ctx: CheckContext) -> Observation:
     from harness.gateway import Gateway, create_echo_app
 
-    keys = Keys(rsa=generate_rsa(kid="dcr-harness-rsa-1"), rsa2=generate_rsa(kid="dcr-harness-rsa-2"),
-                ec=generate_ec(kid="dcr-harness-ec-1"), attacker=generate_rsa(kid="dcr-harness-rsa-1"),
-                now=int(time.time()))
-    good = json.dumps(public_jwks([keys.rsa, keys.rsa2])).encode()
-    bad = json.dumps({"keys": [*public_jwks([keys.rsa])["keys"], _malformed_ec_jwk()]}).encode()
-
-    def serve(body: bytes) -> Callable[..., Any]:
-        async def endpoint(request: Any) -> Response:
-            return Response(body, media_type="application/json")
-        return endpoint
-
-    jwks_app = Starlette(routes=[Route("/jwks", serve(good)), Route("/jwks-bad-ec", serve(bad))])
-    exchanges = {}
+    keys = make_keys()
+    jwks = JwksServer(gateway_jwt_jwks.jwks_documents(keys))
     facts: dict[str, Any] = {}
     idp_token, idp_identity = _idp_token(ctx, facts)
-    with BackgroundServer(jwks_app, name="conformance-jwks") as jwks_srv, \
+    clock = _Clock()
+    with BackgroundServer(jwks.app, name="conformance-jwks") as jwks_srv, \
             BackgroundServer(create_echo_app(), name="conformance-upstream") as upstream:
-        gw = Gateway(tyk_conf={"secret": secrets.token_urlsafe(16), "jwt_ssl_insecure_skip_verify": ctx.verify is False},
-                     transcript=ctx.transcript)
-        apis = [_api(RSA_API, jwks_srv.url + "/jwks", upstream.url, "client_id"),
-                _api(BAD_EC_API, jwks_srv.url + "/jwks-bad-ec", upstream.url, "client_id")]
+        tyk_conf = {"secret": secrets.token_urlsafe(16), "jwt_ssl_insecure_skip_verify": ctx.verify is False,
+                    "dcr_harness": {"jwks_fetch_timeout": gateway_jwt_jwks.FETCH_TIMEOUT}}
+        gw = Gateway(tyk_conf=tyk_conf, transcript=ctx.transcript, clock=clock)
+        closed = f"http://127.0.0.1:{free_port()}/jwks"
+        apis = [_api(a, closed if a.jwks == "unreachable" else f"{jwks_srv.url}/jwks/{a.jwks}", upstream.url)
+                for a in APIS]
         if idp_token:
             apis.append(_api(IDP_API, ctx.endpoint("jwks_uri"), upstream.url, idp_identity or "sub"))
         for a in apis:
             gw.load_api(a, source="<conformance>")
-        gw.load_policies({POLICY_ID: _policy([a["api_id"] for a in apis])}, source="<conformance>")
+        ids = [a["api_id"] for a in apis]
+        gw.load_policies({POLICY_ID: _policy("dcr-harness policy", ids),
+                          POLICY2_ID: _policy("dcr-harness policy 2", ids)}, source="<conformance>")
         with BackgroundServer(gw.app, name="conformance-gateway") as gw_srv:
-            for case in CASES:
-                token = case.token(keys)
-                headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
-                _r, exchanges[case.id] = ctx.call("GET", gw_srv.url + case.api[1] + "get", actor="developer",
-                                                  target="gateway", headers=headers)
-            if idp_token:
-                _r, exchanges["JWT-IDP-TOKEN"] = ctx.call("GET", gw_srv.url + IDP_API[1] + "get", actor="developer",
-                                                          target="gateway",
-                                                          headers={"Authorization": f"Bearer {idp_token}"})
+            run = _Run(ctx, gw, gw_srv.url, jwks, clock)
+            if idp_token:  # first: on the real clock, before any case moves it
+                run.send("JWT-IDP-TOKEN", idp_token, IDP_API)
                 last = gw.last_decision
                 if last is not None and not last.allowed:
                     facts["idp_reason"] = last.reason
+            for case in CASES:
+                k = dataclasses.replace(keys, tag=case.id.lower(), now=int(clock()))
+                if case.prepare is not None:
+                    case.prepare(run, k)
+                    k = dataclasses.replace(k, now=int(clock()))
+                run.send(case.id, case.token(k), case.api)
     facts["idp_identity"] = idp_identity
-    return Observation(exchanges, facts)
+    facts["decisions"] = run.decisions
+    return Observation(run.exchanges, facts)
 
 
 def _idp_token(ctx: CheckContext, facts: dict[str, Any]) -> tuple[str | None, str | None]:

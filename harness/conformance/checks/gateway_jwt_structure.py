@@ -1,0 +1,66 @@
+"""Gateway-JWT cases: the compact serialization (RFC 7515 §2, §7.1) and the JSON of
+header and payload (RFC 7515 §4, RFC 7519 §4, §7.2), each with Tyk's exact answer."""
+
+from __future__ import annotations
+
+from harness.conformance.checks.gateway_jwt_model import KNA, GatewayCase, Keys, raw_token, token
+
+#: Size of the claim that makes a huge token (~80 kB on the wire; Go's header limit is 1 MB).
+HUGE_CLAIM = 60_000
+#: Identities of the cases whose decision is checked (unique: no shared gateway session).
+DUPLICATE_CLAIM_IDENTITY = "dcr-harness-duplicate-claim-last"
+NON_UTF8_IDENTITY = "dcr-harness-\ufffd-utf8"
+
+
+def _plus_slash(k: Keys) -> str:
+    """The payload in standard base64 (``+`` ``/``) instead of base64url; a run of ``?``
+    guarantees a ``_`` in the base64url form whatever the alignment."""
+    h, p, s = token(k, payload=k.claims(x="?????????>>>>>>>>>")).split(".")
+    assert "_" in p or "-" in p
+    return f"{h}.{p.replace('-', '+').replace('_', '/')}.{s}"
+
+
+def _json_bytes(k: Keys, body: bytes) -> bytes:
+    return body.replace(b"EXP", str(k.now + 300).encode())
+
+
+CASES: tuple[GatewayCase, ...] = (
+    GatewayCase("JWT-TWO-SEGMENTS", "A token with two segments is refused", "RFC7515-7.1", 403, KNA,
+                lambda k: ".".join(token(k).split(".")[:2])),
+    GatewayCase("JWT-FOUR-SEGMENTS", "A token with four segments is refused", "RFC7515-7.1", 403, KNA,
+                lambda k: token(k) + ".e30"),
+    GatewayCase("JWT-B64-PADDING", "A segment with base64 padding (=) is refused", "RFC7515-2", 403, KNA,
+                lambda k: token(k).replace(".", "=.", 1)),
+    GatewayCase("JWT-B64-PLUS-SLASH", "A segment in standard base64 (+ /) instead of base64url is refused",
+                "RFC7515-2", 403, KNA, _plus_slash),
+    GatewayCase("JWT-HEADER-NOT-JSON", "A header that is not JSON is refused", "RFC7519-7.2", 403, KNA,
+                lambda k: raw_token(b"not json", k.claims(), k.rsa)),
+    GatewayCase("JWT-PAYLOAD-NOT-JSON", "A payload that is not JSON is refused", "RFC7519-7.2", 403, KNA,
+                lambda k: token(k, payload=b"not json")),
+    GatewayCase("JWT-HEADER-JSON-ARRAY", "A header that is a JSON array instead of an object is refused",
+                "RFC7519-7.2", 403, KNA, lambda k: raw_token(["RS256"], k.claims(), k.rsa)),
+    GatewayCase("JWT-PAYLOAD-JSON-ARRAY", "A payload that is a JSON array instead of an object is refused",
+                "RFC7519-7.2", 403, KNA, lambda k: token(k, payload=[k.claims()])),
+    GatewayCase("JWT-DUPLICATE-HEADER-MEMBER", "A duplicated header member: the last value wins (alg RS256)",
+                "RFC7515-4", 200, "",
+                lambda k: raw_token(b'{"alg":"HS256","alg":"RS256","kid":"' + k.kid.encode() + b'"}', k.claims(), k.rsa),
+                see=("TYK-JWT",)),
+    GatewayCase("JWT-DUPLICATE-CLAIM", "A duplicated claim: the last value wins (the identity)", "RFC7519-4", 200, "",
+                lambda k: token(k, payload=_json_bytes(
+                    k, b'{"client_id":"dcr-harness-mallory","client_id":"' + DUPLICATE_CLAIM_IDENTITY.encode()
+                    + b'","exp":EXP}')),
+                identity=DUPLICATE_CLAIM_IDENTITY, see=("TYK-JWT",)),
+    GatewayCase("JWT-HUGE-TOKEN", "A huge token (a 60 kB claim) is accepted: Tyk has no size limit below Go's "
+                "1 MB header limit", "TYK-JWT", 200, "", lambda k: token(k, payload=k.claims(blob="x" * HUGE_CLAIM))),
+    GatewayCase("JWT-WHITESPACE-INSIDE", "A token with whitespace inside is refused", "RFC7515-7.1", 403, KNA,
+                lambda k: token(k).replace(".", " .", 1)),
+    GatewayCase("JWT-NON-UTF8-IN-STRING", "Invalid UTF-8 inside a claim string becomes U+FFFD, as Go's JSON "
+                "decoder does", "TYK-JWT", 200, "",
+                lambda k: token(k, payload=_json_bytes(k, b'{"client_id":"dcr-harness-\xff-utf8","exp":EXP}')),
+                identity=NON_UTF8_IDENTITY, see=("RFC7519-7.2",)),
+    GatewayCase("JWT-NON-UTF8-OUTSIDE-STRING", "Invalid UTF-8 outside a string makes the payload invalid JSON (403)",
+                "RFC7519-7.2", 403, KNA,
+                lambda k: token(k, payload=_json_bytes(k, b'{"client_id":"dcr-harness-x",\xff"exp":EXP}'))),
+)
+
+__all__ = ["CASES"]
