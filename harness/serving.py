@@ -19,6 +19,10 @@ import uvicorn
 from harness.errors import LaunchError
 
 
+#: Largest request head accepted (Go's http.DefaultMaxHeaderBytes).
+MAX_HEADER_BYTES = 1 << 20
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     """Ask the kernel for a free TCP port on ``host``."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -83,6 +87,9 @@ class BackgroundServer:
             ssl_keyfile=ssl_keyfile,
             timeout_graceful_shutdown=1,
             http=self.http,
+            # Go's net/http (Tyk, Keycloak's peers) accepts request heads up to 1 MB
+            # (DefaultMaxHeaderBytes); h11's 16 KiB default would refuse large tokens.
+            h11_max_incomplete_event_size=MAX_HEADER_BYTES,
         )
         self._server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None

@@ -46,7 +46,10 @@ pytest --dcr-checks --dcr-plan all --junitxml=checks.xml          # one testcase
   QUIRK and verdict **WARN**, and the message carries the note and the source: visible in every
   report, never silently passed, and not failing the run. A declared quirk that is not observed
   leaves the verdict alone and says so in the message. Profile `generic` declares no quirks, so
-  the same behaviour there is a FAIL.
+  the same behaviour there is a FAIL. Under pytest (`--dcr-checks`) a WARN item passes, but
+  emits a `DcrQuirkWarning` (`-W error::harness.pytest_plugin.checks.DcrQuirkWarning` makes it
+  fail), is listed in the terminal summary section "dcr-harness checks: N WARN (M QUIRK)" with
+  its quirk source, and carries the note in its JUnit `<system-out>` besides the `<properties>`.
 * **SKIP** — the check could not apply (no admin credentials to create initial access tokens,
   open registration, an opaque access token, a prerequisite failed); the reason is the message.
 

@@ -7,6 +7,10 @@ from harness.conformance.checks.gateway_jwt_model import (
     DROP, DUP_KID_API, EC_API, KNA, GatewayCase, der_sig, flip_first_sig_bit, high_s, tamper_sig, token,
 )
 
+#: Long enough to be absurd, short enough that the request head stays under the 16 KiB
+#: the loopback HTTP server (uvicorn, h11) accepts.
+VERY_LONG_KID = 8000
+
 CASES: tuple[GatewayCase, ...] = (
     # --- kid --------------------------------------------------------------------------------
     GatewayCase("JWT-KID-MISSING", "A token without kid is refused (JWK Set source)", "RFC7515-4.1.4", 403, KNA,
@@ -17,8 +21,8 @@ CASES: tuple[GatewayCase, ...] = (
                 "RFC8725-3.10", 403, KNA, lambda k: token(k, kid="../../etc/passwd")),
     GatewayCase("JWT-KID-SQL-LIKE", "An SQL-like kid (' OR '1'='1' --) is only compared, never interpreted",
                 "RFC8725-3.10", 403, KNA, lambda k: token(k, kid="' OR '1'='1' --")),
-    GatewayCase("JWT-KID-VERY-LONG", "A very long kid (20000 characters) is refused like any unknown kid",
-                "RFC7515-4.1.4", 403, KNA, lambda k: token(k, kid="k" * 20000), see=("TYK-JWT",)),
+    GatewayCase("JWT-KID-VERY-LONG", "A very long kid (8000 characters) is refused like any unknown kid",
+                "RFC7515-4.1.4", 403, KNA, lambda k: token(k, kid="k" * VERY_LONG_KID), see=("TYK-JWT",)),
     GatewayCase("JWT-KID-DUPLICATED-FIRST-KEY", "With a kid duplicated in the JWK Set the first key verifies",
                 "TYK-JWT", 200, "", lambda k: token(k), api=DUP_KID_API, see=("RFC7517-4.5",)),
     GatewayCase("JWT-KID-DUPLICATED-SECOND-KEY", "With a kid duplicated in the JWK Set the second key's signature "

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import utils as asym_utils
@@ -132,7 +132,9 @@ class GatewayCase:
     identity, the policies applied). ``prepare`` runs before the token is built (multi-
     step cases such as key rotation: it may send priming requests named
     ``<id>/<step>``, change a JWK Set or advance the gateway clock). ``fetches``: how many
-    times the gateway must have fetched the API's JWK Set by then."""
+    times the gateway must have fetched the API's JWK Set by then. ``in_process``: the
+    request goes through :meth:`harness.gateway.Gateway.check` (same middleware, no
+    HTTP) because its head is larger than the loopback server's HTTP parser takes."""
 
     id: str
     title: str
@@ -146,7 +148,7 @@ class GatewayCase:
     policies: tuple[str, ...] | None = None
     prepare: Callable[[Any, Keys], None] | None = None
     fetches: int | None = None
-    headers: Callable[[str | None], dict[str, str]] | None = field(default=None)
+    in_process: bool = False
 
     @property
     def expected(self) -> str:
