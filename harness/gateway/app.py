@@ -3,7 +3,9 @@ routed by listen path through the middleware to the upstream."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import time
+
+from typing import Any, TYPE_CHECKING
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -65,6 +67,27 @@ def tyk_error(status: int, message: str) -> Response:
     return Response(error_body(message), status_code=status, media_type="application/json")
 
 
+def _record_upstream(gw: "Gateway", api: Any, method: str, path: str, query: str, status: int | None,
+                     headers: Any, content: bytes, started: float, error: str | None = None) -> None:
+    """Put the gateway → upstream hop into the world's transcript (sequence diagrams show
+    the whole flow); nothing is recorded when the gateway runs without a transcript."""
+    transcript = gw.transcript
+    if transcript is None:
+        return
+    from harness.gateway.proxy import upstream_url
+    from harness.transcript import Exchange
+
+    r = transcript.redactor
+    resp_headers = {k: v for k, v in headers if k.lower() in ("content-type", "cache-control")}
+    ctype = resp_headers.get("content-type") or resp_headers.get("Content-Type")
+    transcript.add(Exchange(
+        actor="gateway", target="upstream", method=method, url=r.url(upstream_url(api, path, query)),
+        request_headers={}, request_body=None, status=status, response_headers=r.headers(resp_headers),
+        response_body=r.body(content[:4096], ctype) if content else None, error=error,
+        elapsed_ms=(time.perf_counter() - started) * 1000.0,
+    ))
+
+
 def build_app(gw: "Gateway") -> Starlette:
     async def hello(request: Request) -> Response:
         return go_json({"status": "pass", "version": "dcr-harness", "description": "Tyk GW", "details": {}})
@@ -91,13 +114,16 @@ def build_app(gw: "Gateway") -> Starlette:
             return tyk_error(decision.status, decision.message)
         body = await request.body()
         client_ip = request.client.host if request.client else None
+        started = time.perf_counter()
         try:
             status, headers, content = await gw.proxy.forward(
                 api, request.method, path, query, request.headers.items(), body, client_ip
             )
         except ProxyFailed as exc:
             decision.details["proxy_error"] = str(exc)
+            _record_upstream(gw, api, request.method, path, query, None, [], b"", started, error=str(exc))
             return tyk_error(500, PROXY_FAILED)
+        _record_upstream(gw, api, request.method, path, query, status, headers, content, started)
         resp = Response(content, status_code=status)
         for name, value in headers:
             resp.headers.append(name, value)

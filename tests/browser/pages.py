@@ -56,14 +56,14 @@ class Browser:
 
     def submit(self, css: str) -> None:
         """Click a submit button or link and wait until the next page has loaded."""
-        old = self.driver.find_element(By.TAG_NAME, "html")
-        self.el(css).click()
+        old = _settled(lambda: self.driver.find_element(By.TAG_NAME, "html"))
+        _settled(lambda: self.el(css).click())  # retried only when the node could not be resolved
         WebDriverWait(self.driver, WAIT).until(EC.staleness_of(old))
         self._loaded()
 
     def follow(self, link_text: str) -> None:
-        old = self.driver.find_element(By.TAG_NAME, "html")
-        self.driver.find_element(By.LINK_TEXT, link_text).click()
+        old = _settled(lambda: self.driver.find_element(By.TAG_NAME, "html"))
+        _settled(lambda: self.driver.find_element(By.LINK_TEXT, link_text).click())
         WebDriverWait(self.driver, WAIT).until(EC.staleness_of(old))
         self._loaded()
 
@@ -72,7 +72,7 @@ class Browser:
         return WebDriverWait(self.driver, WAIT).until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
 
     def has(self, css: str) -> bool:
-        return bool(self.driver.find_elements(By.CSS_SELECTOR, css))
+        return _settled(lambda: bool(self.driver.find_elements(By.CSS_SELECTOR, css)))
 
     def text(self, css: str) -> str:
         return _settled(lambda: self.el(css).text.strip())
@@ -83,7 +83,7 @@ class Browser:
 
     @property
     def source(self) -> str:
-        return self.driver.page_source
+        return _settled(lambda: self.driver.page_source)
 
     @property
     def body(self) -> str:
@@ -97,16 +97,20 @@ class Browser:
         _settled(do)
 
     def choose(self, css: str, *, value: str | None = None, text: str | None = None) -> None:
-        s = Select(self.el(css))
-        if value is not None:
-            s.select_by_value(value)
-        else:
-            s.select_by_visible_text(text or "")
+        def do() -> None:
+            s = Select(self.el(css))
+            if value is not None:
+                s.select_by_value(value)
+            else:
+                s.select_by_visible_text(text or "")
+        _settled(do)
 
     def check(self, css: str, on: bool = True) -> None:
-        e = self.el(css)
-        if e.is_selected() != on:
-            e.click()
+        def do() -> None:
+            e = self.el(css)
+            if e.is_selected() != on:
+                e.click()
+        _settled(do)
 
     def set_value(self, css: str, value: str) -> None:
         """Change a (hidden) field's value the way a tampering user or script would."""

@@ -27,7 +27,7 @@ from harness.registrar.token import client_credentials  # noqa: E402
 from harness.serving import BackgroundServer  # noqa: E402
 from harness.world import World  # noqa: E402
 from tests.browser.flows import PASSWORD, developer_logs_in, developer_runs_the_wizard, developer_signs_up  # noqa: E402
-from tests.browser.pages import Browser  # noqa: E402
+from tests.browser.pages import Browser, _settled  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -202,7 +202,7 @@ def test_guide_in_the_browser(guide_world: tuple[World, Guide], browser: Browser
     assert (client_id, secret) == (stored.client_id, stored.client_secret)
 
     # The copy button copies (or selects) the client id and says so.
-    browser.el('button.copy[data-copy="client-id"]').click()
+    _settled(lambda: browser.el('button.copy[data-copy="client-id"]').click())
     from selenium.webdriver.support.ui import WebDriverWait
 
     WebDriverWait(browser.driver, 10).until(
@@ -338,6 +338,6 @@ def test_idp_refusal_is_shown_in_plain_words(keycloak_world: World, browser: Bro
                             "No remaining count on initial access token (HTTP 401, error \"invalid_token\").")
     assert "Likely cause: the initial access token has no registrations left" in error
     assert "Traceback" not in browser.source
-    assert browser.el("#client_name").get_attribute("value") == "Second Client"
+    assert _settled(lambda: browser.el("#client_name").get_attribute("value")) == "Second Client"
     browser.shot("IdP error shown")
     assert [c.client_name for c in svc.list_clients(svc.list_developers()[0].id)] == ["First Client"]

@@ -46,8 +46,10 @@ def test_valid_token_is_proxied_to_upstream(live: tuple[Gateway, str, Transcript
     assert "127.0.0.1" in echo["headers"]["x-forwarded-for"]
     d = gw.last_decision
     assert d is not None and d.allowed and d.identity == "alice" and d.policies == (POLICY_ID,)
-    fetches = [e for e in transcript if e.actor == "gateway"]
-    assert [(e.target, e.method, e.status) for e in fetches] == [("idp", "GET", 200)]
+    hops = [e for e in transcript if e.actor == "gateway"]
+    assert [(e.target, e.method, e.status) for e in hops] == [("idp", "GET", 200), ("upstream", "GET", 200)]
+    assert hops[1].url.endswith("/base/orders/7?x=1&x=2")
+    assert tok not in (hops[1].response_body or "")  # the echoed Authorization is redacted
 
 
 def test_refusal_is_tyk_error_template(live: tuple[Gateway, str, Transcript], rsa_key: object) -> None:
