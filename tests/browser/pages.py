@@ -21,6 +21,22 @@ WAIT = 20.0
 T = TypeVar("T")
 
 
+def _gone(element: WebElement) -> Callable[[WebDriver], bool]:
+    """Like EC.staleness_of, but Chromium also reports a replaced page's node as
+    "Node with given id does not belong to the document" (a plain WebDriverException)."""
+    def predicate(_driver: WebDriver) -> bool:
+        try:
+            element.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as exc:
+            if "does not belong to the document" in str(exc):
+                return True
+            raise
+    return predicate
+
+
 def _settled(action: Callable[[], T]) -> T:
     """Run ``action``, retrying while the element it touched was replaced by a page
     update (Chromium: stale element / "Node ... does not belong to the document"), up to
@@ -58,13 +74,13 @@ class Browser:
         """Click a submit button or link and wait until the next page has loaded."""
         old = _settled(lambda: self.driver.find_element(By.TAG_NAME, "html"))
         _settled(lambda: self.el(css).click())  # retried only when the node could not be resolved
-        WebDriverWait(self.driver, WAIT).until(EC.staleness_of(old))
+        WebDriverWait(self.driver, WAIT).until(_gone(old))
         self._loaded()
 
     def follow(self, link_text: str) -> None:
         old = _settled(lambda: self.driver.find_element(By.TAG_NAME, "html"))
         _settled(lambda: self.driver.find_element(By.LINK_TEXT, link_text).click())
-        WebDriverWait(self.driver, WAIT).until(EC.staleness_of(old))
+        WebDriverWait(self.driver, WAIT).until(_gone(old))
         self._loaded()
 
     # ---- reading and filling -----------------------------------------------------------
