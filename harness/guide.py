@@ -32,7 +32,7 @@ from harness.idp.launchers.base import IdpLauncher
 from harness.redact import REDACTOR
 from harness.report.model import StepResult, Verdict
 from harness.scenario.loader import load_scenario
-from harness.scenario.runner import _run_step, _start_idp, build_world, make_idp
+from harness.scenario.runner import _run_step, build_world, make_idp, starting_idp
 from harness.scenario.schema import Scenario
 from harness.scenario.steps import Step, plan_for
 from harness.transcript import Exchange
@@ -259,17 +259,14 @@ class Guide:
         if step.id == "delete-client" and "client.id" not in self.ctx.facts:
             return StepResult(step.id, step.title, Verdict.SKIP, evidence="no OAuth client was registered")
         if step.id == "idp-start":
-            def start_then_run(ctx: Any, _run: Any = step.run) -> str:
-                _start_idp(ctx)
-                self._idp_started = True
-                return str(_run(ctx))
-
-            sr = _run_step(self.ctx, Step(step.id, step.title, start_then_run), transcript)
-        else:
-            sr = _run_step(self.ctx, step, transcript)
+            step = starting_idp(step, on_started=self._mark_idp_started)
+        sr = _run_step(self.ctx, step, transcript)
         # A re-run step shows only its own attempt's traffic.
         sr.exchanges = [e for e in list(transcript)[before:] if e.step == step.id]
         return sr
+
+    def _mark_idp_started(self) -> None:
+        self._idp_started = True
 
     @staticmethod
     def _check(sr: StepResult, expect: Expect) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import socket
-import ssl
 import threading
 import time
 from typing import Any
@@ -170,14 +169,3 @@ def resolve_loop(loop: str) -> str:
         raise LaunchError("loop='uvloop' needs the uvloop package", hint="pip install uvloop, or use 'asyncio'")
     return loop
 
-
-def client_ssl_context(verify: bool | str) -> ssl.SSLContext | bool:
-    """Translate a requests-style ``verify`` value for httpx-like clients."""
-    if verify is False:
-        ctx = ssl.create_default_context()
-        ctx.check_hostname = False
-        ctx.verify_mode = ssl.CERT_NONE
-        return ctx
-    if isinstance(verify, str):
-        return ssl.create_default_context(cafile=verify)
-    return True

@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from harness.errors import HarnessError
 from harness.idp.launchers.base import IdpLauncher
 from harness.portal.app import create_app as create_portal_app
 from harness.portal.gateway_sync import GatewaySync
@@ -100,8 +99,3 @@ class World(StartStop):
     def admin_key(self) -> str:
         return self.dashboard.admin_secret
 
-
-def require(value: Any, what: str) -> Any:
-    if value in (None, ""):
-        raise HarnessError(f"{what} is not available yet")
-    return value

@@ -3,6 +3,7 @@ RFC 6749 §2.3.1 (``client_secret_basic`` and ``client_secret_post``)."""
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -10,6 +11,7 @@ from urllib.parse import quote
 import requests
 
 from harness.redact import REDACTOR
+from harness.registrar.errors import MalformedResponse
 from harness.registrar.http import expect, send
 
 
@@ -45,8 +47,6 @@ def client_credentials(
         form["client_id"] = client_id
         form["client_secret"] = client_secret
     elif auth_method == "client_secret_basic":
-        import base64
-
         raw = f"{quote(client_id, safe='')}:{quote(client_secret, safe='')}".encode()
         headers["Authorization"] = "Basic " + base64.b64encode(raw).decode()
     else:
@@ -58,8 +58,6 @@ def client_credentials(
     body = expect(resp, (200,), what="token request")
     token = body.get("access_token")
     if not isinstance(token, str) or not token:
-        from harness.registrar.errors import MalformedResponse
-
         raise MalformedResponse("token response has no access_token (RFC 6749 §5.1)", status=resp.status_code)
     REDACTOR.add(token)
     exp = body.get("expires_in")

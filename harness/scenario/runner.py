@@ -202,11 +202,9 @@ def run_scenario(
                     _finish(result, StepResult(step.id, step.title, Verdict.SKIP,
                                                evidence="not run: an earlier step failed"), on_step)
                 continue
+            sr = _run_step(ctx, starting_idp(step) if step.id == "idp-start" else step, transcript)
             if step.id == "idp-start":
-                sr = _run_step(ctx, Step(step.id, step.title, lambda c: (_start_idp(c), step.run(c))[1]), transcript)
                 idp_started = sr.verdict is Verdict.PASS or idp_started
-            else:
-                sr = _run_step(ctx, step, transcript)
             _finish(result, sr, on_step)
             failed = sr.verdict is Verdict.FAIL
         result.idp["version"] = idp.version
@@ -236,8 +234,17 @@ def _redact_store(path: Path) -> None:
         store.close()
 
 
-def _start_idp(ctx: RunContext) -> None:
-    ctx.world.idp.start()
+def starting_idp(step: Step, on_started: Callable[[], None] | None = None) -> Step:
+    """The ``idp-start`` step preceded by starting the world's IdP, so that a launch
+    failure is that step's failure. Used by the runner and the notebooks' Guide, which
+    own the IdP's lifetime (``serve`` starts it with its World instead)."""
+    def run(ctx: RunContext) -> str:
+        ctx.world.idp.start()
+        if on_started is not None:
+            on_started()
+        return step.run(ctx)
+
+    return Step(step.id, step.title, run)
 
 
 def _finish(result: RunResult, sr: StepResult, on_step: OnStep | None) -> None:
