@@ -20,7 +20,7 @@ limit or quota), a fast local upstream, 8 rotating valid tokens. It prints, from
 Every server runs in its own process (its own GIL): the JWKS endpoint, the upstream
 and the gateway (one process: sessions, rate limits and quotas live in its memory).
 The servers use httptools and uvloop when installed (``--http``/``--loop`` choose;
-``harness.serving.BackgroundServer`` defaults to h11 and the stdlib loop).
+``harness.core.serving.BackgroundServer`` defaults to h11 and the stdlib loop).
 
 Usage::
 
@@ -39,7 +39,6 @@ import multiprocessing
 import os
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -57,9 +56,9 @@ from starlette.routing import Route
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from harness.gateway import Gateway, create_echo_app  # noqa: E402
+from harness.core.serving import free_port, resolve_http, resolve_loop  # noqa: E402
 from harness.jose import generate_rsa, public_jwks, sign  # noqa: E402
-from harness.serving import free_port, resolve_http, resolve_loop  # noqa: E402
+from harness.tyk.gateway import Gateway, create_echo_app  # noqa: E402
 
 API_ID = "bench-api"
 POLICY_ID = "bench-policy"
@@ -150,7 +149,7 @@ class FastUpstream(asyncio.Protocol):
 def _listen(port: int) -> socket.socket:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # see harness/serving.py
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # see harness/core/serving.py
     sock.bind(("127.0.0.1", port))
     return sock
 
@@ -301,7 +300,7 @@ async def _python_load(url: str, tokens: list[str], seconds: float, concurrency:
 
     async def worker(i: int) -> None:
         # One single-connection client per worker: one shared pool of 32 spends most of
-        # its time choosing a connection (httpcore), see harness/gateway/http1.py.
+        # its time choosing a connection (httpcore), see harness/tyk/gateway/http1.py.
         nonlocal non2xx, socket_errors
         limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
         async with httpx.AsyncClient(limits=limits, timeout=30) as client:
@@ -345,7 +344,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="wrk -t")
     parser.add_argument("--connections", type=int, default=32, help="wrk -c (and Python clients)")
     parser.add_argument("--upstream", choices=("fast", "echo"), default="fast",
-                        help="fast: a minimal asyncio responder; echo: harness.gateway.create_echo_app")
+                        help="fast: a minimal asyncio responder; echo: harness.tyk.gateway.create_echo_app")
     parser.add_argument("--http", choices=("auto", "h11", "httptools"), default="auto",
                         help="uvicorn HTTP implementation of the servers (auto: httptools when installed; "
                              "BackgroundServer's default is h11)")
@@ -415,7 +414,7 @@ def main() -> None:
     print(f"  machine: {os.cpu_count()} cores; load average before {la(load_before)}, "
           f"at load start {la(load_mid)}, after {la(load_after)}")
     upstream_kind = ("minimal asyncio responder" if args.upstream == "fast"
-                     else "harness.gateway.create_echo_app (Starlette)")
+                     else "harness.tyk.gateway.create_echo_app (Starlette)")
     print(f"  servers: uvicorn http={http} loop={'uvloop' if use_uvloop else 'asyncio'}, one gateway process; "
           f"upstream: {upstream_kind}")
     print("in-process")

@@ -22,10 +22,10 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from harness.idp.launchers.base import IdpLauncher  # noqa: E402
-from harness.idp.launchers.external import ExternalKeycloakLauncher  # noqa: E402
-from harness.idp.launchers.factory import make_launcher  # noqa: E402
-from harness.idp.launchers.keycloak_dist import KeycloakDistLauncher  # noqa: E402
+from harness.launchers.registry import make_launcher  # noqa: E402
+from harness.products.base import IdpLauncher  # noqa: E402
+from harness.products.keycloak.dist import KeycloakDistLauncher  # noqa: E402
+from harness.products.keycloak.external import ExternalKeycloakLauncher  # noqa: E402
 
 GUIDE_METADATA = {
     "client_name": "bench",

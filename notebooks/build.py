@@ -12,9 +12,9 @@ convention) so the same notebook runs on the emulator or on a real Keycloak.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from textwrap import dedent
-from typing import Callable
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
@@ -53,7 +53,7 @@ class Book:
 
 
 IMPORTS = """
-    from harness.guide import Guide
+    from harness.notebook.guide import Guide
     from harness.notebook import (decision_view, exchanges_view, json_view, jwks_view, jwt_view,
                                   sequence_view, show, step_card)
 """
@@ -87,7 +87,7 @@ def keycloak() -> nbformat.NotebookNode:
         * **gateway** — a Tyk-compatible gateway that checks JWTs in front of an echo upstream.
 
         Each section is one step of the guide: what it does and why, the code that does it through
-        the harness (`harness.guide.Guide`), and what went over the wire. Secrets (initial access
+        the harness (`harness.notebook.guide.Guide`), and what went over the wire. Secrets (initial access
         token, client secret, access token, passwords) are masked as `***redacted:<fingerprint>***`
         wherever they appear; the same secret always gets the same fingerprint, so you can still
         follow it from one exchange to the next.
@@ -270,9 +270,9 @@ def gluu() -> nbformat.NotebookNode:
     b.code(IMPORTS + """
     import json
 
-    from harness.idp.admin.gluu import GluuAdmin
-    from harness.idp.emulator.gluu.launcher import GluuEmulatorLauncher
-    from harness.jose.jwks_go import JwksDecodeError, decode_jwks
+    from harness.products.gluu.admin import GluuAdmin
+    from harness.products.gluu.emulator.launcher import GluuEmulatorLauncher
+    from harness.tyk.gateway.golang.jwks_go import JwksDecodeError, decode_jwks
 
     assert IDP == "emulator", "the Gluu guide runs on the Gluu emulator (IDP = 'emulator')"
     """)
@@ -413,7 +413,7 @@ def gluu() -> nbformat.NotebookNode:
     """)
     b.md("""
         The gateway's decision says the same in one line (Tyk answers only "Key not authorized"),
-        and decoding the document the way go-jose does (`harness.jose.jwks_go`) fails on the same key:
+        and decoding the document the way go-jose does (`harness.tyk.gateway.golang.jwks_go`) fails on the same key:
     """)
     b.code("""
         show(guide33.last_decision)
@@ -478,7 +478,7 @@ def jwt_edge_cases() -> nbformat.NotebookNode:
 
         The guides end with a call through the gateway. Here we play the attacker (and the
         careless IdP) and watch what the gateway does with tokens it should refuse. Everything
-        is decided by the harness's Tyk-compatible gateway (`harness.gateway`); the notebook
+        is decided by the harness's Tyk-compatible gateway (`harness.tyk.gateway`); the notebook
         only builds tokens (`harness.jose`) and asks. For each case you get the HTTP answer — as
         Tyk sends it — and the gateway's *decision*: the stage of Tyk's decision order where it
         stopped, and the reason Tyk would only log.
@@ -781,7 +781,7 @@ def customer_setup() -> nbformat.NotebookNode:
     import tempfile
     from pathlib import Path
 
-    from harness.guide import project_root
+    from harness.notebook.guide import project_root
     from harness.notebook import run_summary
     from harness.report.json_report import write_json
     from harness.scenario.loader import load_scenario, parse_scenario
@@ -875,7 +875,7 @@ def customer_setup() -> nbformat.NotebookNode:
         [f"{e['actor']} -> {e['target']}: {e['method']} {e['url']} -> {e['status']}" for e in step["exchanges"]]
     """)
     b.code("""
-        from harness.transcript import Exchange
+        from harness.core.transcript import Exchange
 
         show(sequence_view([Exchange(**e) for s in report["steps"] for e in s["exchanges"]],
                            title="the customer's run", uid="cust"))

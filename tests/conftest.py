@@ -16,12 +16,12 @@ running (admin/admin) instead of booting one: handy while iterating locally.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
-from harness.idp.launchers.base import IdpLauncher
+from harness.products.base import IdpLauncher
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL_KEYCLOAK_REPORT_DIR = ROOT / "reports" / "real-keycloak"
@@ -32,8 +32,8 @@ ENV_REUSE_URL = "DCR_REAL_KEYCLOAK_URL"
 @pytest.fixture(scope="session")
 def real_keycloak() -> Iterator[IdpLauncher]:
     """A started real Keycloak (``keycloak-dist``), stopped at the end of the session."""
-    from harness.idp.launchers.external import ExternalKeycloakLauncher
-    from harness.idp.launchers.keycloak_dist import KeycloakDistLauncher
+    from harness.products.keycloak.dist import KeycloakDistLauncher
+    from harness.products.keycloak.external import ExternalKeycloakLauncher
 
     url = os.environ.get(ENV_REUSE_URL)
     if url:

@@ -15,12 +15,12 @@ from typing import Any
 import pytest
 
 from harness.cli.main import main
-from harness.portal.store import Store
+from harness.conformance.model import Verdict
 from harness.registrar import rfc7591, token
-from harness.report.model import Verdict
 from harness.scenario.loader import load_scenario
 from harness.scenario.runner import run_scenario
-from harness.world import World
+from harness.scenario.world import World
+from harness.tyk.portal.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 GUIDE = ROOT / "scenarios" / "keycloak.yaml"
@@ -52,7 +52,7 @@ def captured_secrets(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return t
 
     monkeypatch.setattr(token, "client_credentials", client_credentials)
-    from harness.idp.admin import keycloak as kc_admin
+    from harness.products.keycloak import admin as kc_admin
 
     orig_iat = kc_admin.KeycloakAdmin.create_initial_access_token
 
@@ -179,5 +179,5 @@ def test_failed_run_exits_1_with_one_line_naming_the_step(tmp_path: Path, capsys
     code = main(["run", str(bad), "--report-dir", str(tmp_path / "r")])
     out = capsys.readouterr().out
     assert code == 1
-    last = [l for l in out.splitlines() if l.startswith("FAILED at step")]
+    last = [ln for ln in out.splitlines() if ln.startswith("FAILED at step")]
     assert len(last) == 1 and last[0].startswith("FAILED at step token-request")

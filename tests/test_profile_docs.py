@@ -1,12 +1,12 @@
 """docs/profiles.md is generated from the profile dataclasses and must not be stale."""
 
-from harness.idp.profiles.docs import DOC_PATH, field_comments, render
-from harness.idp.profiles.gluu import GluuProfile
-from harness.idp.profiles.keycloak import KeycloakProfile
+from harness.products.docs import DOC_PATH, field_comments, render
+from harness.products.gluu.profile import GluuProfile
+from harness.products.keycloak.profile import KeycloakProfile
 
 
 def test_profiles_doc_is_current() -> None:
-    assert DOC_PATH.read_text(encoding="utf-8") == render(), "run: python -m harness.idp.profiles.docs"
+    assert DOC_PATH.read_text(encoding="utf-8") == render(), "run: python -m harness.products.docs"
 
 
 def test_every_quirk_field_is_documented() -> None:

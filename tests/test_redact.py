@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from harness.redact import Redactor, mask
+from harness.core.redact import Redactor, mask
 
 
 def test_json_fields_and_known_values_are_masked() -> None:

@@ -6,8 +6,8 @@ def test_servers_accept_request_heads_up_to_go_s_limit() -> None:
     tokens would be refused before the gateway could judge them."""
     import requests
 
-    from harness.gateway.upstream import create_echo_app
-    from harness.serving import MAX_HEADER_BYTES, BackgroundServer
+    from harness.core.serving import MAX_HEADER_BYTES, BackgroundServer
+    from harness.tyk.gateway.upstream import create_echo_app
 
     with BackgroundServer(create_echo_app(), name="echo") as srv:
         big = "Bearer " + "a" * 300_000

@@ -9,9 +9,9 @@ Runs the conformance plans against any live IdP, prints one verdict per check, w
 from __future__ import annotations
 
 import argparse
-import os
 import datetime as dt
 import logging
+import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -21,7 +21,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from harness.errors import ConfigError
+from harness.core.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +151,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
 def result_table(result: object, width: int = 160) -> Table:
     """The rich per-check table (the spec column only on wide consoles)."""
     from harness.conformance.model import CheckRun
-    from harness.redact import REDACTOR
+    from harness.core.redact import REDACTOR
 
     assert isinstance(result, CheckRun)
     wide = width >= 140

@@ -25,9 +25,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def serve(args: argparse.Namespace, console: Console) -> int:
-    from harness.gateway import Gateway
-    from harness.gateway.files import load_file_config
-    from harness.serving import BackgroundServer
+    from harness.core.serving import BackgroundServer
+    from harness.tyk.gateway import Gateway
+    from harness.tyk.gateway.files import load_file_config
 
     config = load_file_config(args.apps, args.policies, args.tyk_conf, strict=args.strict)
     err = Console(stderr=True, highlight=False, soft_wrap=True)

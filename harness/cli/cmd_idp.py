@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def serve(args: argparse.Namespace, console: Console) -> int:
-    from harness.idp.launchers.factory import make_launcher
+    from harness.launchers.registry import make_launcher
 
     options: dict[str, object] = {"host": args.host, "port": args.port,
                                   "admin_user": args.admin_user, "admin_password": args.admin_password}

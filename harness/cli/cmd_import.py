@@ -10,7 +10,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from harness.errors import ConfigError
+from harness.core.errors import ConfigError
 from harness.scenario.importer import ImportOptions, build_scenario, load_export
 
 

@@ -37,7 +37,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
     if kind and "://" in kind:
         scenario.idp.url, kind = kind, "external"
     if kind and kind not in IDP_KINDS:
-        from harness.errors import ConfigError
+        from harness.core.errors import ConfigError
 
         raise ConfigError(f"--idp {kind!r} is not a launcher; use one of {', '.join(IDP_KINDS)} or an http(s) URL")
     report_dir = args.report_dir or default_report_dir()

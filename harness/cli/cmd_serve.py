@@ -17,10 +17,11 @@ from typing import Any
 from rich.console import Console
 
 from harness.cli.foreground import wait_for_interrupt
-from harness.errors import ConfigError, HarnessError
-from harness.portal.settings import DashboardSettings
-from harness.redact import REDACTOR
-from harness.world import World
+from harness.core.errors import ConfigError, HarnessError
+from harness.core.paths import REPO_ROOT
+from harness.core.redact import REDACTOR
+from harness.scenario.world import World
+from harness.tyk.portal.settings import DashboardSettings
 
 IDP_KINDS = ("emulator", "keycloak-dist", "container")
 GUIDES = ("keycloak", "gluu")
@@ -65,7 +66,7 @@ class Served:
 
 def find_guide_scenario(guide: str) -> Path:
     """``scenarios/<guide>.yaml`` from the working directory or the source checkout."""
-    for base in (Path.cwd(), Path(__file__).resolve().parents[2]):
+    for base in (Path.cwd(), REPO_ROOT):
         p = base / "scenarios" / f"{guide}.yaml"
         if p.is_file():
             return p
@@ -75,7 +76,7 @@ def find_guide_scenario(guide: str) -> Path:
 
 def build_world(args: argparse.Namespace) -> Served:
     """The world for ``args`` (not started), with the scenario's settings when seeding."""
-    from harness.idp.launchers.factory import make_launcher
+    from harness.launchers.registry import make_launcher
     from harness.scenario.loader import load_scenario
     from harness.scenario.runner import make_idp
 

@@ -7,7 +7,7 @@ import json
 
 from rich.console import Console
 
-from harness.errors import ConfigError
+from harness.core.errors import ConfigError
 from harness.scenario.loader import load_scenario
 from harness.scenario.schema import Scenario
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 from rich.console import Console
 
 from harness import __version__
-from harness.errors import HarnessError
+from harness.core.errors import HarnessError
+from harness.launchers.registry import PROGRESS_LOGGERS
 
 Command = Callable[[argparse.Namespace, Console], int]
 
@@ -49,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     # Progress of long work (downloading and booting Keycloak) is always shown.
-    logging.getLogger("harness.idp.launchers").setLevel(logging.INFO)
+    for name in PROGRESS_LOGGERS:
+        logging.getLogger(name).setLevel(logging.INFO)
     console = Console(highlight=False, soft_wrap=True)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
@@ -57,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     except HarnessError as exc:
         from rich.markup import escape
 
-        from harness.redact import REDACTOR
+        from harness.core.redact import REDACTOR
 
         err.print(f"[bold red]error:[/bold red] {escape(REDACTOR.text(str(exc)))}", markup=True)
         return exc.exit_code

@@ -8,7 +8,6 @@ Entry points: :func:`harness.conformance.engine.run_checks` (and
 for plan names, :mod:`harness.conformance.registry` for the catalogue.
 """
 
-from harness.conformance.model import Check, CheckResult, CheckRun, Level, Observation, Result
-from harness.report.model import Verdict
+from harness.conformance.model import Check, CheckResult, CheckRun, Level, Observation, Result, Verdict
 
 __all__ = ["Check", "CheckResult", "CheckRun", "Level", "Observation", "Result", "Verdict"]

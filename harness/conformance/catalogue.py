@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from harness.conformance.plans import PLANS, checks_for
 from harness.conformance.quirks import PROFILES, quirks_for
 from harness.conformance.registry import all_checks
 from harness.conformance.spec import spec_label, spec_url
+from harness.core.paths import DOCS_DIR
 
-DOC_PATH = Path(__file__).resolve().parents[2] / "docs" / "conformance.md"
+DOC_PATH = DOCS_DIR / "conformance.md"
 
 INTRO = """\
 # Conformance catalogue

@@ -21,11 +21,11 @@ from urllib.parse import urlsplit
 import requests
 
 from harness.conformance.model import Observation
-from harness.redact import REDACTOR
+from harness.core.redact import REDACTOR
+from harness.core.transcript import Exchange, RecordingSession, Transcript
 from harness.registrar import rfc7592
 from harness.registrar.errors import RegistrarError
 from harness.registrar.rfc7591 import RegisteredClient
-from harness.transcript import Exchange, RecordingSession, Transcript
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +149,7 @@ class CheckContext:
         if not self.can_create_tokens:
             raise Skip("creating initial access tokens needs admin credentials on a Keycloak issuer "
                        "(--admin-user/--admin-password)")
-        from harness.idp.admin.keycloak import KeycloakAdmin
+        from harness.products.keycloak.admin import KeycloakAdmin
 
         admin = KeycloakAdmin(self.keycloak_base, self.admin_user, self.admin_password,
                               session=self.session("admin", "idp"))

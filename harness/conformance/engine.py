@@ -7,16 +7,15 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from harness.conformance import quirks
 from harness.conformance.context import CheckContext, Skip
-from harness.conformance.model import Check, CheckResult, CheckRun, Level, Result
+from harness.conformance.model import Check, CheckResult, CheckRun, Level, Result, Verdict
 from harness.conformance.spec import spec_label, spec_url
-from harness.redact import REDACTOR
+from harness.core.redact import REDACTOR
+from harness.core.transcript import Exchange
 from harness.registrar.errors import RegistrarError
-from harness.report.model import Verdict
-from harness.transcript import Exchange
 
 log = logging.getLogger(__name__)
 
@@ -109,4 +108,4 @@ def guide_exchanges(ctx: CheckContext) -> list[Exchange]:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

@@ -19,15 +19,22 @@ Verdict rules (documented in docs/conformance.md):
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from harness.conformance.checks.common import body_json
-from harness.redact import REDACTOR
-from harness.report.model import Verdict
-from harness.transcript import Exchange
+from harness.core.redact import REDACTOR
+from harness.core.transcript import Exchange
 
 __all__ = ["Level", "Verdict", "Observation", "Result", "Check", "CheckResult", "CheckRun", "Condition"]
+
+
+class Verdict(str, enum.Enum):
+    PASS = "PASS"
+    FAIL = "FAIL"
+    WARN = "WARN"
+    SKIP = "SKIP"
 
 
 class Level(str, enum.Enum):
@@ -72,21 +79,21 @@ class Result:
 
     @classmethod
     def ok(cls, message: str, *, expected: Any = None, actual: Any = None,
-           evidence: tuple[str, ...] | None = None) -> "Result":
+           evidence: tuple[str, ...] | None = None) -> Result:
         return cls(Verdict.PASS, message, expected, actual, evidence)
 
     @classmethod
     def fail(cls, message: str, *, expected: Any = None, actual: Any = None,
-             evidence: tuple[str, ...] | None = None) -> "Result":
+             evidence: tuple[str, ...] | None = None) -> Result:
         return cls(Verdict.FAIL, message, expected, actual, evidence)
 
     @classmethod
     def warn(cls, message: str, *, expected: Any = None, actual: Any = None,
-             evidence: tuple[str, ...] | None = None) -> "Result":
+             evidence: tuple[str, ...] | None = None) -> Result:
         return cls(Verdict.WARN, message, expected, actual, evidence)
 
     @classmethod
-    def skip(cls, reason: str) -> "Result":
+    def skip(cls, reason: str) -> Result:
         return cls(Verdict.SKIP, reason)
 
 

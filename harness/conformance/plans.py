@@ -1,7 +1,7 @@
 """Plans: named, ordered groups of checks (``dcr-harness check --plan NAME``).
 
 ``discovery``, ``registration``, ``management`` (RFC 7592), ``token``, ``gateway-jwt``
-(the gateway's JWT cases against harness.gateway) and ``guide`` (the Tyk guide run end
+(the gateway's JWT cases against harness.tyk.gateway) and ``guide`` (the Tyk guide run end
 to end by the scenario runner, one check per step). ``all`` is every plan in order.
 """
 

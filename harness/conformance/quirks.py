@@ -9,17 +9,18 @@ visible in every report, never silently passed, and never failing the run. A dec
 quirk that is *not* observed leaves the verdict alone and adds a note saying so.
 
 Where the emulator's wire profile already models the quirk
-(:mod:`harness.idp.profiles.keycloak`, :mod:`harness.idp.profiles.gluu`), the value is
+(:mod:`harness.products.keycloak.profile`, :mod:`harness.products.gluu.profile`), the value is
 read from that profile field — one source of truth per fact (shared/DESIGN.md).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
-from harness.idp.profiles.gluu import GluuProfile
-from harness.idp.profiles.keycloak import KeycloakProfile
+from harness.products.gluu.profile import GluuProfile
+from harness.products.keycloak.profile import KeycloakProfile
 
 #: Profiles ``dcr-harness check --profile`` accepts.
 PROFILES: tuple[str, ...] = ("keycloak", "gluu", "generic")
@@ -120,7 +121,7 @@ def _keycloak() -> list[Quirk]:
                 "TOKEN-WRONG-METHOD-401", f"401 {_KC.wrong_secret_error}",
                 f"Keycloak refuses the other secret method with {_KC.wrong_secret_error} \"Invalid method used to get "
                 "client secret\" (RFC 6749 §5.2 says invalid_client)",
-                f"KeycloakProfile.enforce_registered_secret_method (observed 26.7.3, fixtures/keycloak/observed-26.7.3.json)",
+                "KeycloakProfile.enforce_registered_secret_method (observed 26.7.3, fixtures/keycloak/observed-26.7.3.json)",
             ))
     else:
         q.append(Quirk(
@@ -139,7 +140,7 @@ def _keycloak() -> list[Quirk]:
         "Keycloak maps the guide's response type 'token' onto its implicit flow: grant_types gains "
         "'implicit' and response_types read back as ['id_token token', 'id_token']",
         "observed 26.7.3 (fixtures/keycloak/observed-26.7.3.json, register.guide_metadata); "
-        "src:DescriptionConverter (harness/idp/emulator/keycloak/converter.py)",
+        "src:DescriptionConverter (harness/products/keycloak/emulator/converter.py)",
         shows="only grant_types/response_types changed",
     ))
     return q

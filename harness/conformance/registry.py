@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import importlib
 import re
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from harness.conformance.model import Check, Condition, Level, Observation
 from harness.conformance.spec import split_ref

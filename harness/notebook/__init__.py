@@ -1,6 +1,6 @@
 """Notebook helpers: readable views of exchanges, tokens, steps and gateway decisions
 (:mod:`harness.notebook.display`) and a JWT lab around the harness gateway
-(:mod:`harness.notebook.lab`). The step-by-step guide API is :mod:`harness.guide`."""
+(:mod:`harness.notebook.lab`). The step-by-step guide API is :mod:`harness.notebook.guide`."""
 
 from harness.notebook.display import (
     View,

@@ -3,7 +3,7 @@
 Every helper returns a :class:`View`: an object with ``_repr_html_`` (Jupyter renders
 it) and a plain-text ``str()``. :func:`show` displays one through IPython when it is
 available. Nothing here unmasks a secret: exchanges are redacted when recorded
-(harness.transcript), facts come from ``Guide.facts`` (masked), and a JWT is shown as
+(harness.core.transcript), facts come from ``Guide.facts`` (masked), and a JWT is shown as
 its header and claims only — never the compact token, never the signature.
 """
 
@@ -17,9 +17,10 @@ from html import escape
 from typing import Any
 from urllib.parse import parse_qsl
 
-from harness.redact import REDACTOR
-from harness.report.model import RunResult, StepResult, Verdict
-from harness.transcript import Exchange
+from harness.conformance.model import Verdict
+from harness.core.redact import REDACTOR
+from harness.core.transcript import Exchange
+from harness.scenario.results import RunResult, StepResult
 
 _COLOURS = {Verdict.PASS: "#2f855a", Verdict.FAIL: "#c53030", Verdict.WARN: "#b7791f", Verdict.SKIP: "#718096"}
 _CSS = ("font-family:-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;font-size:13px;"
@@ -64,7 +65,7 @@ def show(*objs: Any) -> None:
 
 def view_of(obj: Any) -> View:
     """Pick the view for ``obj``."""
-    from harness.guide import DecodedJwt
+    from harness.notebook.guide import DecodedJwt
 
     if isinstance(obj, View):
         return obj
@@ -290,7 +291,7 @@ def jwk_coordinate_lengths(key: Mapping[str, Any]) -> dict[str, int]:
 def jwks_view(doc: Mapping[str, Any], *, title: str = "JWKS") -> View:
     """One row per key: kid, kty, alg, curve, and for EC keys the coordinate lengths
     next to the length the curve needs (a wrong one is what breaks Tyk)."""
-    from harness.jose.gocompat import ec_curve_size
+    from harness.tyk.gateway.golang.gocompat import ec_curve_size
 
     rows, text = [], [title]
     for i, key in enumerate(doc.get("keys") or []):

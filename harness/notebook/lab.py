@@ -1,14 +1,14 @@
 """A JWT lab: the harness gateway guarding one API, with an identity provider *you*
 play, so any token can be forged and sent to it (notebook 03).
 
-What is real: the gateway (:class:`harness.gateway.Gateway`, Tyk's decision order,
+What is real: the gateway (:class:`harness.tyk.gateway.Gateway`, Tyk's decision order,
 statuses and messages), served over HTTP with a JWKS URL source exactly as the
 Dashboard configures it for the guides, and an echo upstream. What the lab adds: an
 RSA signing key (harness.jose), a JWKS document on a loopback URL that you may change
 at any time, a clock you can move, and token builders for the classic attacks. The
 lab never decides anything itself: every verdict comes from the gateway, and
 :meth:`JwtLab.call` returns its HTTP answer together with the gateway's
-:class:`~harness.gateway.Decision` (which says why).
+:class:`~harness.tyk.gateway.Decision` (which says why).
 """
 
 from __future__ import annotations
@@ -26,13 +26,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from harness.gateway import Decision, Gateway, create_echo_app
+from harness.core.lifecycle import StartStop
+from harness.core.server_group import ServerGroup
+from harness.core.serving import BackgroundServer
+from harness.core.transcript import Exchange, RecordingSession, Transcript
 from harness.jose import generate_rsa, public_jwks, sign
 from harness.jose.rawtokens import segment, sign_segments
-from harness.server_group import ServerGroup
-from harness.serving import BackgroundServer
-from harness.transcript import Exchange, RecordingSession, Transcript
-from harness.lifecycle import StartStop
+from harness.tyk.gateway import Decision, Gateway, create_echo_app
 
 ORG = "lab-org"
 API_ID = "lab-api"
@@ -105,7 +105,7 @@ class JwtLab(StartStop):
         self.jwks_url = self.gateway_url = self.upstream_url = ""
 
     # ---- lifetime ---------------------------------------------------------------------
-    def start(self) -> "JwtLab":
+    def start(self) -> JwtLab:
         try:
             self.jwks_url = self._serve(self._jwks.app(), "lab-jwks").url + "/jwks"
             self.upstream_url = self._serve(create_echo_app(), "lab-upstream").url

@@ -21,13 +21,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
-from harness.conformance.model import Check, CheckResult, CheckRun
-from harness.report.model import Verdict
+from harness.conformance.model import Check, CheckResult, CheckRun, Verdict
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ class CheckSession:
         self.ctx: Any = None
         self.launcher: Any = None
         self.results: list[CheckResult] = []
-        self.started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        self.started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         self.plans: list[str] = []
         self._error: BaseException | None = None
 
@@ -89,7 +89,7 @@ class CheckSession:
                                 initial_access_token=cfg.getoption("--dcr-initial-access-token"),
                                 admin_user=cfg.getoption("--dcr-admin-user"),
                                 admin_password=cfg.getoption("--dcr-admin-password"))
-        from harness.idp.launchers.factory import make_launcher
+        from harness.launchers.registry import make_launcher
 
         kind = cfg.getoption("--idp")
         idp_profile = cfg.getoption("--idp-profile")
@@ -123,7 +123,7 @@ class CheckSession:
         if not self.results:
             return
         run = CheckRun(issuer=self.ctx.issuer, profile=self.ctx.profile, plans=self.plans, started=self.started,
-                       finished=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                       finished=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                        results=list(self.results), cleanup=cleanup)
         from harness.conformance.engine import guide_exchanges
 
@@ -156,7 +156,7 @@ NOTE_SECTION = "dcr-harness verdict"
 
 def warn_note(r: CheckResult) -> str:
     """One line for a WARN result: id, verdict, level, message and the quirk's source."""
-    from harness.redact import REDACTOR
+    from harness.core.redact import REDACTOR
 
     text = f"{r.id}: {r.verdict.value} [{r.level.value}] {r.message}"
     if r.quirk and r.quirk.get("source") and r.quirk["source"] not in r.message:
@@ -218,7 +218,7 @@ class DcrCheckItem(pytest.Item):
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:  # type: ignore[override]
         if isinstance(excinfo.value, CheckFailed):
-            from harness.redact import REDACTOR
+            from harness.core.redact import REDACTOR
 
             r = excinfo.value.result
             lines = [f"{r.id} [{r.level.value}] {r.title}", f"spec: {r.spec_label} — {r.spec_url}",
@@ -310,7 +310,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     if not warned:
         return
     from harness.conformance.model import Level
-    from harness.redact import REDACTOR
+    from harness.core.redact import REDACTOR
 
     quirks = sum(1 for r in warned if r.level is Level.QUIRK)
     terminalreporter.write_sep("=", f"dcr-harness checks: {len(warned)} WARN ({quirks} QUIRK)", yellow=True)

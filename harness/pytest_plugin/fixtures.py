@@ -6,12 +6,13 @@ fixtures so a conftest can override them (``dcr_idp_kind``, ``dcr_report_dir``).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
-from harness.idp.launchers.base import IdpLauncher
+from harness.products.base import IdpLauncher
 
 
 @pytest.fixture(scope="session")
@@ -39,7 +40,7 @@ def _dcr_idp_pool(dcr_idp_kind: str, dcr_report_dir: Path) -> Iterator[dict[str,
 def idp(request: pytest.FixtureRequest, dcr_idp_kind: str, dcr_report_dir: Path,
         _dcr_idp_pool: dict[str, IdpLauncher]) -> IdpLauncher:
     """The started IdP for this test (one per profile per session)."""
-    from harness.idp.launchers.factory import make_launcher
+    from harness.launchers.registry import make_launcher
 
     marker = request.node.get_closest_marker("idp")
     profile = request.config.getoption("--idp-profile")
@@ -52,7 +53,7 @@ def idp(request: pytest.FixtureRequest, dcr_idp_kind: str, dcr_report_dir: Path,
     if "://" in kind:
         options["base_url"], kind = kind, "external"
     if kind == "container":
-        from harness.idp.launchers.container import docker_available
+        from harness.products.keycloak.container import docker_available
 
         ok, reason = docker_available()
         if not ok:
@@ -66,7 +67,7 @@ def idp(request: pytest.FixtureRequest, dcr_idp_kind: str, dcr_report_dir: Path,
 @pytest.fixture
 def world(idp: IdpLauncher) -> Iterator[Any]:
     """A fresh portal + gateway + upstream wired to the test's IdP."""
-    from harness.world import World
+    from harness.scenario.world import World
 
     with World(idp, manage_idp=False) as w:
         yield w
@@ -74,11 +75,11 @@ def world(idp: IdpLauncher) -> Iterator[Any]:
 
 @pytest.fixture
 def portal(world: Any) -> Any:
-    """The world's :class:`~harness.portal.service.PortalService`."""
+    """The world's :class:`~harness.tyk.portal.service.PortalService`."""
     return world.portal
 
 
 @pytest.fixture
 def gateway(world: Any) -> Any:
-    """The world's :class:`~harness.gateway.Gateway`."""
+    """The world's :class:`~harness.tyk.gateway.Gateway`."""
     return world.gateway

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from harness.redact import REDACTOR
+from harness.core.redact import REDACTOR
 
 
 class RegistrarError(Exception):

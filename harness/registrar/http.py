@@ -6,8 +6,8 @@ from typing import Any
 
 import requests
 
+from harness.core.transcript import describe_transport_error
 from harness.registrar.errors import MalformedResponse, TransportError, error_from_response
-from harness.transcript import describe_transport_error
 
 
 def send(session: requests.Session, method: str, url: str, *, what: str, **kwargs: Any) -> requests.Response:

@@ -7,7 +7,7 @@ from typing import Any
 
 import requests
 
-from harness.redact import REDACTOR
+from harness.core.redact import REDACTOR
 from harness.registrar.errors import MalformedResponse
 from harness.registrar.http import expect, send
 
@@ -25,7 +25,7 @@ class RegisteredClient:
     metadata: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_response(cls, body: dict[str, Any], status: int) -> "RegisteredClient":
+    def from_response(cls, body: dict[str, Any], status: int) -> RegisteredClient:
         client_id = body.get("client_id")
         # RFC 7591 §3.2.1: client_id REQUIRED.
         if not isinstance(client_id, str) or not client_id:

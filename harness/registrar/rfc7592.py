@@ -11,7 +11,7 @@ from typing import Any
 
 import requests
 
-from harness.redact import REDACTOR
+from harness.core.redact import REDACTOR
 from harness.registrar.http import expect, send
 from harness.registrar.rfc7591 import RegisteredClient
 

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import requests
 
-from harness.redact import REDACTOR
+from harness.core.redact import REDACTOR
 from harness.registrar.errors import MalformedResponse
 from harness.registrar.http import expect, send
 

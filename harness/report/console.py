@@ -5,8 +5,9 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 
-from harness.redact import REDACTOR
-from harness.report.model import RunResult, StepResult, Verdict
+from harness.conformance.model import Verdict
+from harness.core.redact import REDACTOR
+from harness.scenario.results import RunResult, StepResult
 
 _STYLE = {Verdict.PASS: "green", Verdict.FAIL: "bold red", Verdict.WARN: "yellow", Verdict.SKIP: "dim"}
 

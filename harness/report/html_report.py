@@ -3,7 +3,7 @@ a summary, a filter by verdict, every check (or guide step) with its spec link a
 evidence, the HTTP exchanges, and a sequence diagram of the guide flow as inline SVG.
 
 Exchanges are redacted when recorded; every string is passed through
-:data:`harness.redact.REDACTOR` again here, and the rendered page once more, as a
+:data:`harness.core.redact.REDACTOR` again here, and the rendered page once more, as a
 last net.
 """
 
@@ -16,12 +16,12 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from harness.conformance.model import CheckResult, CheckRun, Level
-from harness.redact import REDACTOR
+from harness.conformance.model import CheckResult, CheckRun, Level, Verdict
+from harness.core.redact import REDACTOR
+from harness.core.transcript import Exchange
 from harness.report.files import write_text_atomic
-from harness.report.model import RunResult, Verdict
 from harness.report.sequence import sequence_svg
-from harness.transcript import Exchange
+from harness.scenario.results import RunResult
 
 FILTERS = ("ALL", "FAIL", "WARN", "QUIRK", "PASS", "SKIP")
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from harness.redact import REDACTOR
+from harness.core.redact import REDACTOR
 from harness.report.files import write_text_atomic
 
 

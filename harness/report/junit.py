@@ -13,10 +13,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from harness.conformance.model import CheckResult, CheckRun
-from harness.redact import REDACTOR
+from harness.conformance.model import CheckResult, CheckRun, Verdict
+from harness.core.redact import REDACTOR
 from harness.report.files import write_text_atomic
-from harness.report.model import RunResult, StepResult, Verdict
+from harness.scenario.results import RunResult, StepResult
 
 
 def _t(value: Any) -> str:

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from html import escape
 from urllib.parse import urlsplit
 
-from harness.redact import REDACTOR
-from harness.transcript import Exchange
+from harness.core.redact import REDACTOR
+from harness.core.transcript import Exchange
 
 #: Participants in display order (left to right).
 ORDER: tuple[str, ...] = ("developer", "admin", "harness", "portal", "idp", "gateway", "upstream")

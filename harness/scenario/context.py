@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.errors import ConfigError
+from harness.core.errors import ConfigError
 from harness.scenario.schema import Scenario
-from harness.world import World
+from harness.scenario.world import World
 
 _PLACEHOLDER = re.compile(r"\$\{([a-z_.]+)\}")
 

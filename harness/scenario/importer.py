@@ -31,17 +31,18 @@ import base64
 import binascii
 import json
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
 
-from harness.errors import ConfigError, HarnessError
-from harness.redact import REDACTOR, fingerprint
+from harness.core.errors import ConfigError, HarnessError
+from harness.core.redact import REDACTOR, fingerprint
 
-#: Provider names the scenario schema accepts (harness.portal.models.Provider).
+#: Provider names the scenario schema accepts (harness.tyk.portal.models.Provider).
 PROVIDERS = ("keycloak", "gluu", "okta", "other")
 #: What the Gluu guide sets in jwksAlgorithmsSupported (RSA only; the EC JWKS fix).
 GLUU_GUIDE_JWKS_ALGORITHMS = ["RS256", "RS384", "RS512"]

@@ -10,23 +10,25 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from harness.errors import ConfigError, HarnessError
-from harness.idp.launchers.base import IdpLauncher
-from harness.portal.settings import DashboardSettings
-from harness.report.model import RunResult, StepResult, Verdict
-from harness.redact import REDACTOR
+from harness.conformance.model import Verdict
+from harness.core.errors import ConfigError, HarnessError
+from harness.core.redact import REDACTOR
+from harness.core.tls import TlsFiles, idp_tls_dir
+from harness.core.tls import generate as generate_tls
+from harness.core.transcript import Transcript
+from harness.products.base import IdpLauncher
 from harness.registrar.errors import RegistrarError
 from harness.scenario.context import RunContext, StepFailure
 from harness.scenario.diagnosis import diagnose
+from harness.scenario.results import RunResult, StepResult
 from harness.scenario.schema import Scenario
 from harness.scenario.steps import Step, plan_for
-from harness.tls import TlsFiles, idp_tls_dir
-from harness.tls import generate as generate_tls
-from harness.transcript import Transcript
-from harness.world import World
+from harness.scenario.world import World
+from harness.tyk.portal.settings import DashboardSettings
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +41,7 @@ def make_idp(scenario: Scenario, kind: str | None, report_dir: Path, *, tls_file
     With ``idp.tls.enabled`` the emulator serves HTTPS with a certificate generated into
     ``<report_dir>/tls/`` (or ``tls_files`` when given); the launcher's ``ca_bundle``
     attribute then names the PEM file clients should trust (``${idp.ca_bundle}``)."""
-    from harness.idp.launchers.factory import make_launcher
+    from harness.launchers.registry import make_launcher
 
     spec = scenario.idp
     kind = kind or spec.launcher
@@ -137,7 +139,7 @@ def build_world(scenario: Scenario, idp: IdpLauncher, report_dir: Path) -> tuple
     """The (not yet started) world of one scenario run and its run context: Dashboard
     and gateway settings from the scenario, a fresh portal store under ``report_dir``,
     trust in the IdP's generated CA. Shared by :func:`run_scenario` and the notebooks'
-    step-by-step :class:`harness.guide.Guide`."""
+    step-by-step :class:`harness.notebook.guide.Guide`."""
     ca_bundle: str | None = getattr(idp, "ca_bundle", None)
     transcript = Transcript()
     dashboard = DashboardSettings(
@@ -225,7 +227,7 @@ def _redact_store(path: Path) -> None:
     masked: a report folder handed to someone must not carry a live token."""
     if not path.exists():
         return
-    from harness.portal.store import Store
+    from harness.tyk.portal.store import Store
 
     store = Store(path)
     try:
@@ -285,7 +287,7 @@ def _run_step(ctx: RunContext, step: Step, transcript: Transcript) -> StepResult
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def default_report_dir() -> Path:

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from harness.portal.models import Provider
+from harness.registrar.options import Provider
 
 #: Placeholders resolved at run time, in string values of the scenario.
 PLACEHOLDERS = {
@@ -129,7 +129,10 @@ class PolicySpec(Strict):
     rate: int = 1000
     per: int = 60
     quota_max: int = -1
-    grant_api: bool = Field(True, description="Access rights include the API (false reproduces a policy that forgot it: it then grants only a stand-in 'Other API').")
+    grant_api: bool = Field(True, description=(
+        "Access rights include the API (false reproduces a policy that forgot it: "
+        "it then grants only a stand-in 'Other API')."
+    ))
 
 
 class DcrSpec(Strict):

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import base64
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import requests
 
-from harness.redact import REDACTOR
+from harness.core.redact import REDACTOR
 from harness.registrar import discovery as disc
 from harness.registrar import token as tok
 from harness.registrar.errors import RegistrarError
@@ -64,7 +65,7 @@ def idp_start(ctx: RunContext) -> str:
 
 def initial_access_token(ctx: RunContext) -> str:
     """Keycloak admin console: Realm settings → Client Registration → Create."""
-    from harness.idp.admin.keycloak import KeycloakAdmin
+    from harness.products.keycloak.admin import KeycloakAdmin
 
     spec = ctx.scenario.idp.initial_access_token
     if spec is None:
@@ -131,7 +132,7 @@ def _wait_expired(ctx: RunContext, token: str, expiration: int) -> None:
 
 def idp_configuration(ctx: RunContext) -> str:
     """Gluu oxTrust: Configuration → JSON Configuration → OxAuth (jwksAlgorithmsSupported)."""
-    from harness.idp.admin.gluu import GluuAdmin
+    from harness.products.gluu.admin import GluuAdmin
 
     spec = ctx.scenario.idp
     ctx.facts.setdefault("initial_access_token", "")
@@ -381,7 +382,7 @@ def _gateway_detail(ctx: RunContext) -> str | None:
         reason = explain()
         if reason:
             return str(reason)
-    # The gateway keeps why it refused (Tyk only logs it): harness.gateway DecisionLog.
+    # The gateway keeps why it refused (Tyk only logs it): harness.tyk.gateway DecisionLog.
     decisions = getattr(gw, "decisions", None)
     last = decisions.last() if decisions is not None and hasattr(decisions, "last") else None
     if last is not None and not last.allowed and last.reason and last.reason != last.message:

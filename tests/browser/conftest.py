@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -28,7 +28,7 @@ def shots_dir(request: pytest.FixtureRequest) -> Path:
 
 
 @pytest.fixture
-def browser(shots_dir: Path, tmp_path: Path) -> Iterator["object"]:
+def browser(shots_dir: Path, tmp_path: Path) -> Iterator[object]:
     missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
     if missing:
         pytest.skip(f"headless Chromium is not installed ({', '.join(missing)} missing); "

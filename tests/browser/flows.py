@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harness.world import World
+from harness.scenario.world import World
 from tests.browser.pages import Browser
 
 PASSWORD = "developer-password-1"

@@ -7,8 +7,9 @@ Screenshots of each step go to reports/browser/<test>/."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 import requests
@@ -19,13 +20,14 @@ from starlette.routing import Route
 
 pytest.importorskip("selenium", reason="the selenium package is not installed (pip install selenium)")
 
-from harness.idp.launchers.base import IdpLauncher  # noqa: E402
-from harness.portal.models import CatalogueConfig, CatalogueEntry, DcrOptions  # noqa: E402
-from harness.portal.web.session import CSRF_REJECTED  # noqa: E402
+from harness.core.serving import BackgroundServer  # noqa: E402
+from harness.products.base import IdpLauncher  # noqa: E402
 from harness.registrar import discovery  # noqa: E402
+from harness.registrar.options import DcrOptions  # noqa: E402
 from harness.registrar.token import client_credentials  # noqa: E402
-from harness.serving import BackgroundServer  # noqa: E402
-from harness.world import World  # noqa: E402
+from harness.scenario.world import World  # noqa: E402
+from harness.tyk.portal.models import CatalogueConfig, CatalogueEntry  # noqa: E402
+from harness.tyk.portal.web.session import CSRF_REJECTED  # noqa: E402
 from tests.browser.flows import PASSWORD, developer_logs_in, developer_runs_the_wizard, developer_signs_up  # noqa: E402
 from tests.browser.pages import Browser, _settled  # noqa: E402
 
@@ -59,7 +61,7 @@ def initial_access_token(idp: IdpLauncher, count: int = 5) -> str:
     """Keycloak: Realm settings → Client Registration → Create. Gluu: open registration."""
     if idp.profile != "keycloak":
         return ""
-    from harness.idp.admin.keycloak import KeycloakAdmin
+    from harness.products.keycloak.admin import KeycloakAdmin
 
     return KeycloakAdmin(idp.base_url, idp.admin_user, idp.admin_password).create_initial_access_token(
         "master", 3600, count)["token"]
@@ -73,16 +75,16 @@ def guide_world(request: pytest.FixtureRequest) -> Iterator[tuple[World, Guide]]
     if request.config.getoption("--idp-profile") == guide.profile:
         idp, manage = request.getfixturevalue("idp"), False
     elif guide.profile == "gluu":
-        from harness.idp.emulator.gluu.launcher import GluuEmulatorLauncher
+        from harness.products.gluu.emulator.launcher import GluuEmulatorLauncher
 
         idp, manage = GluuEmulatorLauncher(), True
     else:
-        from harness.idp.emulator.keycloak.launcher import KeycloakEmulatorLauncher
+        from harness.products.keycloak.emulator.launcher import KeycloakEmulatorLauncher
 
         idp, manage = KeycloakEmulatorLauncher(), True
     with World(idp, manage_idp=manage) as w:
         if guide.profile == "gluu":
-            from harness.idp.admin.gluu import GluuAdmin
+            from harness.products.gluu.admin import GluuAdmin
 
             # Gluu guide, step 3: jwksAlgorithmsSupported restricted to RSA (the EC JWKS issue).
             GluuAdmin(idp.base_url, idp.admin_user, idp.admin_password).restrict_jwks_to_rsa()

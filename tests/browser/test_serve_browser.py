@@ -11,8 +11,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import requests
@@ -20,8 +20,8 @@ import requests
 pytest.importorskip("selenium", reason="the selenium package is not installed (pip install selenium)")
 
 from harness.registrar.token import client_credentials  # noqa: E402
-from tests.browser.pages import Browser  # noqa: E402
 from tests.browser.flows import developer_runs_the_wizard  # noqa: E402
+from tests.browser.pages import Browser  # noqa: E402
 
 pytestmark = pytest.mark.browser
 

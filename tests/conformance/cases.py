@@ -4,7 +4,8 @@ management and token plans (the gateway-jwt and guide plans have their own tests
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from jwcrypto.common import base64url_decode, base64url_encode
 

@@ -10,7 +10,7 @@ import pytest
 
 @pytest.fixture(scope="module")
 def keycloak_emulator() -> Iterator[Any]:
-    from harness.idp.emulator.keycloak.launcher import KeycloakEmulatorLauncher
+    from harness.products.keycloak.emulator.launcher import KeycloakEmulatorLauncher
 
     with KeycloakEmulatorLauncher() as launcher:
         yield launcher
@@ -18,7 +18,7 @@ def keycloak_emulator() -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def gluu_emulator() -> Iterator[Any]:
-    from harness.idp.emulator.gluu.launcher import GluuEmulatorLauncher
+    from harness.products.gluu.emulator.launcher import GluuEmulatorLauncher
 
     with GluuEmulatorLauncher() as launcher:
         yield launcher

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from harness.conformance.model import Observation
-from harness.transcript import Exchange
+from harness.core.transcript import Exchange
 
 ISSUER = "https://idp.example.test/realms/demo"
 JSON = {"Content-Type": "application/json"}

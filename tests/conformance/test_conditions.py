@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from harness.conformance.context import Skip
+from harness.conformance.model import Verdict
 from harness.conformance.registry import all_checks, get_check
-from harness.report.model import Verdict
 
 from .cases import CASES, MASK, mgmt, reg, tok
 from .fakes import discovery, ex, obs

@@ -10,9 +10,8 @@ import pytest
 from harness.conformance.checks.guide import SCENARIO_DIR
 from harness.conformance.context import CheckContext
 from harness.conformance.engine import run_checks
-from harness.conformance.model import CheckRun, Level
+from harness.conformance.model import CheckRun, Level, Verdict
 from harness.conformance.plans import PLANS, checks_for
-from harness.report.model import Verdict
 
 from .conftest import gluu_clients, keycloak_clients
 
@@ -91,8 +90,8 @@ def test_gluu_emulator_default_configuration(gluu_emulator: Any) -> None:
 
 
 def test_gluu_with_the_guides_jwks_fix_passes_the_gateway() -> None:
-    from harness.idp.emulator.gluu.launcher import GluuEmulatorLauncher
-    from harness.idp.profiles.gluu import GUIDE_RSA_ONLY_JWKS_ALGORITHMS
+    from harness.products.gluu.emulator.launcher import GluuEmulatorLauncher
+    from harness.products.gluu.profile import GUIDE_RSA_ONLY_JWKS_ALGORITHMS
 
     with GluuEmulatorLauncher(jwks_algorithms_supported=GUIDE_RSA_ONLY_JWKS_ALGORITHMS) as gluu:
         run = run_checks(CheckContext(issuer=gluu.issuer(), profile="gluu"),

@@ -12,9 +12,9 @@ from harness.conformance.checks.gateway_jwt import CASES, make_keys
 from harness.conformance.checks.gateway_jwt_coverage import COVERAGE
 from harness.conformance.checks.gateway_jwt_model import DROP, GatewayCase
 from harness.conformance.context import Skip
+from harness.conformance.model import Verdict
 from harness.conformance.registry import checks_for_plan, get_check
 from harness.jose import decode_unverified
-from harness.report.model import Verdict
 
 from .fakes import ex, obs
 

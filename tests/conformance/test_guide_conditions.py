@@ -6,8 +6,9 @@ import pytest
 
 from harness.conformance.checks.guide import STEPS, check_id
 from harness.conformance.context import Skip
+from harness.conformance.model import Verdict
 from harness.conformance.registry import checks_for_plan, get_check
-from harness.report.model import StepResult, Verdict
+from harness.scenario.results import StepResult
 
 from .fakes import ex, obs
 

@@ -6,13 +6,12 @@ from __future__ import annotations
 import pytest
 
 from harness.conformance import quirks
-from harness.conformance.engine import finalize, judge
 from harness.conformance.context import Skip
-from harness.conformance.model import Check, Level, Observation, Result
+from harness.conformance.engine import finalize, judge
+from harness.conformance.model import Check, Level, Observation, Result, Verdict
 from harness.conformance.plans import DEFAULT_PLANS, PLANS, UnknownPlan, resolve
 from harness.conformance.registry import RegistryError, all_checks, check, get_check
 from harness.conformance.spec import UnknownSpec, spec_label, spec_url
-from harness.report.model import Verdict
 
 
 def test_spec_urls_and_labels() -> None:
@@ -105,8 +104,8 @@ def test_every_quirk_names_an_existing_check_and_a_source() -> None:
 
 
 def test_quirk_values_come_from_the_wire_profiles() -> None:
-    from harness.idp.profiles.gluu import GluuProfile
-    from harness.idp.profiles.keycloak import KeycloakProfile
+    from harness.products.gluu.profile import GluuProfile
+    from harness.products.keycloak.profile import KeycloakProfile
 
     kc = quirks.match("keycloak", "TOKEN-WRONG-SECRET-401", f"401 {KeycloakProfile().wrong_secret_error}")
     assert kc is not None

@@ -19,9 +19,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from harness.gateway import Gateway, create_echo_app
+from harness.core.serving import BackgroundServer
 from harness.jose import generate_ec, generate_rsa, public_jwks
-from harness.serving import BackgroundServer
+from harness.tyk.gateway import Gateway, create_echo_app
 
 settings.register_profile(
     "ci", derandomize=True, max_examples=100, deadline=None,

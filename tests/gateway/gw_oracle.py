@@ -1,6 +1,6 @@
 """An independent oracle for the property tests: from the *recipe* of a token (not from
 its bytes) it decides what Tyk answers, using the rules of shared/reference/tyk.md
-written out plainly. It shares no code with harness.gateway."""
+written out plainly. It shares no code with harness.tyk.gateway."""
 
 from __future__ import annotations
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from harness.errors import ConfigError
-from harness.gateway import Gateway, load_file_config, parse_apidef
-from harness.serving import BackgroundServer
+from harness.core.errors import ConfigError
+from harness.core.serving import BackgroundServer
+from harness.tyk.gateway import Gateway, load_file_config, parse_apidef
 
 from .conftest import POLICY_ID, make_api, make_policy
 
@@ -324,7 +324,7 @@ EXPORT_FILES = sorted(
 
 @pytest.mark.parametrize("path", EXPORT_FILES, ids=lambda p: str(p.relative_to(FIXTURES)))
 def test_every_fixture_export_loads_without_warnings(path: Path) -> None:
-    from harness.gateway.dashboard_export import export_warnings
+    from harness.tyk.gateway.dashboard_export import export_warnings
 
     doc = json.loads(path.read_text())
     assert export_warnings(doc, str(path)) == []
@@ -339,7 +339,7 @@ def test_fixture_file_configs_load_without_warnings() -> None:
 
 
 def test_export_warnings_cover_wrappers_and_contents() -> None:
-    from harness.gateway.dashboard_export import export_warnings
+    from harness.tyk.gateway.dashboard_export import export_warnings
 
     api = {**make_api("x"), "enable_jwtt": True}
     assert export_warnings({"api_definition": api, "api_model": {}, "is_sit": False}, "e.json") == [

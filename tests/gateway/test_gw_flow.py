@@ -9,10 +9,10 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from harness.gateway import Gateway
+from harness.core.serving import BackgroundServer
+from harness.core.transcript import Transcript
 from harness.jose import sign
-from harness.serving import BackgroundServer
-from harness.transcript import Transcript
+from harness.tyk.gateway import Gateway
 
 from .conftest import POLICY_ID, JwksBehaviour, b64, make_api, make_policy
 

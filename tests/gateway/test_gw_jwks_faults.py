@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from jwcrypto import jwk
 
-from harness.gateway import Gateway
+from harness.core.serving import free_port
 from harness.jose import generate_ec, generate_rsa, public_jwks
-from harness.serving import free_port
+from harness.tyk.gateway import Gateway
 
 from .conftest import START, FakeClock, JwksBehaviour, b64
 from .helpers import make_token
@@ -228,7 +228,7 @@ def test_pem_source(make_gateway: Callable[..., Gateway], rsa_key: jwk.JWK, ec_k
 
 
 def test_transcript_records_each_fetch(make_gateway: Callable[..., Gateway], jwks: JwksBehaviour, rsa_key: jwk.JWK) -> None:
-    from harness.transcript import Transcript
+    from harness.core.transcript import Transcript
 
     jwks.body = b"not json"
     gw = make_gateway()

@@ -1,6 +1,6 @@
 """Every JWT case of shared/reference/checks.md ("JWT validation at the gateway"), each
 with the exact status and message Tyk answers (shared/reference/tyk.md and the Tyk
-sources cited in harness/gateway)."""
+sources cited in harness/tyk/gateway)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import utils as asym_utils
 from jwcrypto import jwk
 
-from harness.gateway import Gateway
 from harness.jose import generate_ec, generate_rsa
 from harness.jose.rawtokens import b64url, segment, sign_segments
+from harness.tyk.gateway import Gateway
 
 from .conftest import POLICY_ID, START, FakeClock, JwksBehaviour, b64, make_policy
 from .helpers import make_token

@@ -1,12 +1,12 @@
 """The gateway's speed-ups must not change a verdict.
 
-* the verified-token cache (harness.gateway.verify_cache): a cached token is still
+* the verified-token cache (harness.tyk.gateway.verify_cache): a cached token is still
   refused once expired, after key rotation, when the API changes and when the policy
   changes; a tampered token never matches; verdicts equal those with the cache off;
 * deciding on the event loop (``Gateway.try_decide``) defers to a worker thread, with
   nothing recorded, when a JWKS fetch is needed;
 * memoised PEM keys and ``jwt_source`` decoding;
-* the pooled HTTP/1.1 upstream client (harness.gateway.http1): framing, gzip, reuse,
+* the pooled HTTP/1.1 upstream client (harness.tyk.gateway.http1): framing, gzip, reuse,
   a stale keep-alive connection, timeouts and garbage answers;
 * the URL fast path equals Starlette's ``request.url``.
 """
@@ -29,13 +29,13 @@ from jwcrypto import jwk
 from starlette.datastructures import Headers
 from starlette.requests import Request
 
-import harness.gateway.jwt_middleware as jwt_middleware
-from harness.gateway import Gateway
-from harness.gateway.app import path_and_query
-from harness.gateway.http1 import Http1Pool, Origin, UpstreamError
-from harness.gateway.jwt_middleware import RequestView
+import harness.tyk.gateway.jwt_middleware as jwt_middleware
+from harness.core.serving import BackgroundServer
 from harness.jose import generate_ec, generate_rsa
-from harness.serving import BackgroundServer
+from harness.tyk.gateway import Gateway
+from harness.tyk.gateway.app import path_and_query
+from harness.tyk.gateway.http1 import Http1Pool, Origin, UpstreamError
+from harness.tyk.gateway.jwt_middleware import RequestView
 
 from .conftest import API_ID, POLICY_ID, START, FakeClock, JwksBehaviour, b64, make_api, make_policy
 from .helpers import make_token
@@ -374,9 +374,9 @@ def test_verdicts_equal_with_and_without_the_cache(jwks: JwksBehaviour, jwks_url
 
 
 def test_cache_unit_rules(rsa_key: jwk.JWK, rsa_key2: jwk.JWK) -> None:
-    from harness.gateway.apidef import parse_apidef
-    from harness.gateway.jwtparse import parse_token
-    from harness.gateway.verify_cache import VerifiedTokenCache, same_key
+    from harness.tyk.gateway.apidef import parse_apidef
+    from harness.tyk.gateway.jwtparse import parse_token
+    from harness.tyk.gateway.verify_cache import VerifiedTokenCache, same_key
 
     api, same_fields = parse_apidef(make_api("x")), parse_apidef(make_api("x"))
     tok = make_token({"sub": "a", "exp": NOW + 10}, rsa_key)
@@ -400,7 +400,7 @@ def test_cache_unit_rules(rsa_key: jwk.JWK, rsa_key2: jwk.JWK) -> None:
     off.put(api, tok, parsed, rsa_key, NOW)
     assert off.get(api, tok, NOW) is None
     assert same_key(rsa_key, rsa_key) and not same_key(rsa_key, rsa_key2)
-    assert same_key(b"secret", bytes(b"secret")) and not same_key(b"secret", b"other")
+    assert same_key(b"secret", b"secret") and not same_key(b"secret", b"other")
 
 
 # -- deciding on the event loop ------------------------------------------------------------------

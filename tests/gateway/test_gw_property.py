@@ -11,9 +11,9 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 from jwcrypto import jwk
 
-from harness.gateway import Gateway
 from harness.jose import generate_rsa
 from harness.jose.rawtokens import segment, sign_segments
+from harness.tyk.gateway import Gateway
 
 from .conftest import POLICY_ID, START, JwksBehaviour, b64, make_api, make_policy
 from .gw_oracle import MISSING, Recipe, expected

@@ -8,7 +8,7 @@ from typing import Any
 
 from jwcrypto import jwk
 
-from harness.gateway import Gateway
+from harness.tyk.gateway import Gateway
 
 from .conftest import ORG, POLICY_ID, START, FakeClock, JwksBehaviour, make_policy
 from .helpers import make_token

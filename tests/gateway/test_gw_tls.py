@@ -18,9 +18,9 @@ from starlette.applications import Starlette
 from starlette.responses import Response
 from starlette.routing import Route
 
-from harness.gateway import Gateway
+from harness.core.serving import BackgroundServer
 from harness.jose import public_jwks
-from harness.serving import BackgroundServer
+from harness.tyk.gateway import Gateway
 
 from .conftest import POLICY_ID, START, b64, make_api, make_policy
 from .helpers import make_token
@@ -29,7 +29,7 @@ from .helpers import make_token
 def self_signed(tmp: Path) -> tuple[Path, Path]:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     cert = (
         x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
         .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))

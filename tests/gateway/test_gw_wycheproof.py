@@ -42,9 +42,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from harness.gateway import Gateway
+from harness.core.serving import BackgroundServer
 from harness.jose import sign
-from harness.serving import BackgroundServer
+from harness.tyk.gateway import Gateway
 
 from .conftest import POLICY_ID, b64, make_api, make_policy
 

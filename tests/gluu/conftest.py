@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
-from harness.idp.emulator.gluu.launcher import GluuEmulatorLauncher
+from harness.products.gluu.emulator.launcher import GluuEmulatorLauncher
 from tests.gluu.helpers import ADMIN
 
 

@@ -10,9 +10,9 @@ from typing import Any
 import requests
 from jwcrypto import jwk
 
-from harness.idp.emulator.gluu.launcher import GluuEmulatorLauncher
-from harness.portal.models import DcrOptions
+from harness.products.gluu.emulator.launcher import GluuEmulatorLauncher
 from harness.registrar.drivers import get_driver
+from harness.registrar.options import DcrOptions
 
 ADMIN = ("admin", "s3cret-admin")
 #: The guide's redirect URL for the "with a redirect URI" case (loopback http is allowed

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import requests
 
-from harness.errors import HarnessError
-from harness.idp.admin.gluu import GluuAdmin
+from harness.core.errors import HarnessError
+from harness.products.gluu.admin import GluuAdmin
 from tests.gluu.helpers import ADMIN, register
 
 PATH = "/dcr-harness/admin/configuration"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from harness.portal.models import DcrOptions
 from harness.registrar.drivers import get_driver
+from harness.registrar.options import DcrOptions
 
 
 def _options(**changes) -> DcrOptions:

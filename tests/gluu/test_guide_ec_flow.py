@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from harness.cli.main import main
-from harness.idp.emulator.gluu.launcher import GluuEmulatorLauncher
-from harness.report.model import Verdict
+from harness.conformance.model import Verdict
+from harness.products.gluu.emulator.launcher import GluuEmulatorLauncher
 from harness.scenario.loader import load_scenario
 from harness.scenario.runner import run_scenario
 
@@ -46,7 +46,7 @@ def test_cli_exits_non_zero_naming_step_length_and_fix(tmp_path: Path, capsys: p
     code = main(["run", str(ROOT / "scenarios" / "gluu-ec-bug.yaml"), "--report-dir", str(tmp_path)])
     out = capsys.readouterr().out
     assert code == 1
-    line = next(l for l in out.splitlines() if l.startswith("FAILED at step"))
+    line = next(ln for ln in out.splitlines() if ln.startswith("FAILED at step"))
     assert line.startswith("FAILED at step gateway-call")
     assert "bytes, expected 32 for P-256" in line
     assert "jwksAlgorithmsSupported" in line

@@ -10,8 +10,8 @@ import pytest
 import requests
 from jwcrypto import jws, jwt
 
-from harness.idp.admin.gluu import GluuAdmin
 from harness.jose import decode_unverified
+from harness.products.gluu.admin import GluuAdmin
 from tests.gluu.helpers import ADMIN, REDIRECT, discovery, jwks, keyset_for_jwcrypto, register, token_post
 
 

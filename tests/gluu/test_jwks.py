@@ -11,10 +11,15 @@ import time
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from harness.idp.admin.gluu import GluuAdmin
-from harness.idp.emulator.gluu.keys import SeededKeyFactory, ec_coordinate_lengths, java_to_byte_array, serialise_coordinate
-from harness.idp.emulator.gluu.state import DEFAULT_KEY_SEED
-from harness.idp.profiles.gluu import DEFAULT_JWKS_ALGORITHMS
+from harness.products.gluu.admin import GluuAdmin
+from harness.products.gluu.emulator.keys import (
+    SeededKeyFactory,
+    ec_coordinate_lengths,
+    java_to_byte_array,
+    serialise_coordinate,
+)
+from harness.products.gluu.emulator.state import DEFAULT_KEY_SEED
+from harness.products.gluu.profile import DEFAULT_JWKS_ALGORITHMS
 from tests.gluu.helpers import ADMIN, b64url_len, jwks
 
 #: Seeds found by scanning ec_coordinate_lengths(seed, "ES256", mode) over 0..3000:

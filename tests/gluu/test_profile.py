@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
-from harness.errors import ConfigError
-from harness.idp.profiles.gluu import GluuProfile, ec_serialisation_for
+from harness.core.errors import ConfigError
+from harness.products.gluu.profile import GluuProfile, ec_serialisation_for
 
 
 def test_for_version_42_and_44():
@@ -71,7 +71,7 @@ def test_every_field_is_documented_with_a_source_comment():
     """STYLE.md §4: each quirk field has a ``#:`` comment above it."""
     import inspect
 
-    import harness.idp.profiles.gluu as module
+    import harness.products.gluu.profile as module
 
     source = inspect.getsource(module.GluuProfile)
     lines = source.splitlines()

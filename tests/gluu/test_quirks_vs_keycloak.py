@@ -4,14 +4,15 @@ the two differ — so an emulator that behaved like Keycloak fails every row."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 import requests
 
-from harness.idp.emulator.gluu.launcher import GluuEmulatorLauncher
 from harness.jose import decode_unverified
+from harness.products.gluu.emulator.launcher import GluuEmulatorLauncher
 from tests.gluu.helpers import b64url_len, discovery, jwks, register, token_basic, token_post
 
 
@@ -88,7 +89,8 @@ QUIRKS = [
           False, True),
     Quirk("sub claim in the access token", lambda idp: "sub" in _jwt_claims(idp), False, True),
     Quirk("scope claim type", lambda idp: type(_jwt_claims(idp, "openid")["scope"]).__name__, "list", "str"),
-    Quirk("aud claim is the client_id", lambda idp: (lambda c: decode_unverified(token_post(idp, c).json()["access_token"])[1]["aud"] == c["client_id"])(_client(idp)),
+    Quirk("aud claim is the client_id", lambda idp: (lambda c: decode_unverified(
+        token_post(idp, c).json()["access_token"])[1]["aud"] == c["client_id"])(_client(idp)),
           True, False),  # Keycloak: "account"
     Quirk("token_type claim", lambda idp: _jwt_claims(idp).get("token_type"), "bearer", None),
     Quirk("issuer is the server root", lambda idp: discovery(idp)["issuer"] == idp.base_url, True, False),

@@ -7,14 +7,15 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 import requests
 
-from harness.idp.admin.keycloak import KeycloakAdmin
-from harness.idp.emulator.keycloak import KeycloakEmulatorLauncher
+from harness.products.keycloak.admin import KeycloakAdmin
+from harness.products.keycloak.emulator import KeycloakEmulatorLauncher
 
 
 class FakeClock:

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from harness.idp.admin.keycloak import KeycloakAdmin, KeycloakAdminError
-from harness.serving import free_port
-from harness.transcript import RecordingSession, Transcript
+from harness.core.serving import free_port
+from harness.core.transcript import RecordingSession, Transcript
+from harness.products.keycloak.admin import KeycloakAdmin, KeycloakAdminError
 
 
 def test_token_is_cached(kc: Any) -> None:
@@ -65,7 +65,7 @@ def test_unreachable_server() -> None:
 
 
 def test_works_under_a_relative_path() -> None:
-    from harness.idp.emulator.keycloak import KeycloakEmulatorLauncher
+    from harness.products.keycloak.emulator import KeycloakEmulatorLauncher
 
     with KeycloakEmulatorLauncher(relative_path="/auth") as launcher:
         admin = KeycloakAdmin(launcher.base_url + "/", "admin", "admin")

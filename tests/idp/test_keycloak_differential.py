@@ -1,5 +1,5 @@
 """The emulator against the recorded answers of a real Keycloak 26.7.3
-(fixtures/keycloak/observed-26.7.3.json, written by harness.idp.differential against
+(fixtures/keycloak/observed-26.7.3.json, written by harness.products.keycloak.differential against
 the real server). No JVM needed: the real side is the stored snapshot."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.idp.emulator.keycloak import KeycloakEmulatorLauncher
+from harness.products.keycloak.emulator import KeycloakEmulatorLauncher
 
 SNAPSHOT = Path(__file__).resolve().parents[2] / "fixtures" / "keycloak" / "observed-26.7.3.json"
 
@@ -18,7 +18,7 @@ SNAPSHOT = Path(__file__).resolve().parents[2] / "fixtures" / "keycloak" / "obse
 def test_emulator_matches_the_recorded_real_server(relative_path: str) -> None:
     if not SNAPSHOT.exists():
         pytest.skip(f"{SNAPSHOT.name} not recorded yet")
-    from harness.idp.differential import DifferentialRun, compare, format_differences, load_snapshot
+    from harness.products.keycloak.differential import DifferentialRun, compare, format_differences, load_snapshot
 
     real = load_snapshot(json.loads(SNAPSHOT.read_text()))
     with KeycloakEmulatorLauncher(relative_path=relative_path) as launcher:

@@ -17,10 +17,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
-from harness.idp.emulator.keycloak import KeycloakEmulatorLauncher
-from harness.idp.launchers.base import IdpLauncher
 from harness.jose import decode_unverified
-
+from harness.products.base import IdpLauncher
+from harness.products.keycloak.emulator import KeycloakEmulatorLauncher
 
 
 def _b64url(data: bytes) -> str:
@@ -271,7 +270,7 @@ def test_relative_path_is_normalised(given: str) -> None:
 def _self_signed(tmp: Path) -> tuple[str, str]:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     cert = (
         x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
         .serial_number(1).not_valid_before(now - datetime.timedelta(minutes=1))
@@ -295,7 +294,7 @@ def test_tls(tmp_path: Path) -> None:
 
 
 def test_tls_needs_both_files(tmp_path: Path) -> None:
-    from harness.errors import LaunchError
+    from harness.core.errors import LaunchError
 
     with pytest.raises(LaunchError):
         KeycloakEmulatorLauncher(ssl_certfile=str(tmp_path / "c.pem"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.idp.emulator.keycloak.jsonbody import OIDC_CLIENT_FIELDS, BodyRejected, decode_representation
+from harness.products.keycloak.emulator.jsonbody import OIDC_CLIENT_FIELDS, BodyRejected, decode_representation
 
 
 def _reject(raw: str) -> tuple[int, bytes]:

@@ -4,15 +4,16 @@ follows the fields (not the version string)."""
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import requests
 
-from harness.errors import ConfigError
-from harness.idp.admin.keycloak import KeycloakAdmin
-from harness.idp.emulator.keycloak import KeycloakEmulatorLauncher
-from harness.idp.profiles import KeycloakProfile
+from harness.core.errors import ConfigError
+from harness.products.keycloak.admin import KeycloakAdmin
+from harness.products.keycloak.emulator import KeycloakEmulatorLauncher
+from harness.products.keycloak.profile import KeycloakProfile
 
 
 def test_defaults_model_26_7_3() -> None:

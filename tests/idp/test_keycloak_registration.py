@@ -289,7 +289,7 @@ def test_redirect_uri_with_fragment(dcr: Any) -> None:
 
 def test_max_clients_policy_answers_before_trusted_hosts(kc: Any, dcr: Any) -> None:
     realm = kc.state.realm(dcr.realm)
-    from harness.idp.emulator.keycloak.state import Client
+    from harness.products.keycloak.emulator.state import Client
 
     for i in range(200 - len(realm.clients)):
         kc.state.add_client(realm, Client(id=str(i), client_id=f"filler-{i}"))

@@ -15,20 +15,20 @@ from starlette.applications import Starlette
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from harness.errors import ConfigError, LaunchError
-from harness.idp.launchers import keycloak_dist
-from harness.idp.launchers.base import IdpLauncher
-from harness.idp.launchers.container import KeycloakContainerLauncher, docker_available
-from harness.idp.launchers.external import ExternalKeycloakLauncher
-from harness.idp.launchers.factory import KINDS, make_launcher
-from harness.idp.launchers.keycloak_dist import (
+from harness.core.errors import ConfigError, LaunchError
+from harness.core.serving import BackgroundServer, free_port
+from harness.launchers.registry import KINDS, make_launcher
+from harness.products.base import IdpLauncher
+from harness.products.keycloak import dist as keycloak_dist
+from harness.products.keycloak.container import KeycloakContainerLauncher, docker_available
+from harness.products.keycloak.dist import (
     DEFAULT_VERSION,
     KeycloakDistLauncher,
     _java_version_of,
     clean_env,
     find_java_home,
 )
-from harness.serving import BackgroundServer, free_port
+from harness.products.keycloak.external import ExternalKeycloakLauncher
 
 # -- helpers ---------------------------------------------------------------------------
 

@@ -6,15 +6,15 @@ import base64
 
 import pytest
 
-from harness.guide import DecodedJwt
+from harness.conformance.model import Verdict
+from harness.core.redact import mask
+from harness.core.transcript import Exchange
 from harness.jose import generate_rsa, sign
-from harness.notebook import (decision_view, exchange_view, jwks_view, sequence_view, step_card,
-                              token_view, view_of)
+from harness.notebook import decision_view, exchange_view, jwks_view, sequence_view, step_card, token_view, view_of
 from harness.notebook.display import jwk_coordinate_lengths, pretty_body
+from harness.notebook.guide import DecodedJwt
 from harness.notebook.lab import JwtLab
-from harness.redact import mask
-from harness.report.model import StepResult, Verdict
-from harness.transcript import Exchange
+from harness.scenario.results import StepResult
 
 
 def _exchange(**kw) -> Exchange:

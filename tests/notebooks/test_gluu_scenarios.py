@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness.report.model import Verdict
+from harness.conformance.model import Verdict
 from harness.scenario.loader import load_scenario
 from harness.scenario.runner import check_expectation, run_scenario
 from tests.notebooks.conftest import ROOT

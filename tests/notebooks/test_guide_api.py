@@ -1,4 +1,4 @@
-"""harness.guide.Guide: one step at a time, in order, on the same world and steps as
+"""harness.notebook.guide.Guide: one step at a time, in order, on the same world and steps as
 ``dcr-harness run``; facts and exchanges safe to show; everything stopped on close."""
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 import requests
 
-from harness.errors import ConfigError
-from harness.guide import Guide, GuideError, StepOutcomeError, resolve_scenario_path
-from harness.idp.admin.gluu import GluuAdmin
-from harness.idp.emulator.gluu.launcher import GluuEmulatorLauncher
-from harness.report.model import Verdict
+from harness.conformance.model import Verdict
+from harness.core.errors import ConfigError
+from harness.notebook.guide import Guide, GuideError, StepOutcomeError, resolve_scenario_path
+from harness.products.gluu.admin import GluuAdmin
+from harness.products.gluu.emulator.launcher import GluuEmulatorLauncher
 from tests.notebooks.conftest import ROOT
 
 KEYCLOAK = ROOT / "scenarios" / "keycloak.yaml"

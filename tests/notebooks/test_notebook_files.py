@@ -11,7 +11,7 @@ from types import ModuleType
 import nbformat
 import pytest
 
-from harness.guide import Guide
+from harness.notebook.guide import Guide
 from tests.notebooks.conftest import NOTEBOOK_DIR
 
 pytestmark = pytest.mark.notebook

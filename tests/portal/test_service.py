@@ -4,16 +4,18 @@ deletes at the IdP, splits redirect URLs, and keeps developers apart."""
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
-from harness.idp.admin.keycloak import KeycloakAdmin
-from harness.idp.emulator.keycloak import KeycloakEmulatorLauncher
-from harness.portal.models import CatalogueEntry, DcrOptions
-from harness.portal.service import NotFound, PortalError, PortalService, RegistrationFailed, split_redirect_uris
-from harness.portal.settings import DashboardSettings
-from harness.portal.store import Store, StoreError
+from harness.products.keycloak.admin import KeycloakAdmin
+from harness.products.keycloak.emulator import KeycloakEmulatorLauncher
+from harness.registrar.options import DcrOptions
+from harness.tyk.portal.models import CatalogueEntry
+from harness.tyk.portal.service import NotFound, PortalError, PortalService, RegistrationFailed, split_redirect_uris
+from harness.tyk.portal.settings import DashboardSettings
+from harness.tyk.portal.store import Store, StoreError
 
 
 @pytest.fixture(scope="module")

@@ -5,19 +5,20 @@ IdP refusal is shown in plain words."""
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 import requests
 from starlette.testclient import TestClient
 
-from harness.idp.admin.keycloak import KeycloakAdmin
-from harness.idp.emulator.keycloak.launcher import KeycloakEmulatorLauncher
-from harness.portal.app import create_app
-from harness.portal.models import CatalogueConfig, CatalogueEntry, DcrOptions
-from harness.portal.service import PortalService
-from harness.portal.settings import DashboardSettings
-from harness.portal.store import Store
+from harness.products.keycloak.admin import KeycloakAdmin
+from harness.products.keycloak.emulator.launcher import KeycloakEmulatorLauncher
+from harness.registrar.options import DcrOptions
+from harness.tyk.portal.app import create_app
+from harness.tyk.portal.models import CatalogueConfig, CatalogueEntry
+from harness.tyk.portal.service import PortalService
+from harness.tyk.portal.settings import DashboardSettings
+from harness.tyk.portal.store import Store
 
 PASSWORD = "password-123"
 
@@ -192,7 +193,7 @@ def test_wrong_initial_access_token_never_reaches_the_page(svc: PortalService,
 
 
 def test_unreachable_idp_is_explained(svc: PortalService, keycloak: KeycloakEmulatorLauncher) -> None:
-    from harness.serving import free_port
+    from harness.core.serving import free_port
 
     entry = dcr_entry(svc, keycloak, "")
     entry.config.dcr_options.registration_endpoint = f"http://127.0.0.1:{free_port()}/register"

@@ -6,17 +6,17 @@ from __future__ import annotations
 import base64
 import json
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 from starlette.testclient import TestClient
 
-from harness.portal.app import create_app
-from harness.portal.models import CatalogueEntry
-from harness.portal.service import PortalService
-from harness.portal.settings import DashboardSettings
-from harness.portal.store import Store
-from harness.portal.web.session import CSRF_REJECTED, SESSION_COOKIE
+from harness.tyk.portal.app import create_app
+from harness.tyk.portal.models import CatalogueEntry
+from harness.tyk.portal.service import PortalService
+from harness.tyk.portal.settings import DashboardSettings
+from harness.tyk.portal.store import Store
+from harness.tyk.portal.web.session import CSRF_REJECTED, SESSION_COOKIE
 
 ADMIN_KEY = "test-admin-key-0123456789"
 IAT = "eyJhbGciOiJIUzI1NiJ9.initial-access-token-value.sig"

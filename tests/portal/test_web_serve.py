@@ -12,8 +12,8 @@ from rich.console import Console
 from starlette.testclient import TestClient
 
 from harness.cli.cmd_serve import build_world, find_guide_scenario, print_summary, seed
-from harness.errors import ConfigError
-from harness.portal.app import create_app
+from harness.core.errors import ConfigError
+from harness.tyk.portal.app import create_app
 
 
 def args(tmp_path: Path, **kw: object) -> argparse.Namespace:

@@ -11,15 +11,7 @@ running (admin/admin) instead of booting one: handy while iterating locally.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
-from typing import Iterator
-
-import pytest
-
-from harness.idp.launchers.base import IdpLauncher
-from harness.idp.launchers.external import ExternalKeycloakLauncher
-from harness.idp.launchers.keycloak_dist import KeycloakDistLauncher
 
 ROOT = Path(__file__).resolve().parents[2]
 REPORT_DIR = ROOT / "reports" / "real-keycloak"

@@ -2,27 +2,27 @@
 does (shared/DESIGN.md: "the emulator ... must be proven equal to the real server by
 differential tests, never assumed").
 
-One sequence (harness/idp/differential.py), played against both servers, compared
+One sequence (harness/products/keycloak/differential.py), played against both servers, compared
 after normalising volatile values. Any difference fails with one line per field.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
-from harness.idp.differential import (
+from harness.launchers.registry import make_launcher
+from harness.products.base import IdpLauncher
+from harness.products.keycloak.differential import (
     DifferentialRun,
     Observation,
     compare,
     format_differences,
     snapshot,
 )
-from harness.idp.launchers.base import IdpLauncher
-from harness.idp.launchers.factory import make_launcher
 
 pytestmark = pytest.mark.real_keycloak
 

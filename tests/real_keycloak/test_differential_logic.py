@@ -3,7 +3,7 @@ volatile, and ``compare`` reports every kind of difference it should."""
 
 from __future__ import annotations
 
-from harness.idp.differential import Difference, Normaliser, Observation, compare, format_differences
+from harness.products.keycloak.differential import Difference, Normaliser, Observation, compare, format_differences
 
 UUID = "0b9f8e4c-2a51-4a4e-9d59-3f2b1c6d7e8f"
 JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from harness.cli.main import main
-from harness.idp.launchers.base import IdpLauncher
-from harness.idp.launchers.external import ExternalKeycloakLauncher
-from harness.report.model import Verdict
+from harness.conformance.model import Verdict
+from harness.products.base import IdpLauncher
+from harness.products.keycloak.external import ExternalKeycloakLauncher
 from harness.scenario.loader import load_scenario
 from harness.scenario.runner import run_scenario
 

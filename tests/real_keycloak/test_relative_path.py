@@ -3,15 +3,15 @@ shared/reference/keycloak.md) on the real server: a second boot, once per sessio
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import requests
 
-from harness.idp.differential import DifferentialRun, Observation, compare, format_differences
-from harness.idp.launchers.base import IdpLauncher
-from harness.idp.launchers.keycloak_dist import KeycloakDistLauncher
+from harness.products.base import IdpLauncher
+from harness.products.keycloak.differential import DifferentialRun, Observation, compare, format_differences
+from harness.products.keycloak.dist import KeycloakDistLauncher
 
 pytestmark = pytest.mark.real_keycloak
 

@@ -1,6 +1,6 @@
 """Offline half of the differential check: the emulator against the observations
 recorded from the real Keycloak (fixtures/keycloak/observed-<version>.json, written
-by ``python -m harness.idp.differential``). Needs no JVM, so it runs everywhere; the
+by ``python -m harness.products.keycloak.differential``). Needs no JVM, so it runs everywhere; the
 live comparison is test_differential.py."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.idp.differential import DifferentialRun, compare, format_differences, load_snapshot
-from harness.idp.launchers.factory import make_launcher
+from harness.launchers.registry import make_launcher
+from harness.products.keycloak.differential import DifferentialRun, compare, format_differences, load_snapshot
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "keycloak"
 SNAPSHOTS = sorted(FIXTURES.glob("observed-*.json"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 import requests
@@ -11,12 +11,16 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from harness.core.serving import BackgroundServer, free_port
 from harness.registrar import discovery, rfc7591, rfc7592, token
 from harness.registrar.errors import (
-    InvalidClientMetadata, InvalidToken, MalformedResponse, TransportError, UnknownOAuthError,
+    InvalidClientMetadata,
+    InvalidToken,
+    MalformedResponse,
+    TransportError,
+    UnknownOAuthError,
     error_from_response,
 )
-from harness.serving import BackgroundServer, free_port
 
 
 def _app() -> Starlette:

@@ -27,8 +27,8 @@ class ReportRun:
 def report_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReportRun]:
     from harness.conformance.engine import run_checks
     from harness.conformance.plans import PLANS, checks_for
-    from harness.idp.emulator.keycloak.launcher import KeycloakEmulatorLauncher
-    from harness.idp.profiles.keycloak import KeycloakProfile
+    from harness.products.keycloak.emulator.launcher import KeycloakEmulatorLauncher
+    from harness.products.keycloak.profile import KeycloakProfile
     from harness.report.html_report import write_check_html
     from harness.report.json_report import write_json
     from harness.report.junit import write_check_junit

@@ -8,13 +8,13 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from harness.conformance.engine import finalize
-from harness.conformance.model import CheckRun, Result
+from harness.conformance.model import CheckRun, Result, Verdict
 from harness.conformance.registry import get_check
-from harness.redact import REDACTOR
+from harness.core.redact import REDACTOR
+from harness.core.transcript import Exchange
 from harness.report.html_report import render_check_html, render_run_html, write_check_html, write_run_html
 from harness.report.junit import checks_junit, run_junit, write_check_junit
-from harness.report.model import RunResult, StepResult, Verdict
-from harness.transcript import Exchange
+from harness.scenario.results import RunResult, StepResult
 
 LEAK = "leaked-secret-value-7f3a9c"
 
@@ -28,7 +28,7 @@ def _exchange(body: str = '{"ok": true}') -> Exchange:
 
 def _run() -> CheckRun:
     REDACTOR.add(LEAK)
-    ex = _exchange('{"error": "invalid_client", "error_description": "secret %s is wrong"}' % LEAK)
+    ex = _exchange('{"error": "invalid_client", "error_description": "secret ' + LEAK + ' is wrong"}')
     run = CheckRun(issuer="http://idp/realms/m", profile="keycloak", plans=["registration", "token"], started="t0",
                    finished="t1", cleanup={"deleted": ["c-1"], "not_deleted": []})
     run.results = [

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from harness.core.transcript import Exchange
 from harness.report.sequence import participants, sequence_svg
-from harness.transcript import Exchange
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -10,9 +10,10 @@ import pytest
 from urllib3.exceptions import InsecureRequestWarning
 
 from harness.cli.main import main
-from harness.report.model import RunResult, StepResult, Verdict
+from harness.conformance.model import Verdict
 from harness.scenario.diagnosis import RULES
 from harness.scenario.loader import load_scenario, parse_scenario
+from harness.scenario.results import RunResult, StepResult
 from harness.scenario.runner import check_expectation, run_scenario
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,11 +14,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from harness.portal.models import CatalogueConfig, CatalogueEntry, DcrOptions, PortalConfig
-from harness.portal.service import PortalError, PortalService
-from harness.portal.store import Store
+from harness.core.serving import BackgroundServer
 from harness.registrar.drivers import get_driver
-from harness.serving import BackgroundServer
+from harness.registrar.options import DcrOptions
+from harness.tyk.portal.models import CatalogueConfig, CatalogueEntry, PortalConfig
+from harness.tyk.portal.service import PortalError, PortalService
+from harness.tyk.portal.store import Store
 
 OPTS = DcrOptions(enable_dcr=True, provider="other", grant_types=["client_credentials"],
                   token_endpoint_auth_method="client_secret_post", response_types=["token"],

@@ -14,8 +14,8 @@ import yaml
 from urllib3.exceptions import InsecureRequestWarning
 
 from harness.cli.main import main
-from harness.errors import ConfigError
-from harness.report.model import Verdict
+from harness.conformance.model import Verdict
+from harness.core.errors import ConfigError
 from harness.scenario.importer import ImportOptions, build_scenario, load_export
 from harness.scenario.loader import load_scenario
 from harness.scenario.runner import run_scenario

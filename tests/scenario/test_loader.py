@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from harness.cli.main import main
-from harness.errors import ConfigError
+from harness.core.errors import ConfigError
 from harness.scenario.loader import load_scenario, parse_scenario
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from harness.portal.service import split_redirect_uris
-from harness.report.model import Verdict
+from harness.conformance.model import Verdict
 from harness.scenario.loader import parse_scenario
 from harness.scenario.runner import check_expectation, run_scenario
+from harness.tyk.portal.service import split_redirect_uris
 
 A, B = "https://app.example.com/callback", "https://app.example.com/silent"
 

@@ -13,13 +13,13 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from urllib3.exceptions import InsecureRequestWarning
 
-from harness.errors import ConfigError
-from harness.report.model import Verdict
+from harness.conformance.model import Verdict
+from harness.core.errors import ConfigError
+from harness.core.serving import BackgroundServer
+from harness.core.tls import generate, generate_ca_signed, generate_self_signed
+from harness.core.transcript import describe_transport_error
 from harness.scenario.loader import parse_scenario
 from harness.scenario.runner import make_idp, run_scenario
-from harness.serving import BackgroundServer
-from harness.tls import generate, generate_ca_signed, generate_self_signed
-from harness.transcript import describe_transport_error
 
 _APP = Starlette(routes=[Route("/", lambda r: JSONResponse({"ok": True}))])
 

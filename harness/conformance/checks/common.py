@@ -6,7 +6,7 @@ import json
 from typing import Any
 from urllib.parse import urlsplit
 
-from harness.transcript import Exchange
+from harness.core.transcript import Exchange
 
 ABSENT = "(absent)"
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})

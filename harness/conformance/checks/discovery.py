@@ -22,7 +22,7 @@ from harness.conformance.checks.verdicts import answered_or_skip
 from harness.conformance.context import CheckContext, Skip, json_of
 from harness.conformance.model import Level, Observation, Result
 from harness.conformance.registry import check, probe
-from harness.transcript import Exchange
+from harness.core.transcript import Exchange
 
 PLAN = "discovery"
 

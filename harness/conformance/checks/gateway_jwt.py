@@ -1,5 +1,5 @@
 """Gateway-JWT plan: every JWT case of shared/reference/checks.md ("JWT validation at the
-gateway") run against :mod:`harness.gateway` over HTTP, each expecting exactly Tyk's
+gateway") run against :mod:`harness.tyk.gateway` over HTTP, each expecting exactly Tyk's
 status and error message (shared/reference/tyk.md). The gateway's own validation is
 what is checked — nothing here verifies a JWT; tokens are built with :mod:`harness.jose`.
 
@@ -32,18 +32,30 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from harness.conformance.checks import gateway_jwt_alg, gateway_jwt_jwks, gateway_jwt_kid_sig, gateway_jwt_structure
-from harness.conformance.checks import gateway_jwt_time
+from harness.conformance.checks import (
+    gateway_jwt_alg,
+    gateway_jwt_jwks,
+    gateway_jwt_kid_sig,
+    gateway_jwt_structure,
+    gateway_jwt_time,
+)
 from harness.conformance.checks.common import body_json, no_answer
 from harness.conformance.checks.gateway_jwt_model import (
-    APIS, IDP_API, ORG, POLICY2_ID, POLICY_ID, ApiSpec, GatewayCase, Keys,
+    APIS,
+    IDP_API,
+    ORG,
+    POLICY2_ID,
+    POLICY_ID,
+    ApiSpec,
+    GatewayCase,
+    Keys,
 )
 from harness.conformance.context import CheckContext, Skip
 from harness.conformance.model import Check, Level, Observation, Result
 from harness.conformance.registry import add_check, probe
+from harness.core.serving import BackgroundServer, free_port
+from harness.core.transcript import Exchange
 from harness.jose import generate_ec, generate_rsa
-from harness.serving import BackgroundServer, free_port
-from harness.transcript import Exchange
 
 PLAN = "gateway-jwt"
 
@@ -204,7 +216,7 @@ class _Run:
     """One probe run: sends each case's request and records exchange and decision (the
     :class:`.gateway_jwt_jwks.Runner` of multi-step cases)."""
 
-    def __init__(self, ctx: CheckContext, gw: Any, gw_url: str, jwks: JwksServer, clock: "_Clock") -> None:
+    def __init__(self, ctx: CheckContext, gw: Any, gw_url: str, jwks: JwksServer, clock: _Clock) -> None:
         self.ctx, self.gw, self.gw_url, self.jwks, self.clock = ctx, gw, gw_url, jwks, clock
         self.ttl = float(gw.profile.jwks_cache_ttl)
         self.exchanges: dict[str, Exchange] = {}
@@ -228,7 +240,7 @@ class _Run:
     def _in_process(self, api: ApiSpec, headers: dict[str, str], tok: str | None) -> Exchange:
         """:meth:`Gateway.check` (routing and the JWT middleware, no HTTP), recorded as an
         exchange whose URL says so; the body is the one Tyk's error template would carry."""
-        from harness.gateway.decisions import error_body
+        from harness.tyk.gateway.decisions import error_body
 
         d = self.gw.check(api.listen + "get", headers=headers)
         body = '{"in_process": "allowed; not proxied"}' if d.allowed else error_body(d.message).decode("utf-8")
@@ -265,7 +277,7 @@ def make_keys() -> Keys:
 
 @probe("gateway-jwt")
 def probe_gateway_jwt(ctx: CheckContext) -> Observation:
-    from harness.gateway import Gateway, create_echo_app
+    from harness.tyk.gateway import Gateway, create_echo_app
 
     keys = make_keys()
     jwks = JwksServer(gateway_jwt_jwks.jwks_documents(keys))

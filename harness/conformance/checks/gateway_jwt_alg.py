@@ -6,7 +6,14 @@ from __future__ import annotations
 import json
 
 from harness.conformance.checks.gateway_jwt_model import (
-    EC_API, KNA, NO_AUTH, UNEXPECTED, GatewayCase, Keys, raw_token, token,
+    EC_API,
+    KNA,
+    NO_AUTH,
+    UNEXPECTED,
+    GatewayCase,
+    Keys,
+    raw_token,
+    token,
 )
 from harness.jose.rawtokens import b64url, segment, sign_segments
 

@@ -16,8 +16,17 @@ from jwcrypto import jwk
 from jwcrypto.common import base64url_decode, base64url_encode
 
 from harness.conformance.checks.gateway_jwt_model import (
-    BAD_EC_API, EMPTY_API, HTML_API, KNA, NO_KID_JWKS_API, ROTATION_API, SLOW_API, UNREACHABLE_API, GatewayCase,
-    Keys, token,
+    BAD_EC_API,
+    EMPTY_API,
+    HTML_API,
+    KNA,
+    NO_KID_JWKS_API,
+    ROTATION_API,
+    SLOW_API,
+    UNREACHABLE_API,
+    GatewayCase,
+    Keys,
+    token,
 )
 from harness.jose import generate_ec, public_jwks
 

@@ -4,7 +4,16 @@
 from __future__ import annotations
 
 from harness.conformance.checks.gateway_jwt_model import (
-    DROP, DUP_KID_API, EC_API, KNA, GatewayCase, der_sig, flip_first_sig_bit, high_s, tamper_sig, token,
+    DROP,
+    DUP_KID_API,
+    EC_API,
+    KNA,
+    GatewayCase,
+    der_sig,
+    flip_first_sig_bit,
+    high_s,
+    tamper_sig,
+    token,
 )
 
 #: Long enough to be absurd, short enough that the request head stays under the 16 KiB

@@ -2,7 +2,7 @@
 keys a case signs with, :class:`GatewayCase`, and token tampering helpers.
 
 Expected statuses and messages are Tyk's (shared/reference/tyk.md), the same values
-tests/gateway/test_gw_jwt_cases.py asserts against harness.gateway directly. Tokens are
+tests/gateway/test_gw_jwt_cases.py asserts against harness.tyk.gateway directly. Tokens are
 built with :mod:`harness.jose` (:func:`harness.jose.sign`, and
 :mod:`harness.jose.rawtokens` for exact or malformed segments); nothing here verifies
 a JWT.
@@ -133,7 +133,7 @@ class GatewayCase:
     step cases such as key rotation: it may send priming requests named
     ``<id>/<step>``, change a JWK Set or advance the gateway clock). ``fetches``: how many
     times the gateway must have fetched the API's JWK Set by then. ``in_process``: the
-    request goes through :meth:`harness.gateway.Gateway.check` (same middleware, no
+    request goes through :meth:`harness.tyk.gateway.Gateway.check` (same middleware, no
     HTTP) because its head is larger than the loopback server's HTTP parser takes."""
 
     id: str

@@ -7,8 +7,18 @@ it is sent, and the skew cases leave margins of tens of seconds."""
 from __future__ import annotations
 
 from harness.conformance.checks.gateway_jwt_model import (
-    BEFORE_ISSUED, DROP, EXPIRED, NO_IDENTITY, NO_POLICY, NOT_YET, POLICY2_ID, POLICY_ID, SESSION_EXPIRED,
-    SKEW_API, GatewayCase, token,
+    BEFORE_ISSUED,
+    DROP,
+    EXPIRED,
+    NO_IDENTITY,
+    NO_POLICY,
+    NOT_YET,
+    POLICY2_ID,
+    POLICY_ID,
+    SESSION_EXPIRED,
+    SKEW_API,
+    GatewayCase,
+    token,
 )
 
 FALLBACK_SUB = "dcr-harness-user-fallback-sub"

@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from harness.conformance.context import CheckContext, Skip
-from harness.conformance.model import Check, Level, Observation, Result
+from harness.conformance.model import Check, Level, Observation, Result, Verdict
 from harness.conformance.registry import add_check, probe
-from harness.report.model import StepResult, Verdict
+from harness.core.paths import SCENARIOS_DIR
+from harness.scenario.results import StepResult
 
 PLAN = "guide"
 #: Where the guides' scenarios live (repository layout, shared/DESIGN.md).
-SCENARIO_DIR = Path(__file__).resolve().parents[3] / "scenarios"
+SCENARIO_DIR = SCENARIOS_DIR
 
 #: Every guide step (harness.scenario.steps.plan_for), its spec reference and title.
 STEPS: tuple[tuple[str, str, str], ...] = (
@@ -65,13 +66,13 @@ class BorrowedLauncher:
     def issuer(self, realm: str = "master") -> str:
         return str(self._inner.issuer(realm))
 
-    def start(self) -> "BorrowedLauncher":
+    def start(self) -> BorrowedLauncher:
         return self
 
     def stop(self) -> None:
         """The owner stops the server."""
 
-    def __enter__(self) -> "BorrowedLauncher":
+    def __enter__(self) -> BorrowedLauncher:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -99,13 +100,13 @@ class IssuerLauncher:
     def issuer(self, realm: str = "master") -> str:
         return self._issuer
 
-    def start(self) -> "IssuerLauncher":
+    def start(self) -> IssuerLauncher:
         return self
 
     def stop(self) -> None:
         """Someone else runs this server."""
 
-    def __enter__(self) -> "IssuerLauncher":
+    def __enter__(self) -> IssuerLauncher:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -13,7 +13,7 @@ from harness.conformance.checks.verdicts import answered_or_skip, auth_challenge
 from harness.conformance.context import REDIRECT_URI, CheckContext, Skip
 from harness.conformance.model import Level, Observation, Result
 from harness.conformance.registry import check, probe
-from harness.transcript import Exchange
+from harness.core.transcript import Exchange
 
 PLAN = "management"
 BAD_RAT = "dcr-harness-not-a-registration-access-token"

@@ -24,8 +24,8 @@ from harness.conformance.checks.verdicts import answered_or_skip, answered_refus
 from harness.conformance.context import REDIRECT_URI, CheckContext, Skip
 from harness.conformance.model import Level, Observation, Result
 from harness.conformance.registry import check, probe
-from harness.portal.models import DcrOptions
-from harness.transcript import Exchange
+from harness.core.transcript import Exchange
+from harness.registrar.options import DcrOptions
 
 PLAN = "registration"
 

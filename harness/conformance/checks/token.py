@@ -15,10 +15,10 @@ from harness.conformance.checks.verdicts import answered_or_skip, answered_refus
 from harness.conformance.context import CheckContext, Skip, json_of
 from harness.conformance.model import Level, Observation, Result
 from harness.conformance.registry import check, probe
+from harness.core.redact import REDACTOR
+from harness.core.transcript import Exchange
 from harness.jose import BadJwt, verify
 from harness.jose.tokens import NotAJwt, decode_unverified
-from harness.redact import REDACTOR
-from harness.transcript import Exchange
 
 PLAN = "token"
 TOKEN_ERRORS = frozenset({"invalid_request", "invalid_client", "invalid_grant", "unauthorized_client",

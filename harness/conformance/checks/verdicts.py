@@ -7,7 +7,7 @@ from __future__ import annotations
 from harness.conformance.checks.common import ABSENT, error_description, header, no_answer, outcome
 from harness.conformance.context import Skip
 from harness.conformance.model import Observation, Result
-from harness.transcript import Exchange
+from harness.core.transcript import Exchange
 
 Evidence = tuple[str, ...] | None
 

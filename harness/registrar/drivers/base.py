@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from harness.portal.models import DcrOptions
+from harness.registrar.options import DcrOptions
 
 
 class Driver:

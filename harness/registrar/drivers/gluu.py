@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.portal.models import DcrOptions
 from harness.registrar.drivers import register_driver
 from harness.registrar.drivers.base import Driver
+from harness.registrar.options import DcrOptions
 
 #: oxAuth client metadata member: issue access tokens as signed JWTs.
 ACCESS_TOKEN_AS_JWT = "access_token_as_jwt"

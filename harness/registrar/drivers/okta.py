@@ -21,9 +21,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from harness.portal.models import DcrOptions
 from harness.registrar.drivers import register_driver
 from harness.registrar.drivers.base import Driver
+from harness.registrar.options import DcrOptions
 
 
 @register_driver

@@ -1,0 +1,1 @@
+"""Plumbing every layer uses: errors, lifecycle, serving, TLS, the transcript and the run's Redactor."""

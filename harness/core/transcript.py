@@ -1,0 +1,176 @@
+"""HTTP transcripts: every exchange the harness makes or serves, recorded redacted.
+
+A :class:`Transcript` is shared by the pieces of one world (run engine, portal's
+registrar, gateway's JWKS fetcher) so a report can show the whole conversation in
+order. Bodies and headers are redacted *when recorded*: nothing unredacted is kept.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import requests
+
+from harness.core.redact import REDACTOR, Redactor
+
+NOTABLE_HEADERS = (
+    "content-type",
+    "cache-control",
+    "pragma",
+    "www-authenticate",
+    "location",
+    "authorization",
+    "x-tyk-authorization",
+)
+
+
+@dataclass
+class Exchange:
+    """One request and its response (or the error that replaced the response)."""
+
+    actor: str  # who sent it: "harness", "portal", "gateway", "developer", ...
+    target: str  # who answered: "idp", "portal", "gateway", "upstream"
+    method: str
+    url: str
+    request_headers: dict[str, str]
+    request_body: str | None
+    status: int | None = None
+    response_headers: dict[str, str] = field(default_factory=dict)
+    response_body: str | None = None
+    error: str | None = None
+    elapsed_ms: float = 0.0
+    step: str | None = None
+    started: float = field(default_factory=time.time)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def summary(self) -> str:
+        outcome = str(self.status) if self.status is not None else f"error: {self.error}"
+        return f"{self.method} {self.url} -> {outcome}"
+
+
+class Transcript:
+    """An ordered, thread-safe list of redacted exchanges."""
+
+    def __init__(self, redactor: Redactor = REDACTOR) -> None:
+        self.redactor = redactor
+        self._items: list[Exchange] = []
+        self._lock = threading.Lock()
+        self.current_step: str | None = None
+
+    def __iter__(self) -> Iterator[Exchange]:
+        with self._lock:
+            return iter(list(self._items))
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __bool__(self) -> bool:
+        return True  # an empty transcript is still a transcript (never `x or Transcript()`)
+
+    def for_step(self, step: str) -> list[Exchange]:
+        return [e for e in self if e.step == step]
+
+    def add(self, ex: Exchange) -> Exchange:
+        if ex.step is None:
+            ex.step = self.current_step
+        with self._lock:
+            self._items.append(ex)
+        return ex
+
+    def record_response(self, actor: str, target: str, resp: requests.Response) -> Exchange:
+        req = resp.request
+        r = self.redactor
+        body = req.body
+        return self.add(
+            Exchange(
+                actor=actor,
+                target=target,
+                method=str(req.method),
+                url=r.url(str(req.url)),
+                request_headers=r.headers(_interesting(dict(req.headers))),
+                request_body=r.body(body, req.headers.get("Content-Type")),
+                status=resp.status_code,
+                response_headers=r.headers(_interesting(dict(resp.headers))),
+                response_body=r.body(resp.content, resp.headers.get("Content-Type")),
+                elapsed_ms=resp.elapsed.total_seconds() * 1000.0,
+            )
+        )
+
+    def record_error(
+        self, actor: str, target: str, method: str, url: str, headers: dict[str, str],
+        body: Any, error: BaseException,
+    ) -> Exchange:
+        r = self.redactor
+        return self.add(
+            Exchange(
+                actor=actor,
+                target=target,
+                method=method,
+                url=r.url(url),
+                request_headers=r.headers(_interesting(headers)),
+                request_body=r.body(body if isinstance(body, (str, bytes)) else None, headers.get("Content-Type")),
+                error=r.text(describe_transport_error(error)),
+            )
+        )
+
+
+def _interesting(headers: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in headers.items() if k.lower() in NOTABLE_HEADERS}
+
+
+def describe_transport_error(exc: BaseException) -> str:
+    """One readable line for a connection/TLS/timeout failure."""
+    if isinstance(exc, requests.exceptions.SSLError):
+        return f"TLS verification failed: {_root(exc)}"
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return "connection timed out"
+    if isinstance(exc, requests.exceptions.ReadTimeout):
+        return "no answer within the timeout"
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        return f"cannot connect: {_root(exc)}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _root(exc: BaseException) -> str:
+    seen = exc
+    while seen.__cause__ is not None or seen.__context__ is not None:
+        seen = seen.__cause__ or seen.__context__  # type: ignore[assignment]
+    text = str(seen) or type(seen).__name__
+    return text.split("] ")[-1][:200]
+
+
+class RecordingSession(requests.Session):
+    """A requests session that records each exchange into a transcript.
+
+    ``actor`` and ``target`` label the exchange for reports and sequence diagrams.
+    A default timeout applies to every request (requests has none).
+    """
+
+    def __init__(self, transcript: Transcript, actor: str, target: str = "idp", timeout: float = 10.0) -> None:
+        super().__init__()
+        self.transcript = transcript
+        self.actor = actor
+        self.target = target
+        self.default_timeout = timeout
+        self.headers["User-Agent"] = f"dcr-harness/{actor}"
+
+    def request(self, method: str, url: str, *args: Any, target: str | None = None, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        kwargs.setdefault("timeout", self.default_timeout)
+        # Pass the session's verify per request: requests lets REQUESTS_CA_BUNDLE /
+        # CURL_CA_BUNDLE override a *session-level* verify (False or a CA path), which
+        # would silently undo dcr_ssl_insecure_skip_verify and CA bundles.
+        kwargs.setdefault("verify", self.verify)
+        try:
+            resp = super().request(method, url, *args, **kwargs)
+        except requests.RequestException as exc:
+            prepared_headers = {**dict(self.headers), **dict(kwargs.get("headers") or {})}
+            self.transcript.record_error(self.actor, target or self.target, method, url, prepared_headers, kwargs.get("data"), exc)
+            raise
+        self.transcript.record_response(self.actor, target or self.target, resp)
+        return resp

@@ -1,1 +1,0 @@
-"""IdP launchers. Each is one small class implementing :class:`~harness.idp.launchers.base.IdpLauncher`."""

@@ -1,0 +1,1 @@
+"""The one launcher registry (IdP and gateway kinds, a URL means external) shared by every face."""

@@ -1,0 +1,1 @@
+"""Keycloak: profile, emulator, launchers (keycloak-dist, container, external), admin client, quirks."""

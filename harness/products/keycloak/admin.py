@@ -1,0 +1,178 @@
+"""A small client of Keycloak's admin REST API (works against the real server and the
+emulator alike): the admin-cli login, realm creation, initial access tokens
+(Keycloak server admin guide, "Client registration → Initial access token") and
+the realm's OpenID Provider configuration (OIDC Discovery 1.0 §4).
+
+Errors raise :class:`KeycloakAdminError` with one line: what was attempted, the
+status and Keycloak's error/error_description — never a token or a password.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+from urllib.parse import quote
+
+import requests
+
+from harness.core.errors import HarnessError
+from harness.core.redact import REDACTOR
+
+log = logging.getLogger(__name__)
+
+#: Renew the cached admin token this many seconds before it expires (master tokens
+#: live 60 s by default).
+TOKEN_MARGIN_SECONDS = 10
+
+
+class KeycloakAdminError(HarnessError):
+    """A Keycloak admin call failed; ``status`` is the HTTP status (None: no answer)."""
+
+    def __init__(self, message: str, *, status: int | None = None, error: str | None = None, hint: str | None = None) -> None:
+        super().__init__(REDACTOR.text(message), hint=hint)
+        self.status = status
+        self.error = error
+
+
+def _describe(resp: requests.Response) -> tuple[str, str | None]:
+    """Keycloak's error in one line: ``error: error_description`` or ``errorMessage``."""
+    try:
+        body = resp.json()
+    except ValueError:
+        text = resp.text.strip().replace("\n", " ")
+        return (text[:200] or resp.reason or "no body"), None
+    if isinstance(body, dict):
+        error = body.get("error")
+        desc = body.get("error_description") or body.get("errorMessage")
+        if error and desc:
+            return f"{error}: {desc}", str(error)
+        if error or desc:
+            return str(error or desc), str(error) if error else None
+    return str(body)[:200], None
+
+
+class KeycloakAdmin:
+    """Admin REST client for one Keycloak server.
+
+    ``base_url`` is the server root including any relative path (e.g.
+    ``http://127.0.0.1:8080`` or ``http://127.0.0.1:8080/auth``). Pass a
+    :class:`~harness.core.transcript.RecordingSession` as ``session`` to record traffic.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        admin_user: str,
+        admin_password: str,
+        session: requests.Session | None = None,
+        *,
+        timeout: float = 30.0,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.admin_user = admin_user
+        self._password = admin_password
+        self.session = session or requests.Session()
+        self.timeout = timeout
+        self._token: str | None = None
+        self._token_expires = 0.0
+        self._lock = threading.Lock()
+        REDACTOR.add(admin_password)
+
+    # --- plumbing -------------------------------------------------------------------
+
+    def _request(self, what: str, method: str, url: str, **kwargs: Any) -> requests.Response:
+        try:
+            return self.session.request(method, url, timeout=self.timeout, **kwargs)
+        except requests.RequestException as exc:
+            raise KeycloakAdminError(
+                f"{what}: no answer from {self.base_url} ({type(exc).__name__})",
+                hint="check that Keycloak is running and the URL is right",
+            ) from None
+
+    def _fail(self, what: str, resp: requests.Response) -> KeycloakAdminError:
+        detail, error = _describe(resp)
+        return KeycloakAdminError(f"{what}: HTTP {resp.status_code} {detail}", status=resp.status_code, error=error)
+
+    def _admin(self, what: str, method: str, path: str, **kwargs: Any) -> requests.Response:
+        headers = {"Authorization": f"Bearer {self.token()}", **kwargs.pop("headers", {})}
+        return self._request(what, method, f"{self.base_url}{path}", headers=headers, **kwargs)
+
+    # --- API ---------------------------------------------------------------------------
+
+    def token(self) -> str:
+        """An admin access token from the admin-cli password grant on ``master``
+        (RFC 6749 §4.3), cached until shortly before it expires."""
+        with self._lock:
+            if self._token is not None and time.monotonic() < self._token_expires:
+                return self._token
+            what = f"admin login as {self.admin_user!r}"
+            resp = self._request(
+                what,
+                "POST",
+                f"{self.base_url}/realms/master/protocol/openid-connect/token",
+                data={
+                    "grant_type": "password",
+                    "client_id": "admin-cli",
+                    "username": self.admin_user,
+                    "password": self._password,
+                },
+            )
+            if resp.status_code != 200:
+                raise self._fail(what, resp)
+            try:
+                body = resp.json()
+                token = str(body["access_token"])
+                expires_in = float(body.get("expires_in", 60))
+            except (ValueError, KeyError, TypeError):
+                raise KeycloakAdminError(f"{what}: HTTP 200 without an access_token") from None
+            REDACTOR.add(token, body.get("refresh_token"))
+            self._token = token
+            self._token_expires = time.monotonic() + max(0.0, expires_in - TOKEN_MARGIN_SECONDS)
+            return token
+
+    def create_realm(self, name: str) -> None:
+        """Create an enabled realm; an existing one (409) is fine."""
+        what = f"create realm {name!r}"
+        resp = self._admin(what, "POST", "/admin/realms", json={"realm": name, "enabled": True})
+        if resp.status_code == 409:
+            log.debug("realm %s already exists", name)
+            return
+        if resp.status_code != 201:
+            raise self._fail(what, resp)
+
+    def create_initial_access_token(self, realm: str, expiration: int, count: int) -> dict[str, Any]:
+        """``POST /admin/realms/{realm}/clients-initial-access``: the presentation
+        ``{id, token, timestamp, expiration, count, remainingCount}``."""
+        what = f"create initial access token in realm {realm!r}"
+        resp = self._admin(
+            what,
+            "POST",
+            f"/admin/realms/{quote(realm, safe='')}/clients-initial-access",
+            json={"expiration": expiration, "count": count},
+        )
+        if resp.status_code not in (200, 201):
+            raise self._fail(what, resp)
+        try:
+            body = resp.json()
+        except ValueError:
+            raise KeycloakAdminError(f"{what}: HTTP {resp.status_code} answer is not JSON") from None
+        if not isinstance(body, dict) or not isinstance(body.get("token"), str):
+            raise KeycloakAdminError(f"{what}: HTTP {resp.status_code} answer has no token")
+        REDACTOR.add(body["token"])
+        return body
+
+    def discovery(self, realm: str) -> dict[str, Any]:
+        """``/realms/{realm}/.well-known/openid-configuration`` (no admin token needed)."""
+        what = f"discovery of realm {realm!r}"
+        resp = self._request(what, "GET", f"{self.base_url}/realms/{quote(realm, safe='')}/.well-known/openid-configuration")
+        if resp.status_code != 200:
+            raise self._fail(what, resp)
+        try:
+            body = resp.json()
+        except ValueError:
+            raise KeycloakAdminError(f"{what}: HTTP 200 answer is not JSON") from None
+        if not isinstance(body, dict):
+            raise KeycloakAdminError(f"{what}: HTTP 200 answer is not a JSON object")
+        return body

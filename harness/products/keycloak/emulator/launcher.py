@@ -1,0 +1,93 @@
+"""Launcher for the embedded Keycloak emulator (implements
+:class:`~harness.products.base.IdpLauncher`, kind ``emulator``)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from harness.core.errors import LaunchError
+from harness.core.lifecycle import StartStop
+from harness.core.serving import BackgroundServer
+from harness.products.keycloak.emulator.app import create_app, normalize_relative_path
+from harness.products.keycloak.emulator.state import KeycloakState
+from harness.products.keycloak.profile import KeycloakProfile
+
+log = logging.getLogger(__name__)
+
+
+class KeycloakEmulatorLauncher(StartStop):
+    """Serve the emulated Keycloak on ``host:port`` (0 = a free port) in a thread."""
+
+    kind = "emulator"
+    profile = "keycloak"
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        admin_user: str = "admin",
+        admin_password: str = "admin",
+        relative_path: str = "",
+        ssl_certfile: str | None = None,
+        ssl_keyfile: str | None = None,
+        profile: KeycloakProfile | None = None,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        if bool(ssl_certfile) != bool(ssl_keyfile):
+            raise LaunchError("the Keycloak emulator needs both ssl_certfile and ssl_keyfile, or neither")
+        self.host = host
+        self.port = port
+        self.admin_user = admin_user
+        self.admin_password = admin_password
+        self.relative_path = normalize_relative_path(relative_path)
+        self.ssl_certfile = ssl_certfile
+        self.ssl_keyfile = ssl_keyfile
+        self.wire_profile = profile or KeycloakProfile()
+        self.version: str | None = self.wire_profile.version
+        self.log_path: Path | None = None
+        self._clock = clock
+        self.state: KeycloakState | None = None
+        self._server: BackgroundServer | None = None
+
+    @property
+    def base_url(self) -> str:
+        if self._server is None:
+            raise LaunchError("the Keycloak emulator is not started")
+        return f"{self._server.url}{self.relative_path}"
+
+    def issuer(self, realm: str = "master") -> str:
+        return f"{self.base_url}/realms/{realm}"
+
+    def start(self) -> KeycloakEmulatorLauncher:
+        if self._server is not None:
+            return self
+        kwargs = {"clock": self._clock} if self._clock is not None else {}
+        self.state = KeycloakState(
+            admin_user=self.admin_user, admin_password=self.admin_password, profile=self.wire_profile, **kwargs
+        )
+        app = create_app(self.state, self.wire_profile, self.relative_path)
+        server = BackgroundServer(
+            app,
+            host=self.host,
+            port=self.port,
+            name="keycloak-emulator",
+            ssl_certfile=self.ssl_certfile,
+            ssl_keyfile=self.ssl_keyfile,
+        )
+        try:
+            server.start()
+        except BaseException:
+            server.stop()
+            raise
+        self._server = server
+        log.info("Keycloak emulator %s listening on %s", self.version, self.base_url)
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+

@@ -1,0 +1,168 @@
+"""Keycloak wire profile: every product quirk the emulator reproduces, one field each.
+
+Each field has a default modelling Keycloak **26.7.3** (the release the real-server
+launcher pins), a comment saying what it does, which releases behave that way, and
+where the fact comes from. The emulator branches on these fields, never on
+``version`` (shared/STYLE.md §4).
+
+Sources named below:
+* ``keycloak.md`` — shared/reference/keycloak.md;
+* ``src:<Class>`` — Keycloak's sources (keycloak/keycloak on GitHub), e.g.
+  ``src:ClientRegistrationAuth`` (services/.../clientregistration/);
+* ``observed 26.7.1`` — measurements of a live 26.7.1 recorded by the Gloak project
+  (ekalinin/gloak, docs/superpowers/specs/2026-08-18-keycloak-26.7.1-observed.md and
+  docs/superpowers/handover/p7-registration.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+from harness.core.errors import ConfigError
+
+#: Realm default client scopes of a fresh 26.x realm (observed 26.7.1 scopes_supported).
+DEFAULT_CLIENT_SCOPES: tuple[str, ...] = ("acr", "basic", "email", "profile", "roles", "web-origins")
+#: Realm optional client scopes of a fresh 26.x realm (observed 26.7.1 registration ``scope``).
+OPTIONAL_CLIENT_SCOPES: tuple[str, ...] = ("address", "microprofile-jwt", "offline_access", "organization", "phone")
+
+
+@dataclass(frozen=True)
+class KeycloakProfile:
+    """How one Keycloak release behaves on the wire (RFC 7591/7592, RFC 6749 §4.4)."""
+
+    #: Release modelled. Informational only: code reads the fields below.
+    version: str = "26.7.3"
+
+    # --- Initial access tokens (admin REST) ----------------------------------------
+    #: Status of ``POST /admin/realms/{r}/clients-initial-access``: 201 in 26.x, 200 in
+    #: older releases (keycloak.md "Admin steps").
+    initial_access_status: int = 201
+    #: JWS ``alg`` of initial and registration access tokens. They are Keycloak
+    #: "internal" tokens signed with the realm's HMAC key: HS512 since Constants.
+    #: INTERNAL_SIGNATURE_ALGORITHM became HS512 (src:DefaultTokenManager, observed
+    #: 26.7.1 "an HS512 JWT with typ InitialAccessToken"); HS256 in old releases.
+    internal_token_alg: str = "HS512"
+
+    # --- RFC 7591 registration ---------------------------------------------------
+    #: Status of a successful registration (keycloak.md; RFC 7591 §3.2.1 says 201).
+    registration_status: int = 201
+    #: 26.0.x turns ``grant_types: ["client_credentials"]`` into
+    #: ``[authorization_code, client_credentials, refresh_token]`` (standard flow and
+    #: refresh tokens stay on); from 26.1 the grant list is echoed as asked
+    #: (keycloak.md "grant_types differs by release").
+    expands_client_credentials_grants: bool = False
+    #: 2026 releases (26.7.x) store and echo ``token_endpoint_auth_method:
+    #: client_secret_post``; up to at least 26.4.x it reads back ``client_secret_basic``
+    #: (keycloak.md).
+    echo_requested_auth_method: bool = True
+    #: Unknown client metadata is refused with 400 instead of ignored as RFC 7591 §2
+    #: asks (keycloak.md; Jackson FAIL_ON_UNKNOWN_PROPERTIES, observed 26.7.1).
+    rejects_unknown_metadata: bool = True
+    #: Content type, JSON syntax and unknown fields are judged before the caller is
+    #: authenticated (keycloak.md "the body is checked before the caller").
+    checks_body_before_auth: bool = True
+    #: Anonymous registrations are refused by the "Trusted Hosts" policy (no trusted
+    #: hosts in a default realm) — src:DefaultClientRegistrationPolicies.
+    anonymous_registration_allowed: bool = False
+    #: "Max Clients Limit" anonymous policy: at this many clients in the realm it
+    #: answers 403 before "Trusted Hosts" (keycloak.md; src:MaxClientsClientRegistrationPolicyFactory).
+    max_clients: int = 200
+    #: Success bodies of the registration family carry ``;charset=UTF-8``, refusals do
+    #: not (observed 26.7.1 p7-registration §2).
+    registration_success_content_type: str = "application/json;charset=UTF-8"
+    #: ``backchannel_logout_session_required`` is read back from the revoke-offline
+    #: flag (a Keycloak bug), so it is ``false`` for every default client
+    #: (src:DescriptionConverter.toExternalResponse; observed 26.7.1 "constant false").
+    backchannel_session_required_bug: bool = True
+    #: Default and optional client scopes a fresh realm hands to new clients; the
+    #: registration ``scope`` member reads back the optional ones (observed 26.7.1).
+    default_client_scopes: tuple[str, ...] = DEFAULT_CLIENT_SCOPES
+    #: Optional client scopes of a fresh realm; they make up the ``scope`` member a
+    #: registration reads back (observed 26.7.1).
+    optional_client_scopes: tuple[str, ...] = OPTIONAL_CLIENT_SCOPES
+
+    # --- RFC 7592 management -----------------------------------------------------
+    #: A PUT answers with a new registration access token and the presented one stops
+    #: working; a GET echoes the presented one (keycloak.md; src:AbstractClientRegistrationProvider.update).
+    rotate_rat_on_update: bool = True
+    #: A PUT is a partial update: omitted or ``null`` members keep their values, ``[]``
+    #: clears a list; the secret is kept (keycloak.md, observed on 26.7.x;
+    #: src:RepresentationToModel.updateClient skips null members).
+    partial_update: bool = True
+
+    # --- Token endpoint (RFC 6749 §4.4, §5.2) -------------------------------------
+    #: ``error`` for a known client with a wrong secret (keycloak.md; RFC 6749 §5.2
+    #: would say invalid_client).
+    wrong_secret_error: str = "unauthorized_client"
+    #: ``error`` for an unknown client_id (keycloak.md).
+    unknown_client_error: str = "invalid_client"
+    #: Access-token lifespan (``expires_in``) in the master realm (keycloak.md).
+    master_token_lifespan: int = 60
+    #: Access-token lifespan in other realms (keycloak.md, Keycloak default 300 s).
+    token_lifespan: int = 300
+    #: SSO session idle time: ``refresh_expires_in`` of the admin-cli password grant
+    #: (observed 26.7.1: 1800).
+    sso_session_idle: int = 1800
+    #: Status of the password grant with a wrong password (observed 26.7.1: 400
+    #: invalid_grant "Invalid user credentials"; older releases answered 401).
+    wrong_password_status: int = 400
+    #: Prefix of ``jti`` on client_credentials access tokens: transient session,
+    #: refresh-token-less, client credentials (keycloak.md "trrtcc:").
+    client_credentials_jti_prefix: str = "trrtcc:"
+    #: Prefix of ``jti`` on password-grant access tokens (observed 26.7.1 "onrtro:").
+    password_jti_prefix: str = "onrtro:"
+    #: 26.x puts a ``client_id`` claim in service-account tokens (the
+    #: ``service_account`` client scope; keycloak.md "client_id (26.x)").
+    client_id_claim: bool = True
+    #: ``admin-cli`` is a lightweight-access-token client: its tokens carry only azp,
+    #: exp, iat, iss, jti, scope, sid, typ (observed 26.7.1).
+    lightweight_admin_cli: bool = True
+    #: A client registered with an explicit ``client_secret_post``/``_basic`` may
+    #: only authenticate that way: the other method answers 401 unauthorized_client
+    #: "Invalid method used to get client secret. ..." (observed 26.7.3,
+    #: fixtures/keycloak/observed-26.7.3.json; keycloak.md's "both work" holds for
+    #: releases that echo client_secret_basic, and for clients registered without
+    #: a method).
+    enforce_registered_secret_method: bool = True
+
+    def __post_init__(self) -> None:
+        problems: list[str] = []
+        if self.registration_status not in (200, 201):
+            problems.append(f"registration_status must be 200 or 201, not {self.registration_status}")
+        if self.initial_access_status not in (200, 201):
+            problems.append(f"initial_access_status must be 200 or 201, not {self.initial_access_status}")
+        if self.master_token_lifespan <= 0 or self.token_lifespan <= 0 or self.sso_session_idle <= 0:
+            problems.append("token lifespans must be positive")
+        if self.max_clients <= 0:
+            problems.append("max_clients must be positive")
+        if self.wrong_secret_error not in ("unauthorized_client", "invalid_client"):
+            problems.append(f"wrong_secret_error {self.wrong_secret_error!r} is not an RFC 6749 §5.2 client error")
+        if self.unknown_client_error not in ("unauthorized_client", "invalid_client"):
+            problems.append(f"unknown_client_error {self.unknown_client_error!r} is not an RFC 6749 §5.2 client error")
+        if self.internal_token_alg not in ("HS256", "HS384", "HS512"):
+            problems.append(f"internal_token_alg {self.internal_token_alg!r} is not an HMAC algorithm")
+        if self.expands_client_credentials_grants and self.echo_requested_auth_method:
+            # 26.0.x expands the grants but echoes client_secret_basic; only 2026
+            # releases echo client_secret_post, and they no longer expand.
+            problems.append("expands_client_credentials_grants (26.0.x) contradicts echo_requested_auth_method (26.7.x)")
+        if self.enforce_registered_secret_method and not self.echo_requested_auth_method:
+            problems.append("enforce_registered_secret_method needs echo_requested_auth_method (the method is stored only then)")
+        if set(self.default_client_scopes) & set(self.optional_client_scopes):
+            problems.append("a client scope cannot be both a default and an optional realm scope")
+        if "openid" in self.default_client_scopes or "openid" in self.optional_client_scopes:
+            problems.append("'openid' is not a client scope in Keycloak")
+        if problems:
+            raise ConfigError("KeycloakProfile: " + "; ".join(problems), hint="fix the profile fields")
+
+    def realm_token_lifespan(self, realm: str) -> int:
+        """``expires_in`` for access tokens issued in ``realm``."""
+        return self.master_token_lifespan if realm == "master" else self.token_lifespan
+
+    @classmethod
+    def describe(cls) -> list[dict[str, Any]]:
+        """Field name, type and default of every quirk (for generated docs)."""
+        return [
+            {"name": f.name, "type": str(f.type), "default": f.default}
+            for f in fields(cls)
+        ]

@@ -1,0 +1,60 @@
+"""What a scenario run produced: one :class:`StepResult` per step, the :class:`RunResult`."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from harness.conformance.model import Verdict
+from harness.core.transcript import Exchange
+
+
+@dataclass
+class StepResult:
+    id: str
+    title: str
+    verdict: Verdict
+    evidence: str = ""
+    error: str | None = None
+    cause: str | None = None
+    fix: str | None = None
+    duration_ms: float = 0.0
+    exchanges: list[Exchange] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["verdict"] = self.verdict.value
+        return d
+
+
+@dataclass
+class RunResult:
+    scenario: str
+    scenario_file: str | None
+    idp: dict[str, Any]
+    started: str
+    finished: str = ""
+    steps: list[StepResult] = field(default_factory=list)
+    expected_failure: dict[str, Any] | None = None
+
+    @property
+    def failed_step(self) -> StepResult | None:
+        return next((s for s in self.steps if s.verdict is Verdict.FAIL), None)
+
+    @property
+    def passed(self) -> bool:
+        return self.failed_step is None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "scenario": self.scenario,
+            "scenario_file": self.scenario_file,
+            "idp": self.idp,
+            "started": self.started,
+            "finished": self.finished,
+            "passed": self.passed,
+            "failed_step": self.failed_step.id if self.failed_step else None,
+            "expected_failure": self.expected_failure,
+            "steps": [s.to_dict() for s in self.steps],
+        }

@@ -1,0 +1,2 @@
+"""Tyk: the gateway (JWT middleware and proxy, Go compatibility, launchers) and the portal
+(Dashboard + classic Developer Portal reference)."""
