@@ -4,6 +4,7 @@
 #   ./harness.sh guide   set up, then run the Keycloak guide on the embedded emulator
 #   ./harness.sh test    set up, then run the whole test suite (real Keycloak included)
 #   ./harness.sh lab     set up, then open the notebooks in Jupyter Lab
+#   ./harness.sh lint    set up, then run ruff, mypy and the import contracts only
 #   ./harness.sh setup   only set up (.venv with dcr-harness and its test tools)
 #
 # Setup is idempotent: it creates .venv, installs the project with its test and notebook
@@ -50,6 +51,14 @@ setup_browser() {
   fi
 }
 
+lint() {
+  # ruff (style, pyflakes, print in library code), mypy on harness/, and the import-linter
+  # contracts of shared/DESIGN.md (pyproject.toml [tool.importlinter]). Any finding fails.
+  log "ruff check"; "$VENV/bin/ruff" check --quiet .
+  log "mypy harness"; "$VENV/bin/mypy" --no-error-summary
+  log "import contracts (lint-imports)"; "$VENV/bin/lint-imports" --no-cache >/dev/null || "$VENV/bin/lint-imports" --no-cache
+}
+
 apt_install() {
   if ! command -v apt-get >/dev/null 2>&1; then log "apt-get not available; install $* by hand"; return 1; fi
   local SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -66,11 +75,14 @@ case "$cmd" in
   test)
     setup_python; setup_java; setup_browser
     mkdir -p reports
+    lint
     log "running the test suite (reports/junit.xml)"
     exec "$VENV/bin/python" -m pytest --junitxml=reports/junit.xml "$@" ;;
+  lint)
+    setup_python; lint ;;
   lab)
     setup_python
     exec "$VENV/bin/jupyter" lab notebooks/ "$@" ;;
   *)
-    echo "usage: ./harness.sh [guide|test|lab|setup] [extra args]" >&2; exit 2 ;;
+    echo "usage: ./harness.sh [guide|test|lint|lab|setup] [extra args]" >&2; exit 2 ;;
 esac
