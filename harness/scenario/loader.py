@@ -1,7 +1,15 @@
-"""Load a scenario file with errors that name the file, the line and the field."""
+"""Load a scenario file with errors that name the file, the line and the field.
+
+One error, the most useful first: a file that is not UTF-8 text, YAML syntax, a duplicate
+key (YAML 1.2 §3.2.1.1 says mapping keys are unique; PyYAML would silently keep the last),
+an unknown key (before any missing one: a renamed field shows up as both, and the unknown
+key is the one the user typed), a missing or mistyped field, then a ``${...}`` placeholder
+no run can fill (``PLACEHOLDERS`` in :mod:`harness.scenario.schema`).
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -9,15 +17,29 @@ import yaml
 from pydantic import ValidationError
 
 from harness.core.errors import ConfigError
-from harness.scenario.schema import Scenario
+from harness.scenario.schema import PLACEHOLDERS, Scenario
+
+_PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
 
 
 def load_scenario(path: str | Path) -> Scenario:
     p = Path(path)
     if not p.is_file():
         raise ConfigError(f"scenario file {p} does not exist", hint="pass the path of a YAML scenario, e.g. scenarios/keycloak.yaml")
-    text = p.read_text(encoding="utf-8")
-    return parse_scenario(text, str(p))
+    return parse_scenario(read_text_file(p, "scenario"), str(p))
+
+
+def read_text_file(p: Path, what: str) -> str:
+    """The file's text, or one ConfigError saying it is binary or not UTF-8."""
+    data = p.read_bytes()
+    if b"\x00" in data[:8192]:
+        raise ConfigError(f"{p}: this {what} file is binary, not text", hint=f"pass a YAML/JSON {what} file")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ConfigError(f"{p}:{line}: this {what} file is not UTF-8 text (byte 0x{data[exc.start]:02x})",
+                          hint="save the file as UTF-8") from None
 
 
 def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
@@ -35,14 +57,54 @@ def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
         raise ConfigError(f"{where}: not valid YAML: {problem}") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{source}: a scenario must be a YAML mapping (name:, api:, policy:, catalogue:, ...)")
+    _no_duplicate_keys(node, source)
     try:
-        return Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(_first_error(exc, node, source)) from None
+    _known_placeholders(node, source)
+    return scenario
+
+
+def _no_duplicate_keys(node: Any, source: str) -> None:
+    """YAML 1.2 §3.2.1.1: the keys of a mapping are unique."""
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for k, v in node.value:
+            key = str(k.value)
+            if key in seen:
+                raise ConfigError(f"{source}:{k.start_mark.line + 1}: duplicate key {key!r} "
+                                  f"(first at line {seen[key]}); a YAML mapping takes each key once")
+            seen[key] = k.start_mark.line + 1
+            _no_duplicate_keys(v, source)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _no_duplicate_keys(item, source)
+
+
+def _known_placeholders(node: Any, source: str) -> None:
+    """Every ``${name}`` must be a fact some run produces (``PLACEHOLDERS``)."""
+    if isinstance(node, yaml.ScalarNode) and isinstance(node.value, str):
+        for m in _PLACEHOLDER.finditer(node.value):
+            name = m.group(1)
+            if name not in PLACEHOLDERS:
+                msg = f"{source}:{node.start_mark.line + 1}: placeholder ${{{name}}} is not a fact a run produces"
+                close = _close_names(name, list(PLACEHOLDERS))
+                hint = f"did you mean ${{{close}}}?" if close else "known: " + ", ".join(f"${{{k}}}" for k in PLACEHOLDERS)
+                raise ConfigError(msg, hint=hint)
+    elif isinstance(node, yaml.MappingNode):
+        for _k, v in node.value:
+            _known_placeholders(v, source)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _known_placeholders(item, source)
 
 
 def _first_error(exc: ValidationError, root: Any, source: str) -> str:
-    e = exc.errors()[0]
+    # An unknown key first: a renamed required field (name -> name_typo) is reported as both,
+    # and the key the user typed is the one to point at.
+    errors = sorted(exc.errors(), key=lambda err: 0 if err["type"] == "extra_forbidden" else 1)
+    e = errors[0]
     loc = [p for p in e["loc"]]
     field = ".".join(str(p) for p in loc)
     line = _line_of(root, loc)

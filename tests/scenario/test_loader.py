@@ -99,3 +99,49 @@ def test_validate_checks_every_file(tmp_path: Path, capsys: pytest.CaptureFixtur
     out = cap.out + cap.err
     assert "unknown field 'typo'" in cap.err and "not valid YAML" in out and "keycloak.yaml: OK" in out
     assert "2 of 3 scenario file(s) invalid" in out
+
+
+def test_renamed_required_field_names_the_unknown_key_first() -> None:
+    with pytest.raises(ConfigError) as ei:
+        parse_scenario(BASE.replace("name: t", "name_typo: t"), "s.yaml")
+    msg = str(ei.value)
+    assert msg.startswith("s.yaml:1: unknown field 'name_typo' (in top level)"), msg
+    assert "did you mean 'name'" in msg
+
+
+def test_duplicate_yaml_key_is_an_error_naming_both_lines() -> None:
+    with pytest.raises(ConfigError, match=r"^s.yaml:8: duplicate key 'name' \(first at line 7\)"):
+        parse_scenario(BASE + "  name: again\n", "s.yaml")
+
+
+def test_duplicate_top_level_section_is_an_error() -> None:
+    with pytest.raises(ConfigError, match=r"duplicate key 'api'"):
+        parse_scenario(BASE + "api:\n  name: B\n", "s.yaml")
+
+
+def test_unknown_placeholder_fails_validation_with_a_suggestion() -> None:
+    text = BASE + "token_request:\n  endpoint: ${discovery.token_endpiont}\n"
+    with pytest.raises(ConfigError) as ei:
+        parse_scenario(text, "s.yaml")
+    assert str(ei.value).startswith("s.yaml:9: placeholder ${discovery.token_endpiont} is not a fact a run produces")
+    assert ei.value.hint == "did you mean ${discovery.token_endpoint}?"
+
+
+def test_placeholder_without_any_close_match_lists_the_known_ones() -> None:
+    with pytest.raises(ConfigError) as ei:
+        parse_scenario(BASE + "token_request:\n  endpoint: ${discovery.nonexistent_member_x}\n", "s.yaml")
+    assert "${discovery.token_endpoint}" in (ei.value.hint or "")
+
+
+@pytest.mark.parametrize("payload,expected", [
+    (b"\x00\x01\x02binary\xff", "is binary, not text"),
+    (b"name: t\napi:\n  name: \xe9t\xe9\n", "s.yaml:3: this scenario file is not UTF-8 text (byte 0xe9)"),
+])
+def test_binary_or_non_utf8_scenario_is_one_error_line(tmp_path: Path, payload: bytes, expected: str,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "s.yaml"
+    f.write_bytes(payload)
+    assert main(["validate", str(f)]) == 2
+    err = capsys.readouterr().err
+    assert expected.replace("s.yaml", str(f)) in err
+    assert "Traceback" not in err
