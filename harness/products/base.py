@@ -2,6 +2,8 @@
 
 A launcher has one job: make an IdP reachable, wait until it is ready, and tear it
 down again (context-manager lifetime; stopping on failure, no orphan processes).
+Which class runs for which ``--idp`` kind and profile is decided in one place, the
+launcher registry (:mod:`harness.launchers.registry`); this module only states the shape.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Protocol, runtime_checkable
 
 @runtime_checkable
 class IdpLauncher(Protocol):
-    #: ``emulator``, ``keycloak-dist``, ``container`` or ``external``.
+    #: The registry kind that built it (``harness.launchers.registry.IdpKind``).
     kind: str
     #: Wire profile the IdP speaks: ``keycloak`` or ``gluu``.
     profile: str
@@ -23,6 +25,10 @@ class IdpLauncher(Protocol):
     admin_password: str
     #: Where the server log is kept, when there is one.
     log_path: Path | None
+    #: The PEM file the harness's own clients trust for this IdP's TLS certificate: the
+    #: CA bundle of a certificate the harness generated for it (``idp.tls``; the
+    #: scenario's ``${idp.ca_bundle}``), or ``None`` for the system trust store.
+    ca_bundle: str | None
 
     @property
     def base_url(self) -> str:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 import requests
 
+from harness.core.containers import docker_available
 from harness.core.errors import LaunchError
 from harness.products.base import IdpLauncher
 from harness.products.gluu.container import JanssenContainerLauncher
 from harness.products.gluu.emulator.launcher import GluuEmulatorLauncher
-from harness.products.keycloak.container import docker_available
 
 
 def test_emulator_launcher_protocol_and_lifetime():

@@ -15,12 +15,13 @@ from starlette.applications import Starlette
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from harness.core.containers import docker_available
 from harness.core.errors import ConfigError, LaunchError
 from harness.core.serving import BackgroundServer, free_port
 from harness.launchers.registry import KINDS, make_launcher
 from harness.products.base import IdpLauncher
 from harness.products.keycloak import dist as keycloak_dist
-from harness.products.keycloak.container import KeycloakContainerLauncher, docker_available
+from harness.products.keycloak.container import KeycloakContainerLauncher
 from harness.products.keycloak.dist import (
     DEFAULT_VERSION,
     KeycloakDistLauncher,

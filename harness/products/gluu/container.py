@@ -25,9 +25,9 @@ from typing import Any
 
 import requests
 
+from harness.core.containers import docker_available
 from harness.core.errors import LaunchError
 from harness.core.lifecycle import StartStop
-from harness.products.keycloak.container import docker_available
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +75,10 @@ class JanssenContainerLauncher(StartStop):
         self.ready_timeout = ready_timeout
         self.log_dir = Path(log_dir) if log_dir else None
         self.log_path: Path | None = None
-        #: The container's certificate is self-signed.
+        #: The container's certificate is self-signed and generated inside it.
         self.verify: bool | str = False
+        #: No CA bundle the harness knows of (the certificate stays in the container).
+        self.ca_bundle: str | None = None
         self._network: Any = None
         self._db: Any = None
         self._jans: Any = None

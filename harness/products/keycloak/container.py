@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from harness.core.containers import docker_available
 from harness.core.errors import LaunchError
 from harness.core.lifecycle import StartStop
 
@@ -22,25 +23,6 @@ log = logging.getLogger(__name__)
 
 #: Image repository of the official Keycloak container.
 IMAGE_REPOSITORY = "quay.io/keycloak/keycloak"
-
-
-def docker_available() -> tuple[bool, str]:
-    """Whether a Docker engine answers, and why not (one line) when it does not."""
-    try:
-        import docker  # testcontainers' own dependency
-    except ImportError:
-        return False, "the 'docker' Python package is not installed (pip install 'testcontainers[keycloak]')"
-    try:
-        client = docker.from_env(timeout=5)
-        try:
-            client.ping()
-        finally:
-            client.close()
-    except Exception as exc:  # noqa: BLE001 - docker raises many types; all mean "no engine"
-        where = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
-        detail = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
-        return False, f"no Docker engine at {where}: {detail}"
-    return True, "Docker engine reachable"
 
 
 class KeycloakContainerLauncher(StartStop):
@@ -69,6 +51,8 @@ class KeycloakContainerLauncher(StartStop):
         self.relative_path = f"/{path}" if path else ""
         self.log_dir = Path(log_dir) if log_dir else None
         self.log_path: Path | None = None
+        #: ``start-dev`` serves plain HTTP: no certificate to trust.
+        self.ca_bundle: str | None = None
         self.boot_seconds: float | None = None
         self._container: Any = None
         self._base_url: str | None = None

@@ -184,6 +184,8 @@ class KeycloakDistLauncher(StartStop):
         self.relative_path = _normalise_relative_path(relative_path)
         self.log_dir = Path(log_dir) if log_dir else None
         self.log_path: Path | None = None
+        #: Plain HTTP on loopback: no certificate to trust.
+        self.ca_bundle: str | None = None
         self.ready_timeout = ready_timeout
         self.java_home: Path | None = Path(java_home) if java_home else None
         self.extra_args = list(extra_args or [])
@@ -427,7 +429,7 @@ class KeycloakDistLauncher(StartStop):
                     cwd=str(home),
                     env=env,
                     stdin=subprocess.DEVNULL,
-                    stdout=self._log_file,  # type: ignore[arg-type]
+                    stdout=self._log_file,
                     stderr=subprocess.STDOUT,
                     start_new_session=True,  # own process group: stop() signals all of it
                 )

@@ -43,6 +43,8 @@ class ExternalKeycloakLauncher(StartStop):
         self.admin_user = admin_user
         self.admin_password = admin_password
         self.verify = verify
+        #: A CA bundle given as ``verify`` is what clients trust for this server.
+        self.ca_bundle: str | None = verify if isinstance(verify, str) else None
         self.timeout = timeout
         self.version: str | None = None
         self.log_path: Path | None = None

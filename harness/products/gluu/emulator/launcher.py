@@ -37,6 +37,7 @@ class GluuEmulatorLauncher(StartStop):
         admin_password: str = "admin",
         ssl_certfile: str | None = None,
         ssl_keyfile: str | None = None,
+        ca_bundle: str | None = None,
         key_seed: int | None = None,
         key_factory: KeyFactory | None = None,
         gluu_profile: GluuProfile | None = None,
@@ -44,7 +45,8 @@ class GluuEmulatorLauncher(StartStop):
         **profile_overrides: Any,
     ) -> None:
         """``key_seed`` fixes the keys (default: state.DEFAULT_KEY_SEED, whose P-256 key
-        hits the EC fault); ``gluu_profile`` replaces the version's profile and
+        hits the EC fault); ``ca_bundle`` is the PEM file that verifies ``ssl_certfile``
+        (the IdpLauncher Protocol's ``ca_bundle``); ``gluu_profile`` replaces the version's profile and
         ``profile_overrides`` change single fields of it (e.g. ``error_reason_enabled=True``)."""
         self.host = host
         self.port = port
@@ -53,6 +55,9 @@ class GluuEmulatorLauncher(StartStop):
         self.admin_password = admin_password
         self.ssl_certfile = ssl_certfile
         self.ssl_keyfile = ssl_keyfile
+        if ca_bundle and not ssl_certfile:
+            raise LaunchError("ca_bundle is the CA of the emulator's own certificate: give ssl_certfile too")
+        self.ca_bundle = ca_bundle
         self.key_seed = key_seed
         self.key_factory = key_factory
         base = gluu_profile or GluuProfile.for_version(version)

@@ -33,11 +33,14 @@ class KeycloakEmulatorLauncher(StartStop):
         relative_path: str = "",
         ssl_certfile: str | None = None,
         ssl_keyfile: str | None = None,
+        ca_bundle: str | None = None,
         profile: KeycloakProfile | None = None,
         clock: Callable[[], float] | None = None,
     ) -> None:
         if bool(ssl_certfile) != bool(ssl_keyfile):
             raise LaunchError("the Keycloak emulator needs both ssl_certfile and ssl_keyfile, or neither")
+        if ca_bundle and not ssl_certfile:
+            raise LaunchError("ca_bundle is the CA of the emulator's own certificate: give ssl_certfile too")
         self.host = host
         self.port = port
         self.admin_user = admin_user
@@ -45,6 +48,8 @@ class KeycloakEmulatorLauncher(StartStop):
         self.relative_path = normalize_relative_path(relative_path)
         self.ssl_certfile = ssl_certfile
         self.ssl_keyfile = ssl_keyfile
+        #: The PEM file that verifies ``ssl_certfile`` (the IdpLauncher Protocol's ``ca_bundle``).
+        self.ca_bundle = ca_bundle
         self.wire_profile = profile or KeycloakProfile()
         self.version: str | None = self.wire_profile.version
         self.log_path: Path | None = None
