@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from rich.console import Console
 
@@ -26,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def serve(args: argparse.Namespace, console: Console) -> int:
     from harness.launchers.registry import make_launcher
 
-    options: dict[str, object] = {"host": args.host, "port": args.port,
+    options: dict[str, Any] = {"host": args.host, "port": args.port,
                                   "admin_user": args.admin_user, "admin_password": args.admin_password}
     if args.profile == "keycloak":
         if args.relative_path:

@@ -9,20 +9,19 @@ from pathlib import Path
 from rich.console import Console
 from urllib3.exceptions import InsecureRequestWarning
 
+from harness.launchers.registry import help_text, resolve
 from harness.report.console import print_step, summary_line
 from harness.report.json_report import write_json
 from harness.scenario.loader import load_scenario
+from harness.scenario.results import RunResult
 from harness.scenario.runner import check_expectation, default_report_dir, run_scenario
-
-IDP_KINDS = ("emulator", "keycloak-dist", "container", "external")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("run", help="run a scenario's guide steps in order and report each one")
     p.add_argument("scenario", help="YAML scenario file, e.g. scenarios/keycloak.yaml")
     p.add_argument("--idp", default=None,
-                   help="IdP launcher: emulator (default from the scenario), keycloak-dist (real Keycloak from "
-                        "Maven Central), container (Docker), or a URL of an external IdP")
+                   help="IdP launcher: " + help_text(default="emulator", note="default from the scenario"))
     p.add_argument("--report-dir", type=Path, default=None, help="where report.json goes (default reports/<timestamp>/)")
     p.add_argument("--check-expectation", action="store_true",
                    help="exit 0 when the run did what the scenario's expect: section says (e.g. a broken scenario "
@@ -33,13 +32,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, console: Console) -> int:
     scenario = load_scenario(args.scenario)
-    kind = args.idp
-    if kind and "://" in kind:
-        scenario.idp.url, kind = kind, "external"
-    if kind and kind not in IDP_KINDS:
-        from harness.core.errors import ConfigError
-
-        raise ConfigError(f"--idp {kind!r} is not a launcher; use one of {', '.join(IDP_KINDS)} or an http(s) URL")
+    kind: str | None = None
+    if args.idp:
+        kind, url = resolve(args.idp, option="--idp")
+        if url:
+            scenario.idp.url = url
     report_dir = args.report_dir or default_report_dir()
     # dcr_ssl_insecure_skip_verify / jwt_ssl_insecure_skip_verify are deliberate settings
     # (the dashboard-settings step reports them): no urllib3 warning per request.
@@ -64,7 +61,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
     return 0 if result.passed else 1
 
 
-def _write_extra_reports(result: object, report_dir: Path) -> None:
+def _write_extra_reports(result: RunResult, report_dir: Path) -> None:
     """report.html (self-contained, with the sequence diagram) and junit.xml beside report.json."""
     from harness.report.html_report import write_run_html
     from harness.report.junit import write_run_junit

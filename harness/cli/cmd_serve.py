@@ -20,10 +20,10 @@ from harness.cli.foreground import wait_for_interrupt
 from harness.core.errors import ConfigError, HarnessError
 from harness.core.paths import REPO_ROOT
 from harness.core.redact import REDACTOR
+from harness.launchers.registry import help_text, make_launcher, resolve
 from harness.scenario.world import World
 from harness.tyk.portal.settings import DashboardSettings
 
-IDP_KINDS = ("emulator", "keycloak-dist", "container")
 GUIDES = ("keycloak", "gluu")
 #: The last guide step ``serve`` performs; the wizard is left to the person.
 LAST_SEEDED_STEP = "create-developer"
@@ -32,9 +32,7 @@ LAST_SEEDED_STEP = "create-developer"
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("serve", help="run IdP, portal (Dashboard + Developer Portal pages), gateway and upstream "
                                      "until interrupted; --guide sets up a guide's objects")
-    p.add_argument("--idp", default="emulator",
-                   help="IdP: emulator (default), keycloak-dist (real Keycloak from Maven Central), container "
-                        "(Docker), or the URL of a running Keycloak")
+    p.add_argument("--idp", default="emulator", help="IdP launcher: " + help_text(default="emulator"))
     p.add_argument("--guide", choices=GUIDES, default=None,
                    help="create the guide's API, policy, catalogue entry (with DCR) and developer "
                         "(scenarios/<guide>.yaml, steps up to create-developer)")
@@ -76,26 +74,20 @@ def find_guide_scenario(guide: str) -> Path:
 
 def build_world(args: argparse.Namespace) -> Served:
     """The world for ``args`` (not started), with the scenario's settings when seeding."""
-    from harness.launchers.registry import make_launcher
     from harness.scenario.loader import load_scenario
     from harness.scenario.runner import make_idp
 
-    kind = args.idp
-    url = None
-    if "://" in kind:
-        url, kind = kind, "external"
-    elif kind not in IDP_KINDS:
-        raise ConfigError(f"--idp {kind!r} is not a launcher; use one of {', '.join(IDP_KINDS)} or an http(s) URL")
+    kind, url = resolve(args.idp, option="--idp")
     report_dir = Path(args.report_dir)
     report_dir.mkdir(parents=True, exist_ok=True)
     admin_key = args.admin_key or secrets.token_urlsafe(16)
     REDACTOR.add(admin_key)
     scenario_path = args.scenario or (find_guide_scenario(args.guide) if args.guide else None)
     if scenario_path is None:
-        idp = make_launcher(kind, profile="keycloak", report_dir=report_dir, **({"url": url} if url else {}))
+        idp = make_launcher(kind, profile="keycloak", report_dir=report_dir, url=url)
         dashboard = DashboardSettings(admin_secret=admin_key, oauth_redirect_uri_separator=";")
         world = World(idp, dashboard=dashboard, manage_idp=True, host=args.host,
-                      portal_port=args.portal_port, gateway_port=args.gateway_port)
+                      portal_port=args.portal_port, gateway_port=args.gateway_port, idp_ca_bundle=idp.ca_bundle)
         return Served(world)
     scenario = load_scenario(scenario_path)
     if url:
@@ -110,7 +102,7 @@ def build_world(args: argparse.Namespace) -> Served:
     tyk_conf = {"jwt_ssl_insecure_skip_verify": scenario.gateway.jwt_ssl_insecure_skip_verify,
                 "jwks_cache_ttl": scenario.gateway.jwks_cache_ttl}
     world = World(idp, dashboard=dashboard, tyk_conf=tyk_conf, manage_idp=True, host=args.host,
-                  portal_port=args.portal_port, gateway_port=args.gateway_port)
+                  portal_port=args.portal_port, gateway_port=args.gateway_port, idp_ca_bundle=idp.ca_bundle)
     return Served(world, scenario=scenario)
 
 

@@ -6,8 +6,9 @@
 (:func:`harness.scenario.steps.plan_for`), and then lets the caller perform the
 steps in order with :meth:`Guide.run`, looking at the facts learned, the HTTP
 exchanges of each step (already redacted), the tokens, and the gateway's decisions
-between steps. Every step runs through the runner's own ``_run_step``, so a failure
-gets the same cause and fix as in a CLI report.
+between steps. Every step runs through the runner's own
+:func:`~harness.scenario.runner.run_step`, so a failure gets the same cause and fix as
+in a CLI report.
 
 Rules: steps run in the plan's order; a later step asked for first is an error
 naming the step to run next; a failed step may be re-run (after fixing something,
@@ -31,10 +32,11 @@ from harness.conformance.model import Verdict
 from harness.core.errors import ConfigError, HarnessError
 from harness.core.redact import REDACTOR
 from harness.core.transcript import Exchange
+from harness.launchers.registry import resolve, spec, url_kind
 from harness.products.base import IdpLauncher
 from harness.scenario.loader import load_scenario
 from harness.scenario.results import StepResult
-from harness.scenario.runner import _run_step, build_world, make_idp, starting_idp
+from harness.scenario.runner import build_world, make_idp, run_step, starting_idp
 from harness.scenario.schema import Scenario
 from harness.scenario.steps import Step, plan_for
 
@@ -148,9 +150,9 @@ class Guide:
     ) -> Guide:
         """Open ``scenario`` (a YAML path, or a loaded :class:`Scenario`).
 
-        ``idp`` picks the launcher as ``--idp`` does: ``emulator``, ``keycloak-dist``,
-        ``container``, ``external`` (with ``idp_url``) or a URL (then ``external``);
-        ``None`` keeps the scenario's. ``launcher`` gives a ready-made (unstarted, or
+        ``idp`` picks the launcher as ``--idp`` does: a kind of the launcher registry
+        (:data:`harness.launchers.registry.KINDS`; ``external`` with ``idp_url``) or a URL
+        (then ``external``, as ``idp_url`` alone); ``None`` keeps the scenario's. ``launcher`` gives a ready-made (unstarted, or
         externally run) launcher instead, e.g. a Gluu emulator with a chosen key seed.
         Nothing is registered anywhere until the first steps run."""
         source: str | None = None
@@ -160,17 +162,16 @@ class Guide:
             path = resolve_scenario_path(scenario)
             sc = load_scenario(path)
             source = str(scenario)
-        if idp is not None and "://" in idp:
-            idp, idp_url = "external", idp
-        if idp == "external" or (idp is None and idp_url):
-            if not idp_url:
-                raise ConfigError("idp='external' needs idp_url (the base URL of a running Keycloak)")
-            idp = "external"
-            sc = sc.model_copy(update={"idp": sc.idp.model_copy(update={"launcher": "external", "url": idp_url})})
+        kind, url = resolve(idp, option="idp") if idp is not None else (url_kind() if idp_url else None, None)
+        if kind is not None and spec(kind).url:
+            url = url or idp_url
+            if not url:
+                raise ConfigError(f"idp={kind!r} needs idp_url (the base URL of a running Keycloak)")
+            sc = sc.model_copy(update={"idp": sc.idp.model_copy(update={"launcher": kind, "url": url})})
         stem = Path(source).stem if source else "scenario"
         out = Path(report_dir) if report_dir is not None else _default_report_dir(stem)
         out.mkdir(parents=True, exist_ok=True)
-        chosen = launcher or make_idp(sc, idp, out)
+        chosen = launcher or make_idp(sc, kind, out)
         return cls(sc, chosen, out, scenario_file=source)
 
     # ---- the plan ---------------------------------------------------------------------
@@ -261,7 +262,7 @@ class Guide:
             return StepResult(step.id, step.title, Verdict.SKIP, evidence="no OAuth client was registered")
         if step.id == "idp-start":
             step = starting_idp(step, on_started=self._mark_idp_started)
-        sr = _run_step(self.ctx, step, transcript)
+        sr = run_step(self.ctx, step)
         # A re-run step shows only its own attempt's traffic.
         sr.exchanges = [e for e in list(transcript)[before:] if e.step == step.id]
         return sr
@@ -359,7 +360,7 @@ class Guide:
             if "client.id" in self.ctx.facts and self._idp_started and (done is None or done.verdict is Verdict.FAIL):
                 from harness.scenario.steps import delete_client
 
-                sr = _run_step(self.ctx, Step("delete-client", "Clean up", delete_client), self.world.transcript)
+                sr = run_step(self.ctx, Step("delete-client", "Clean up", delete_client))
                 if sr.verdict is Verdict.FAIL:
                     log.warning("closing the guide: %s", sr.cause)
         finally:

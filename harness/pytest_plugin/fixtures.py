@@ -39,8 +39,9 @@ def _dcr_idp_pool(dcr_idp_kind: str, dcr_report_dir: Path) -> Iterator[dict[str,
 @pytest.fixture
 def idp(request: pytest.FixtureRequest, dcr_idp_kind: str, dcr_report_dir: Path,
         _dcr_idp_pool: dict[str, IdpLauncher]) -> IdpLauncher:
-    """The started IdP for this test (one per profile per session)."""
-    from harness.launchers.registry import make_launcher
+    """The started IdP for this test (one per profile per session); skipped with the
+    reason when this machine cannot run the ``--idp`` kind (no Docker engine)."""
+    from harness.launchers.registry import make_launcher, resolve, unavailable
 
     marker = request.node.get_closest_marker("idp")
     profile = request.config.getoption("--idp-profile")
@@ -48,17 +49,11 @@ def idp(request: pytest.FixtureRequest, dcr_idp_kind: str, dcr_report_dir: Path,
         profile = marker.kwargs.get("profile") or (marker.args[0] if marker.args else profile)
     if profile in _dcr_idp_pool:
         return _dcr_idp_pool[profile]
-    kind = dcr_idp_kind
-    options: dict[str, Any] = {}
-    if "://" in kind:
-        options["base_url"], kind = kind, "external"
-    if kind == "container":
-        from harness.products.keycloak.container import docker_available
-
-        ok, reason = docker_available()
-        if not ok:
-            pytest.skip(f"--idp container needs a Docker engine: {reason}")
-    launcher = make_launcher(kind, profile=profile, report_dir=dcr_report_dir, **options)
+    kind, url = resolve(dcr_idp_kind, option="--idp")
+    reason = unavailable(kind)
+    if reason is not None:
+        pytest.skip(reason)
+    launcher = make_launcher(kind, profile=profile, report_dir=dcr_report_dir, url=url)
     launcher.start()
     _dcr_idp_pool[profile] = launcher
     return launcher

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import pytest
 
+from harness.launchers.registry import help_text, profiles
+
 pytest_plugins = ["harness.pytest_plugin.fixtures", "harness.pytest_plugin.checks"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("dcr-harness", "DCR conformance harness")
     group.addoption("--idp", action="store", default="emulator",
-                    help="IdP launcher for the idp/world fixtures: emulator (default), keycloak-dist, container, or a URL")
-    group.addoption("--idp-profile", action="store", default="keycloak", choices=("keycloak", "gluu"),
+                    help="IdP launcher for the idp/world fixtures: " + help_text(default="emulator"))
+    group.addoption("--idp-profile", action="store", default="keycloak", choices=profiles(),
                     help="wire profile of the IdP (default keycloak)")
     group.addoption("--issuer", action="store", default=None,
                     help="issuer URL of an IdP for the conformance checks (any live IdP)")

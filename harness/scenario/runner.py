@@ -17,13 +17,13 @@ from typing import Any
 from harness.conformance.model import Verdict
 from harness.core.errors import ConfigError, HarnessError
 from harness.core.redact import REDACTOR
-from harness.core.tls import TlsFiles, idp_tls_dir
-from harness.core.tls import generate as generate_tls
 from harness.core.transcript import Transcript
+from harness.launchers.registry import make_launcher
 from harness.products.base import IdpLauncher
 from harness.registrar.errors import RegistrarError
 from harness.scenario.context import RunContext, StepFailure
 from harness.scenario.diagnosis import diagnose
+from harness.scenario.loader import load_scenario
 from harness.scenario.results import RunResult, StepResult
 from harness.scenario.schema import Scenario
 from harness.scenario.steps import Step, plan_for
@@ -35,39 +35,28 @@ log = logging.getLogger(__name__)
 OnStep = Callable[[StepResult], None]
 
 
-def make_idp(scenario: Scenario, kind: str | None, report_dir: Path, *, tls_files: TlsFiles | None = None) -> IdpLauncher:
-    """The launcher for the scenario's IdP; ``kind`` (``--idp``) overrides the file.
+#: How the launcher registry's options are called in a scenario file (for its errors).
+IDP_OPTION_NAMES: dict[str, str] = {
+    **{name: f"idp.{name}" for name in ("admin_user", "admin_password", "version", "relative_path", "key_seed")},
+    "tls": "idp.tls.enabled",
+}
+
+
+def make_idp(scenario: Scenario, kind: str | None, report_dir: Path) -> IdpLauncher:
+    """The launcher for the scenario's IdP (not started); ``kind`` (``--idp``: a kind or a
+    URL) overrides the file's ``idp.launcher``. The launcher registry checks that the
+    kind runs the profile and takes every option the file sets.
 
     With ``idp.tls.enabled`` the emulator serves HTTPS with a certificate generated into
-    ``<report_dir>/tls/`` (or ``tls_files`` when given); the launcher's ``ca_bundle``
-    attribute then names the PEM file clients should trust (``${idp.ca_bundle}``)."""
-    from harness.launchers.registry import make_launcher
-
+    ``<report_dir>/tls/``; the launcher's ``ca_bundle`` then names the PEM file clients
+    should trust (``${idp.ca_bundle}``)."""
     spec = scenario.idp
-    kind = kind or spec.launcher
-    options: dict[str, Any] = {"admin_user": spec.admin_user, "admin_password": spec.admin_password}
-    if spec.relative_path:
-        options["relative_path"] = spec.relative_path
-    if spec.version:
-        options["version"] = spec.version
-    if spec.key_seed is not None:
-        if kind != "emulator" or spec.profile != "gluu":
-            raise ConfigError("idp.key_seed applies to the Gluu emulator only (idp.profile: gluu, launcher emulator)")
-        options["key_seed"] = spec.key_seed
-    if kind == "external":
-        if not spec.url:
-            raise ConfigError("idp.url is required with the external launcher (or pass --idp URL)")
-        options["base_url"] = spec.url
-    if spec.tls.enabled:
-        if kind != "emulator":
-            raise ConfigError(f"idp.tls.enabled generates a certificate for the emulator; the {kind} launcher "
-                              "serves its own TLS (set idp.tls.enabled: false, or use --idp emulator)")
-        tls_files = tls_files or generate_tls(idp_tls_dir(report_dir), spec.tls.certificate)
-        options["ssl_certfile"], options["ssl_keyfile"] = str(tls_files.certfile), str(tls_files.keyfile)
-    launcher = make_launcher(kind, profile=spec.profile, report_dir=report_dir, **options)
-    if tls_files is not None:
-        launcher.ca_bundle = str(tls_files.ca_bundle)  # type: ignore[attr-defined]
-    return launcher
+    return make_launcher(
+        kind or spec.launcher, profile=spec.profile, report_dir=report_dir, url=spec.url, names=IDP_OPTION_NAMES,
+        tls=spec.tls.certificate if spec.tls.enabled else None,
+        admin_user=spec.admin_user, admin_password=spec.admin_password, version=spec.version,
+        relative_path=spec.relative_path or None, key_seed=spec.key_seed,
+    )
 
 
 def _with_ca(value: str | None, ca_bundle: str | None, field: str) -> str | None:
@@ -78,21 +67,6 @@ def _with_ca(value: str | None, ca_bundle: str | None, field: str) -> str | None
         raise ConfigError(f"{field}: ${{idp.ca_bundle}} has no value: it needs idp.tls.enabled: true "
                           "(the harness then generates the IdP's certificate and its CA bundle)")
     return value.replace("${idp.ca_bundle}", ca_bundle)
-
-
-def _trust_idp_ca(world: World, ca_bundle: str) -> None:
-    """The harness's own IdP clients (admin console, discovery, the developer's Postman)
-    are not Tyk: they trust the IdP's CA. Tyk's clients (portal, gateway) keep their
-    own settings (dcr_ssl_insecure_skip_verify, jwt_ssl_insecure_skip_verify, CA bundles)."""
-    base = world.session
-
-    def session(actor: str, target: str = "idp") -> Any:
-        s = base(actor, target)
-        if target == "idp":
-            s.verify = ca_bundle
-        return s
-
-    world.session = session  # type: ignore[method-assign]
 
 
 def check_expectation(scenario: Scenario, result: RunResult) -> tuple[bool, str]:
@@ -140,7 +114,7 @@ def build_world(scenario: Scenario, idp: IdpLauncher, report_dir: Path) -> tuple
     and gateway settings from the scenario, a fresh portal store under ``report_dir``,
     trust in the IdP's generated CA. Shared by :func:`run_scenario` and the notebooks'
     step-by-step :class:`harness.notebook.guide.Guide`."""
-    ca_bundle: str | None = getattr(idp, "ca_bundle", None)
+    ca_bundle = idp.ca_bundle
     transcript = Transcript()
     dashboard = DashboardSettings(
         oauth_redirect_uri_separator=scenario.dashboard.oauth_redirect_uri_separator,
@@ -151,7 +125,7 @@ def build_world(scenario: Scenario, idp: IdpLauncher, report_dir: Path) -> tuple
 
     dashboard.admin_secret = secrets.token_urlsafe(16)
     REDACTOR.add(dashboard.admin_secret, scenario.idp.admin_password if len(scenario.idp.admin_password) >= 6 else None)
-    tyk_conf = {
+    tyk_conf: dict[str, Any] = {
         "jwt_ssl_insecure_skip_verify": scenario.gateway.jwt_ssl_insecure_skip_verify,
         "jwks_cache_ttl": scenario.gateway.jwks_cache_ttl,
     }
@@ -161,12 +135,13 @@ def build_world(scenario: Scenario, idp: IdpLauncher, report_dir: Path) -> tuple
     store = report_dir / "portal.sqlite"
     if store.exists():
         store.unlink()
+    # The harness's own IdP clients (admin console, discovery, the developer's Postman)
+    # are not Tyk: they trust the IdP's CA.
     world = World(idp, transcript=transcript, dashboard=dashboard, tyk_conf=tyk_conf,
-                  store_path=store, manage_idp=False)
+                  store_path=store, manage_idp=False, idp_ca_bundle=ca_bundle)
     ctx = RunContext(scenario=scenario, world=world)
     if ca_bundle:
         ctx.facts["idp.ca_bundle"] = ca_bundle
-        _trust_idp_ca(world, ca_bundle)
     return world, ctx
 
 
@@ -183,7 +158,6 @@ def run_scenario(
     report_dir.mkdir(parents=True, exist_ok=True)
     idp = launcher or make_idp(scenario, idp_kind, report_dir)
     world, ctx = build_world(scenario, idp, report_dir)
-    transcript = world.transcript
     result = RunResult(
         scenario=scenario.name, scenario_file=scenario_file,
         idp={"kind": idp.kind, "profile": idp.profile, "version": idp.version},
@@ -199,18 +173,18 @@ def run_scenario(
         for step in plan_for(ctx):
             if failed:
                 if step.id == "delete-client" and "client.id" in ctx.facts:
-                    _finish(result, _run_step(ctx, step, transcript), on_step)
+                    _finish(result, run_step(ctx, step), on_step)
                 else:
                     _finish(result, StepResult(step.id, step.title, Verdict.SKIP,
                                                evidence="not run: an earlier step failed"), on_step)
                 continue
-            sr = _run_step(ctx, starting_idp(step) if step.id == "idp-start" else step, transcript)
+            sr = run_step(ctx, starting_idp(step) if step.id == "idp-start" else step)
             if step.id == "idp-start":
                 idp_started = sr.verdict is Verdict.PASS or idp_started
             _finish(result, sr, on_step)
             failed = sr.verdict is Verdict.FAIL
         result.idp["version"] = idp.version
-        result.idp["base_url"] = getattr(idp, "base_url", None) if idp_started else None
+        result.idp["base_url"] = idp.base_url if idp_started else None
     finally:
         world.stop()
         try:
@@ -255,7 +229,13 @@ def _finish(result: RunResult, sr: StepResult, on_step: OnStep | None) -> None:
         on_step(sr)
 
 
-def _run_step(ctx: RunContext, step: Step, transcript: Transcript) -> StepResult:
+def run_step(ctx: RunContext, step: Step) -> StepResult:
+    """Perform one step of a run and judge it: PASS with its evidence, or FAIL with the
+    cause (the diagnosis of :mod:`harness.scenario.diagnosis` when one matches) and the
+    fix; never raises for a failing step. Its HTTP exchanges are those the world's
+    transcript recorded under the step's id. The runner and the notebooks' Guide run
+    every step through here, so a failure reads the same in a report and in a notebook."""
+    transcript = ctx.world.transcript
     transcript.current_step = step.id
     t0 = time.perf_counter()
     verdict, evidence, error, fix = Verdict.PASS, "", None, None
@@ -293,3 +273,16 @@ def _now() -> str:
 def default_report_dir() -> Path:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     return Path("reports") / stamp
+
+
+class ScenarioGuideRunner:
+    """The scenario runner as the conformance guide plan's runner
+    (:class:`harness.conformance.guide_runner.GuideRunner`), supplied by the faces in
+    :attr:`harness.conformance.context.CheckContext.guide_runner`."""
+
+    def load(self, path: Path) -> Scenario:
+        return load_scenario(path)
+
+    def run(self, scenario: Scenario, *, launcher: IdpLauncher, report_dir: Path,
+            scenario_file: str) -> list[StepResult]:
+        return run_scenario(scenario, report_dir=report_dir, launcher=launcher, scenario_file=scenario_file).steps

@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from harness.launchers.registry import IdpKind
 from harness.registrar.options import Provider
 
 #: Placeholders resolved at run time, in string values of the scenario.
@@ -57,7 +58,7 @@ class TlsSpec(Strict):
 
 class IdpSpec(Strict):
     profile: Literal["keycloak", "gluu"] = "keycloak"
-    launcher: Literal["emulator", "keycloak-dist", "container", "external"] = Field(
+    launcher: IdpKind = Field(
         "emulator", description="How the IdP is provided; --idp on the command line overrides it.")
     url: str | None = Field(None, description="Base URL of an external IdP (launcher: external).")
     realm: str = Field("master", description="Keycloak realm (created when it does not exist).")
@@ -75,6 +76,11 @@ class IdpSpec(Strict):
         None, description="Gluu: restrict jwksAlgorithmsSupported (the guide's EC JWKS fix).")
     dynamic_registration_enabled: bool | None = Field(None, description="Gluu: dynamicRegistrationEnabled.")
     tls: TlsSpec = Field(default_factory=TlsSpec)
+
+    def use_initial_access_token(self, value: str) -> None:
+        """Register with ``value`` (a customer's token, ``check --initial-access-token``)
+        instead of creating an initial access token in the admin step."""
+        self.initial_access_token = InitialAccessTokenSpec(value=value)
 
     @field_validator("relative_path")
     @classmethod

@@ -1,6 +1,9 @@
 """A *world*: one IdP, the portal, the gateway and an upstream, wired together and
 sharing one transcript. Used by ``dcr-harness run``/``serve``, the pytest plugin and
 the notebooks, so every entry point exercises the same composition.
+
+The IdP and the gateway come from launchers (:mod:`harness.launchers.registry`); the
+portal drives the gateway only through Tyk's REST API with the gateway's secret.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ from harness.core.lifecycle import StartStop
 from harness.core.server_group import ServerGroup
 from harness.core.serving import BackgroundServer
 from harness.core.transcript import RecordingSession, Transcript
+from harness.launchers.registry import make_gateway
 from harness.products.base import IdpLauncher
+from harness.tyk.gateway.launcher import HarnessGatewayLauncher
 from harness.tyk.portal.app import create_app as create_portal_app
 from harness.tyk.portal.gateway_sync import GatewaySync
 from harness.tyk.portal.service import PortalService
@@ -40,7 +45,13 @@ class World(StartStop):
         host: str = "127.0.0.1",
         portal_port: int = 0,
         gateway_port: int = 0,
+        idp_ca_bundle: str | None = None,
     ) -> None:
+        """``idp_ca_bundle``: the PEM file the harness's own IdP clients (admin console,
+        discovery, the developer's token request: :meth:`session` with target ``idp``)
+        trust, e.g. the IdP launcher's ``ca_bundle``. Tyk's own clients (portal, gateway)
+        keep their settings (``dcr_ssl_insecure_skip_verify``, ``jwt_ssl_insecure_skip_verify``,
+        CA bundles), as in the real products."""
         self.idp = idp
         self.transcript = transcript if transcript is not None else Transcript()
         self.dashboard = dashboard or DashboardSettings(admin_secret=secrets.token_urlsafe(16))
@@ -48,9 +59,12 @@ class World(StartStop):
         self.store_path = store_path
         self.manage_idp = manage_idp
         self.host = host
-        self._ports = (portal_port, gateway_port)
+        self.idp_ca_bundle = idp_ca_bundle
+        self._portal_port = portal_port
         self._servers = ServerGroup()
-        self.gateway: Any = None
+        #: The gateway's launcher (kind ``harness``: the harness's own gateway).
+        self.gateway_launcher = make_gateway("harness", tyk_conf=self.tyk_conf, transcript=self.transcript,
+                                             clock=lambda: self.clock(), host=host, port=gateway_port)
         self.portal: PortalService | None = None
         self.upstream_url = self.gateway_url = self.portal_url = ""
         self._idp_started = False
@@ -60,7 +74,6 @@ class World(StartStop):
 
     # ---- lifecycle -------------------------------------------------------------
     def start(self) -> World:
-        from harness.tyk.gateway import Gateway
         from harness.tyk.gateway.upstream import create_echo_app
 
         if self.manage_idp:
@@ -68,21 +81,28 @@ class World(StartStop):
             self._idp_started = True
         up = self._serve(create_echo_app(), "upstream", 0)
         self.upstream_url = up.url
-        self.gateway = Gateway(tyk_conf=self.tyk_conf, transcript=self.transcript, clock=lambda: self.clock())
-        gw = self._serve(self.gateway.app, "gateway", self._ports[1])
-        self.gateway_url = gw.url
-        sync = GatewaySync(gw.url, self.tyk_conf["secret"], self.session("portal", "gateway"))
+        gw = self.gateway_launcher.start()
+        self.gateway_url = gw.base_url
+        sync = GatewaySync(gw.base_url, gw.secret, self.session("portal", "gateway"))
         self.portal = PortalService(Store(self.store_path), settings=self.dashboard,
                                     transcript=self.transcript, gateway=sync)
-        portal = self._serve(create_portal_app(self.portal), "portal", self._ports[0])
+        portal = self._serve(create_portal_app(self.portal), "portal", self._portal_port)
         self.portal_url = portal.url
         return self
+
+    @property
+    def gateway(self) -> Any:
+        """The in-process :class:`harness.tyk.gateway.Gateway` (its decisions, JWKS cache and
+        API table) when the harness's own gateway runs; ``None`` before it starts."""
+        launcher = self.gateway_launcher
+        return launcher.gateway if isinstance(launcher, HarnessGatewayLauncher) else None
 
     def _serve(self, app: Any, name: str, port: int) -> BackgroundServer:
         return self._servers.serve(app, name, host=self.host, port=port)
 
     def stop(self) -> None:
         self._servers.stop()
+        self.gateway_launcher.stop()
         if self.portal is not None:
             self.portal.store.close()
         if self._idp_started:
@@ -92,8 +112,12 @@ class World(StartStop):
 
     # ---- helpers -----------------------------------------------------------------
     def session(self, actor: str, target: str = "idp") -> RecordingSession:
-        """A recording HTTP session labelled for the transcript."""
-        return RecordingSession(self.transcript, actor=actor, target=target)
+        """A recording HTTP session labelled for the transcript; one to the IdP trusts
+        ``idp_ca_bundle`` when the world has one."""
+        s = RecordingSession(self.transcript, actor=actor, target=target)
+        if target == "idp" and self.idp_ca_bundle:
+            s.verify = self.idp_ca_bundle
+        return s
 
     @property
     def admin_key(self) -> str:

@@ -47,3 +47,21 @@ def test_unknown_idp_kind_is_a_clear_error(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--idp", "bogus")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*bogus*"])
+
+
+def test_container_without_docker_skips_with_the_reason(pytester: pytest.Pytester) -> None:
+    """``--idp container`` (Keycloak, or Janssen for the gluu profile) needs a Docker
+    engine: without one the tests that need the IdP skip and say why, never pass."""
+    from harness.core.containers import docker_available
+
+    ok, reason = docker_available()
+    if ok:
+        pytest.skip("a Docker engine is available: the skip path cannot be shown here")
+    pytester.makepyfile(test_user=(
+        "import pytest\n\n"
+        "def test_keycloak(idp):\n    assert False, 'must not run'\n\n"
+        "@pytest.mark.idp(profile='gluu')\n"
+        "def test_janssen(idp):\n    assert False, 'must not run'\n"))
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--idp", "container", "-rs")
+    result.assert_outcomes(skipped=2)
+    result.stdout.fnmatch_lines(["*--idp container needs a Docker engine: no Docker engine at*"])

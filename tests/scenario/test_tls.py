@@ -88,12 +88,12 @@ catalogue: {name: Keycloak API}
 
 def test_make_idp_generates_the_certificate_into_the_report_dir(tmp_path: Path) -> None:
     launcher = make_idp(parse_scenario(KC.replace("CERT", "ca-signed")), None, tmp_path)
-    assert launcher.ca_bundle == str(tmp_path / "tls" / "ca.crt")  # type: ignore[attr-defined]
+    assert launcher.ca_bundle == str(tmp_path / "tls" / "ca.crt")
     assert (tmp_path / "tls" / "idp.crt").is_file() and (tmp_path / "tls" / "idp.key").is_file()
     with launcher:
         assert launcher.base_url.startswith("https://127.0.0.1:")
         r = requests.get(launcher.issuer("master") + "/.well-known/openid-configuration",
-                         verify=launcher.ca_bundle, timeout=5)  # type: ignore[attr-defined]
+                         verify=launcher.ca_bundle, timeout=5)
         assert r.status_code == 200 and r.json()["issuer"].startswith("https://")
 
 
