@@ -15,12 +15,12 @@ import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import requests
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from harness.conformance.detect import detect_profile
 from harness.core.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -81,21 +81,6 @@ def validate(args: argparse.Namespace) -> list[str]:
         raise ConfigError(f"--plan: {exc}") from None
 
 
-def detect_profile(issuer: str, verify: bool) -> str:
-    """Keycloak when the issuer has ``/realms/``; Gluu when discovery names oxAuth or
-    Janssen endpoints; else ``generic``."""
-    if "/realms/" in urlsplit(issuer).path:
-        return "keycloak"
-    try:
-        doc = requests.get(issuer.rstrip("/") + "/.well-known/openid-configuration", timeout=10, verify=verify).json()
-    except (requests.RequestException, ValueError):
-        return "generic"
-    endpoints = " ".join(str(doc.get(k, "")) for k in ("registration_endpoint", "token_endpoint", "jwks_uri"))
-    if "/oxauth/" in endpoints or "/jans-auth/" in endpoints:
-        return "gluu"
-    return "generic"
-
-
 def default_report_dir() -> Path:
     return Path("reports") / f"check-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}"
 
@@ -107,6 +92,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
     from harness.report.html_report import write_check_html
     from harness.report.json_report import write_json
     from harness.report.junit import write_check_junit
+    from harness.scenario.runner import ScenarioGuideRunner
 
     plans = validate(args)
     verify = not args.insecure
@@ -118,7 +104,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
     report_dir = args.report_dir or default_report_dir()
     ctx = CheckContext(issuer=args.issuer, profile=profile, initial_access_token=args.initial_access_token,
                        admin_user=args.admin_user, admin_password=args.admin_password, verify=verify,
-                       report_dir=report_dir)
+                       report_dir=report_dir, guide_runner=ScenarioGuideRunner())
     checks = checks_for(plans)
     console.print(f"Checking {args.issuer} (profile {profile}; plans {', '.join(plans)}; {len(checks)} checks); "
                   f"reports in {report_dir}/", highlight=False)

@@ -20,9 +20,11 @@ from urllib.parse import urlsplit
 
 import requests
 
+from harness.conformance.guide_runner import GuideRunner
 from harness.conformance.model import Observation
 from harness.core.redact import REDACTOR
 from harness.core.transcript import Exchange, RecordingSession, Transcript
+from harness.products.base import IdpLauncher
 from harness.registrar import rfc7592
 from harness.registrar.errors import RegistrarError
 from harness.registrar.rfc7591 import RegisteredClient
@@ -52,7 +54,10 @@ class CheckContext:
     verify: bool | str = True
     timeout: float = 15.0
     #: The IdP launcher when the caller runs it (pytest, tests); the guide plan borrows it.
-    launcher: Any = None
+    launcher: IdpLauncher | None = None
+    #: Runs the Tyk guide scenario for the guide plan; supplied by the faces (the scenario
+    #: runner sits above conformance). Without it the guide plan is SKIP.
+    guide_runner: GuideRunner | None = None
     report_dir: Path | None = None
     #: What the portal asks for in the guides (shared/seeds, dcr_options).
     auth_method: str = "client_secret_post"
@@ -146,13 +151,13 @@ class CheckContext:
 
     def new_initial_access_token(self, *, expiration: int, count: int) -> str:
         """A fresh Keycloak initial access token (admin REST ``clients-initial-access``)."""
-        if not self.can_create_tokens:
+        user, password = self.admin_user, self.admin_password
+        if not self.can_create_tokens or not user or not password:
             raise Skip("creating initial access tokens needs admin credentials on a Keycloak issuer "
                        "(--admin-user/--admin-password)")
         from harness.products.keycloak.admin import KeycloakAdmin
 
-        admin = KeycloakAdmin(self.keycloak_base, self.admin_user, self.admin_password,
-                              session=self.session("admin", "idp"))
+        admin = KeycloakAdmin(self.keycloak_base, user, password, session=self.session("admin", "idp"))
         try:
             out = admin.create_initial_access_token(self.realm, expiration, count)
         except Exception as exc:  # the admin client raises typed one-line errors

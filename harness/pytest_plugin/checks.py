@@ -28,6 +28,7 @@ from typing import Any
 import pytest
 
 from harness.conformance.model import Check, CheckResult, CheckRun, Verdict
+from harness.products.base import IdpLauncher
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,7 @@ class CheckSession:
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
         self.ctx: Any = None
-        self.launcher: Any = None
+        self.launcher: IdpLauncher | None = None
         self.results: list[CheckResult] = []
         self.started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         self.plans: list[str] = []
@@ -76,8 +77,9 @@ class CheckSession:
         return self.ctx
 
     def _build(self) -> Any:
-        from harness.cli.cmd_check import detect_profile
         from harness.conformance.context import CheckContext
+        from harness.conformance.detect import detect_profile
+        from harness.scenario.runner import ScenarioGuideRunner
 
         cfg = self.config
         report_dir = _report_dir(cfg)
@@ -86,23 +88,24 @@ class CheckSession:
         if issuer:
             profile = cfg.getoption("--dcr-profile") or detect_profile(issuer, verify)
             return CheckContext(issuer=issuer, profile=profile, verify=verify, report_dir=report_dir,
+                                guide_runner=ScenarioGuideRunner(),
                                 initial_access_token=cfg.getoption("--dcr-initial-access-token"),
                                 admin_user=cfg.getoption("--dcr-admin-user"),
                                 admin_password=cfg.getoption("--dcr-admin-password"))
-        from harness.launchers.registry import make_launcher
+        from harness.launchers.registry import make_launcher, resolve, unavailable
 
-        kind = cfg.getoption("--idp")
+        kind, url = resolve(cfg.getoption("--idp"), option="--idp")
+        reason = unavailable(kind)
+        if reason is not None:
+            pytest.skip(reason)  # every check item: the IdP cannot run on this machine
         idp_profile = cfg.getoption("--idp-profile")
-        options: dict[str, Any] = {}
-        if "://" in kind:
-            options["base_url"], kind = kind, "external"
-        self.launcher = make_launcher(kind, profile=idp_profile, report_dir=report_dir, **options)
-        self.launcher.start()
+        self.launcher = launcher = make_launcher(kind, profile=idp_profile, report_dir=report_dir, url=url)
+        launcher.start()
         keycloak = idp_profile == "keycloak"
-        return CheckContext(issuer=self.launcher.issuer("master"), profile=cfg.getoption("--dcr-profile") or idp_profile,
-                            verify=verify, report_dir=report_dir, launcher=self.launcher,
-                            admin_user=self.launcher.admin_user if keycloak else None,
-                            admin_password=self.launcher.admin_password if keycloak else None)
+        return CheckContext(issuer=launcher.issuer("master"), profile=cfg.getoption("--dcr-profile") or idp_profile,
+                            verify=verify, report_dir=report_dir, launcher=launcher, guide_runner=ScenarioGuideRunner(),
+                            admin_user=launcher.admin_user if keycloak else None,
+                            admin_password=launcher.admin_password if keycloak else None)
 
     def close(self) -> None:
         """Delete every client the checks created, write the reports, stop the IdP."""
@@ -216,7 +219,7 @@ class DcrCheckItem(pytest.Item):
         if r.verdict is Verdict.SKIP:
             pytest.skip(r.message)
 
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:  # type: ignore[override]
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, CheckFailed):
             from harness.core.redact import REDACTOR
 

@@ -12,6 +12,7 @@ from harness.conformance.context import CheckContext
 from harness.conformance.engine import run_checks
 from harness.conformance.model import CheckRun, Level, Verdict
 from harness.conformance.plans import PLANS, checks_for
+from harness.scenario.runner import ScenarioGuideRunner
 
 from .conftest import gluu_clients, keycloak_clients
 
@@ -24,7 +25,8 @@ def _by_id(run: CheckRun) -> dict[str, Any]:
 
 def _keycloak_ctx(launcher: Any, **kw: Any) -> CheckContext:
     return CheckContext(issuer=launcher.issuer("master"), profile="keycloak", admin_user=launcher.admin_user,
-                        admin_password=launcher.admin_password, launcher=launcher, **kw)
+                        admin_password=launcher.admin_password, launcher=launcher,
+                        guide_runner=ScenarioGuideRunner(), **kw)
 
 
 def test_keycloak_emulator_every_plan(keycloak_emulator: Any) -> None:
@@ -65,7 +67,8 @@ def test_gluu_emulator_default_configuration(gluu_emulator: Any) -> None:
     before = gluu_clients(gluu_emulator)
     plans = ["discovery", "registration", "management", "token", "gateway-jwt", "guide"]
     ctx = CheckContext(issuer=gluu_emulator.issuer(), profile="gluu", launcher=gluu_emulator,
-                       admin_user=gluu_emulator.admin_user, admin_password=gluu_emulator.admin_password)
+                       admin_user=gluu_emulator.admin_user, admin_password=gluu_emulator.admin_password,
+                       guide_runner=ScenarioGuideRunner())
     run = run_checks(ctx, checks_for(plans), plans=plans)
     r = _by_id(run)
     assert (r["REG-STATUS-201"].verdict, r["REG-STATUS-201"].level) == (Verdict.WARN, Level.QUIRK)

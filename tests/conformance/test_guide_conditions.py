@@ -45,11 +45,25 @@ def test_skipped_or_absent_step_skips() -> None:
 def test_gluu_guide_without_admin_credentials_skips_naming_the_flags() -> None:
     from harness.conformance.checks.guide import SCENARIO_DIR, guide_scenario
     from harness.conformance.context import CheckContext
+    from harness.scenario.runner import ScenarioGuideRunner
 
     if not (SCENARIO_DIR / "gluu.yaml").is_file():
         pytest.skip("scenarios/gluu.yaml is not in this checkout")
     issuer = "http://127.0.0.1:9/oxauth"
+    runner = ScenarioGuideRunner()
     with pytest.raises(Skip, match="--admin-user/--admin-password"):
-        guide_scenario(CheckContext(issuer=issuer, profile="gluu"))
-    scenario = guide_scenario(CheckContext(issuer=issuer, profile="gluu", admin_user="admin", admin_password="pw"))
+        guide_scenario(CheckContext(issuer=issuer, profile="gluu", guide_runner=runner))
+    scenario = guide_scenario(CheckContext(issuer=issuer, profile="gluu", admin_user="admin", admin_password="pw",
+                                           guide_runner=runner))
     assert scenario.idp.jwks_algorithms_supported
+
+
+def test_without_a_guide_runner_the_guide_plan_skips_naming_it() -> None:
+    """Conformance does not import the scenario runner: a context without the runner a
+    face supplies cannot run the guide, and says so instead of failing."""
+    from harness.conformance.checks.guide import guide_scenario
+    from harness.conformance.context import CheckContext
+
+    with pytest.raises(Skip, match="the guide plan needs a guide runner"):
+        guide_scenario(CheckContext(issuer="http://127.0.0.1:9/realms/master", profile="keycloak",
+                                    initial_access_token="t0ken-value"))

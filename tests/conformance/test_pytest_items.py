@@ -99,3 +99,16 @@ def test_quirk_warnings_can_be_errors(pytester: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(["FAILED dcr-checks.token::TOKEN-WRONG-SECRET-401 - *DcrQuirkWarning*"])
     cases = {c.get("name"): c for c in ET.parse(junit).getroot().iter("testcase")}
     assert cases["TOKEN-WRONG-SECRET-401"].find("failure") is not None
+
+
+def test_check_items_skip_when_the_idp_cannot_run_here(tmp_path: Path) -> None:
+    from harness.core.containers import docker_available
+
+    ok, _ = docker_available()
+    if ok:
+        pytest.skip("a Docker engine is available: the skip path cannot be shown here")
+    proc = _pytest(tmp_path, "--dcr-plan", "discovery", "--idp", "container", "--idp-profile", "gluu", "-q", "-rs")
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    n = len(checks_for(["discovery"]))
+    assert f"{n} skipped" in proc.stdout
+    assert "--idp container needs a Docker engine" in proc.stdout

@@ -32,6 +32,7 @@ def report_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReportRun]:
     from harness.report.html_report import write_check_html
     from harness.report.json_report import write_json
     from harness.report.junit import write_check_junit
+    from harness.scenario.runner import ScenarioGuideRunner
 
     seen: set[str] = set()
     mp = pytest.MonkeyPatch()
@@ -62,7 +63,7 @@ def report_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReportRun]:
         profile = dataclasses.replace(KeycloakProfile(), registration_status=200)
         with KeycloakEmulatorLauncher(profile=profile) as kc:
             ctx = CheckContext(issuer=kc.issuer("master"), profile="keycloak", admin_user="admin",
-                               admin_password="admin", launcher=kc, report_dir=out)
+                               admin_password="admin", launcher=kc, report_dir=out, guide_runner=ScenarioGuideRunner())
             run = run_checks(ctx, checks_for(list(PLANS)), plans=list(PLANS))
             token_obs = ctx._observations.get("token")  # noqa: SLF001 - the test inspects the raw token
             if token_obs is not None and not isinstance(token_obs, BaseException):

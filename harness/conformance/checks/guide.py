@@ -1,7 +1,10 @@
 """Guide plan: the Tyk guide for the profile (``scenarios/<profile>.yaml``) run end to
-end by the scenario runner (:func:`harness.scenario.runner.run_scenario`) against the
-IdP under test — portal, developer wizard, token, gateway — one check per guide step.
-The runner deletes the client it registered (RFC 7592) even when a step fails."""
+end by the scenario runner against the IdP under test — portal, developer wizard, token,
+gateway — one check per guide step. The runner deletes the client it registered
+(RFC 7592) even when a step fails.
+
+The runner is not imported (it sits above conformance): the faces supply it as the
+context's ``guide_runner`` (:class:`harness.conformance.guide_runner.GuideRunner`)."""
 
 from __future__ import annotations
 
@@ -10,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from harness.conformance.context import CheckContext, Skip
+from harness.conformance.guide_runner import GuideRunner, GuideStep
 from harness.conformance.model import Check, Level, Observation, Result, Verdict
 from harness.conformance.registry import add_check, probe
 from harness.core.paths import SCENARIOS_DIR
-from harness.scenario.results import StepResult
+from harness.products.base import IdpLauncher
 
 PLAN = "guide"
 #: Where the guides' scenarios live (repository layout, shared/DESIGN.md).
@@ -47,17 +51,15 @@ class BorrowedLauncher:
     """A running launcher lent to the scenario runner: ``start``/``stop`` do nothing
     (the owner stops it), admin credentials may be overridden."""
 
-    def __init__(self, inner: Any, admin_user: str | None = None, admin_password: str | None = None) -> None:
+    def __init__(self, inner: IdpLauncher, admin_user: str | None = None, admin_password: str | None = None) -> None:
         self._inner = inner
-        self.kind = getattr(inner, "kind", "external")
-        self.profile = getattr(inner, "profile", "keycloak")
-        self.version = getattr(inner, "version", None)
-        self.log_path = getattr(inner, "log_path", None)
-        self.admin_user = admin_user or getattr(inner, "admin_user", "admin")
-        self.admin_password = admin_password or getattr(inner, "admin_password", "admin")
-        ca = getattr(inner, "ca_bundle", None)
-        if ca:
-            self.ca_bundle = ca
+        self.kind = inner.kind
+        self.profile = inner.profile
+        self.version = inner.version
+        self.log_path = inner.log_path
+        self.admin_user = admin_user or inner.admin_user
+        self.admin_password = admin_password or inner.admin_password
+        self.ca_bundle = inner.ca_bundle
 
     @property
     def base_url(self) -> str:
@@ -83,8 +85,10 @@ class IssuerLauncher:
     """A live IdP known only by its issuer URL (``dcr-harness check --issuer``)."""
 
     kind = "external"
-    log_path = None
+    log_path: Path | None = None
     version: str | None = None
+    #: Clients verify the issuer's certificate against the system trust store.
+    ca_bundle: str | None = None
 
     def __init__(self, ctx: CheckContext) -> None:
         self.profile = ctx.profile
@@ -113,21 +117,26 @@ class IssuerLauncher:
         return None
 
 
+def guide_runner(ctx: CheckContext) -> GuideRunner:
+    """The runner the face supplied (SKIP without one: nothing here can run a guide)."""
+    if ctx.guide_runner is None:
+        raise Skip("the guide plan needs a guide runner (dcr-harness check and the pytest plugin supply the "
+                   "scenario runner as CheckContext.guide_runner)")
+    return ctx.guide_runner
+
+
 def guide_scenario(ctx: CheckContext) -> Any:
     """The profile's guide scenario, adjusted to the IdP under test."""
-    from harness.scenario.loader import load_scenario
-    from harness.scenario.schema import InitialAccessTokenSpec
-
     if ctx.profile not in ("keycloak", "gluu"):
         raise Skip(f"the guide plan follows the Keycloak or Gluu guide; profile {ctx.profile!r} has none")
     path = SCENARIO_DIR / f"{ctx.profile}.yaml"
     if not path.is_file():
         raise Skip(f"no guide scenario for profile {ctx.profile} ({path.name} is missing)")
-    scenario = load_scenario(path)
+    scenario = guide_runner(ctx).load(path)
     if ctx.profile == "keycloak":
         scenario.idp.realm = ctx.realm
         if ctx.initial_access_token:
-            scenario.idp.initial_access_token = InitialAccessTokenSpec(value=ctx.initial_access_token)
+            scenario.idp.use_initial_access_token(ctx.initial_access_token)
         elif not ctx.can_create_tokens:
             raise Skip("the Keycloak guide needs an initial access token: pass --initial-access-token or "
                        "--admin-user/--admin-password")
@@ -148,26 +157,24 @@ def needs_gluu_admin(scenario: Any) -> bool:
 
 @probe("guide")
 def probe_guide(ctx: CheckContext) -> Observation:
-    from harness.scenario.runner import run_scenario
-
     scenario = guide_scenario(ctx)
-    launcher: Any = (BorrowedLauncher(ctx.launcher, ctx.admin_user, ctx.admin_password) if ctx.launcher is not None
-                     else IssuerLauncher(ctx))
+    launcher: IdpLauncher = (BorrowedLauncher(ctx.launcher, ctx.admin_user, ctx.admin_password)
+                             if ctx.launcher is not None else IssuerLauncher(ctx))
     with tempfile.TemporaryDirectory(prefix="dcr-guide-") as tmp:
         report_dir = (ctx.report_dir / "guide") if ctx.report_dir else Path(tmp)
-        result = run_scenario(scenario, report_dir=report_dir, launcher=launcher,
-                              scenario_file=f"scenarios/{ctx.profile}.yaml")
+        steps = guide_runner(ctx).run(scenario, launcher=launcher, report_dir=report_dir,
+                                      scenario_file=f"scenarios/{ctx.profile}.yaml")
     exchanges: dict[str, Any] = {}
-    for step in result.steps:
+    for step in steps:
         for i, ex in enumerate(step.exchanges):
             exchanges[f"{step.id}#{i}"] = ex
-    return Observation(exchanges, {"steps": {s.id: s for s in result.steps}, "scenario": scenario.name,
-                                   "all_exchanges": [e for s in result.steps for e in s.exchanges]})
+    return Observation(exchanges, {"steps": {s.id: s for s in steps}, "scenario": scenario.name,
+                                   "all_exchanges": [e for s in steps for e in s.exchanges]})
 
 
 def step_condition(step_id: str) -> Any:
     def condition(obs: Observation) -> Result:
-        steps: dict[str, StepResult] = obs.facts.get("steps", {})
+        steps: dict[str, GuideStep] = obs.facts.get("steps", {})
         step = steps.get(step_id)
         evidence = tuple(n for n in obs.exchanges if n.split("#", 1)[0] == step_id)
         if step is None:
