@@ -49,7 +49,7 @@ def guide_metadata(ctx: CheckContext, purpose: str) -> dict[str, Any]:
     the profile's provider driver, with one loopback redirect URI."""
     from harness.registrar.drivers import get_driver
 
-    options = DcrOptions(enable_dcr=True, provider=PROVIDER_FOR_PROFILE.get(ctx.profile, "other"),  # type: ignore[arg-type]
+    options = DcrOptions(enable_dcr=True, provider=PROVIDER_FOR_PROFILE.get(ctx.profile, "other"),
                          grant_types=["client_credentials"], token_endpoint_auth_method=ctx.auth_method,
                          response_types=["token"])
     try:

@@ -73,7 +73,7 @@ def dcr_options_from_form(form: FormData, current: DcrOptions) -> DcrOptions:
         access_token = current.access_token
     return DcrOptions(
         enable_dcr=bool(form.get("enable_dcr")),
-        provider=str(form.get("provider") or "other"),  # type: ignore[arg-type]  # validated by the model
+        provider=str(form.get("provider") or "other"),  # validated by the model
         grant_types=[str(v) for v in form.getlist("grant_types") if v],
         token_endpoint_auth_method=str(form.get("token_endpoint_auth_method") or "client_secret_post"),
         response_types=[str(v) for v in form.getlist("response_types") if v],
