@@ -156,7 +156,7 @@ def probe_guide(ctx: CheckContext) -> Observation:
     with tempfile.TemporaryDirectory(prefix="dcr-guide-") as tmp:
         report_dir = (ctx.report_dir / "guide") if ctx.report_dir else Path(tmp)
         result = run_scenario(scenario, report_dir=report_dir, launcher=launcher,
-                              scenario_file=f"scenarios/{ctx.profile}.yaml")
+                              scenario_file=f"scenarios/{ctx.profile}.yaml", redactor=ctx.redactor)
     exchanges: dict[str, Any] = {}
     for step in result.steps:
         for i, ex in enumerate(step.exchanges):
