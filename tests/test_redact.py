@@ -118,3 +118,21 @@ def test_the_logging_filter_redacts_message_arguments_and_tracebacks() -> None:
     assert f"token {mask('log-secret-77')} refused" in lines
     assert f"RuntimeError: boom {mask('log-secret-77')}" in lines
     assert lines.count("log-secret-77") == 1 and "after the run: log-secret-77" in lines
+
+
+def test_no_module_level_redactor_remains() -> None:
+    """One redactor per run, passed along (issue 14): no module holds one."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "harness"
+    offenders = []
+    for path in sorted(root.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if "REDACTOR" in text:
+            offenders.append(f"{path.relative_to(root)}: mentions REDACTOR")
+        for node in ast.parse(text).body:  # module level only
+            value = node.value if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
+            if isinstance(value, ast.Call) and getattr(value.func, "id", getattr(value.func, "attr", "")) == "Redactor":
+                offenders.append(f"{path.relative_to(root)}:{node.lineno}: module-level Redactor()")
+    assert offenders == []

@@ -12,6 +12,7 @@ from urllib3.exceptions import InsecureRequestWarning
 from harness.report.console import print_step, summary_line
 from harness.report.json_report import write_json
 from harness.scenario.loader import load_scenario
+from harness.scenario.results import RunResult
 from harness.scenario.runner import check_expectation, default_report_dir, run_scenario
 
 IDP_KINDS = ("emulator", "keycloak-dist", "container", "external")
@@ -46,9 +47,10 @@ def run(args: argparse.Namespace, console: Console) -> int:
     warnings.filterwarnings("ignore", category=InsecureRequestWarning)
     console.print(f"Scenario {scenario.name!r} ({args.scenario}) on IdP {kind or scenario.idp.launcher}; "
                   f"report in {report_dir}/", highlight=False)
+    redactor = args.redactor  # this invocation's run (harness.cli.main)
     result = run_scenario(scenario, report_dir=report_dir, idp_kind=kind, scenario_file=str(args.scenario),
-                          on_step=lambda s: print_step(console, s))
-    path = write_json(result.to_dict(), report_dir / "report.json")
+                          on_step=lambda s: print_step(console, s, redactor), redactor=redactor)
+    path = write_json(result.to_dict(), report_dir / "report.json", result.redactor)
     _write_extra_reports(result, report_dir)
     console.print(summary_line(result), highlight=False, markup=False)
     console.print(f"Report: {path} (also report.html, junit.xml)", highlight=False, markup=False)
@@ -64,7 +66,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
     return 0 if result.passed else 1
 
 
-def _write_extra_reports(result: object, report_dir: Path) -> None:
+def _write_extra_reports(result: RunResult, report_dir: Path) -> None:
     """report.html (self-contained, with the sequence diagram) and junit.xml beside report.json."""
     from harness.report.html_report import write_run_html
     from harness.report.junit import write_run_junit

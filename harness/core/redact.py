@@ -278,7 +278,3 @@ def redacting_logs(redactor: Redactor, handlers: Iterable[logging.Handler] | Non
     finally:
         for h in targets:
             h.removeFilter(flt)
-
-
-#: TEMPORARY (removed once every caller takes the run's redactor; see issue 14).
-REDACTOR = Redactor()
