@@ -89,6 +89,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
     from harness.conformance.context import CheckContext
     from harness.conformance.engine import run_checks
     from harness.conformance.plans import checks_for
+    from harness.core.transcript import Transcript
     from harness.report.html_report import write_check_html
     from harness.report.json_report import write_json
     from harness.report.junit import write_check_junit
@@ -104,7 +105,8 @@ def run(args: argparse.Namespace, console: Console) -> int:
     report_dir = args.report_dir or default_report_dir()
     ctx = CheckContext(issuer=args.issuer, profile=profile, initial_access_token=args.initial_access_token,
                        admin_user=args.admin_user, admin_password=args.admin_password, verify=verify,
-                       report_dir=report_dir, guide_runner=ScenarioGuideRunner())
+                       report_dir=report_dir, guide_runner=ScenarioGuideRunner(),
+                       transcript=Transcript(args.redactor))  # the run's (harness.cli.main)
     checks = checks_for(plans)
     console.print(f"Checking {args.issuer} (profile {profile}; plans {', '.join(plans)}; {len(checks)} checks); "
                   f"reports in {report_dir}/", highlight=False)
@@ -119,7 +121,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
         result = run_checks(ctx, checks, plans=plans)
     console.print(result_table(result, width=console.width))
     report_dir.mkdir(parents=True, exist_ok=True)
-    write_json(result.to_dict(), report_dir / "report.json")
+    write_json(result.to_dict(), report_dir / "report.json", result.redactor)
     write_check_junit(result, report_dir / "junit.xml")
     write_check_html(result, report_dir / "report.html")
     counts = result.counts()
@@ -127,7 +129,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
     left = result.cleanup.get("not_deleted") or []
     if left:
         console.print(f"[yellow]warning:[/yellow] {len(left)} client(s) could not be deleted: "
-                      + escape(", ".join(f"{c['client_id']} ({c['reason']})" for c in left)))
+                      + escape(result.redactor.text(", ".join(f"{c['client_id']} ({c['reason']})" for c in left))))
     console.print(f"Reports: {report_dir / 'report.html'}, {report_dir / 'junit.xml'}, {report_dir / 'report.json'}",
                   highlight=False)
     log.debug("counts %s", counts)
@@ -137,7 +139,6 @@ def run(args: argparse.Namespace, console: Console) -> int:
 def result_table(result: object, width: int = 160) -> Table:
     """The rich per-check table (the spec column only on wide consoles)."""
     from harness.conformance.model import CheckRun
-    from harness.core.redact import REDACTOR
 
     assert isinstance(result, CheckRun)
     wide = width >= 140
@@ -154,7 +155,7 @@ def result_table(result: object, width: int = 160) -> Table:
         cells = [f"[{style}]{r.verdict.value}[/{style}]", r.level.value, r.id]
         if wide:
             cells.append(r.spec_label)
-        cells.append(escape(REDACTOR.text(r.message if wide else r.message[:160])))
+        cells.append(escape(result.redactor.text(r.message if wide else r.message[:160])))
         table.add_row(*cells)
     return table
 

@@ -33,7 +33,7 @@ def serve(args: argparse.Namespace, console: Console) -> int:
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     for line in config.warnings:  # Tyk ignores these keys; so does the gateway below
         err.print(f"warning: {line}", highlight=False, markup=False)
-    gw = Gateway.from_file_config(config)
+    gw = Gateway.from_file_config(config, redactor=args.redactor)  # the run's (harness.cli.main)
     # httptools/uvloop when installed (they are dependencies): the fast path for load tests.
     with BackgroundServer(gw.app, host=args.host, port=args.port, name="gateway", http="auto", loop="auto") as srv:
         console.print(f"gateway ready at {srv.url} ({len(config.apis)} API(s), {len(config.policies)} policy(ies))",

@@ -34,6 +34,7 @@ def serve(args: argparse.Namespace, console: Console) -> int:
             options["relative_path"] = args.relative_path
     else:
         options["version"] = args.gluu_version
+    args.redactor.add(args.admin_password)  # the run's (harness.cli.main): errors and logs never show it
     launcher = make_launcher("emulator", profile=args.profile, **options)
     with launcher:
         console.print(f"{args.profile} emulator ready at {launcher.base_url}", highlight=False, markup=False)

@@ -52,6 +52,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
         args.folder, apis=args.api, apps_dir=args.apps, policies=args.policies, catalogue=args.catalogue,
         portal_config=args.portal_config, tyk_conf=args.tyk_conf, analytics_conf=args.tyk_analytics_conf,
     )
+    args.redactor.add(*export.secret_values())  # the command's run redactor (harness.cli.main)
     imported = build_scenario(export, ImportOptions(entry=args.entry, idp_url=args.idp_url,
                                                     keep_secrets=args.keep_secrets,
                                                     redirect_uris=args.redirect_uris))

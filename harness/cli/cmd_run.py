@@ -43,9 +43,10 @@ def run(args: argparse.Namespace, console: Console) -> int:
     warnings.filterwarnings("ignore", category=InsecureRequestWarning)
     console.print(f"Scenario {scenario.name!r} ({args.scenario}) on IdP {kind or scenario.idp.launcher}; "
                   f"report in {report_dir}/", highlight=False)
+    redactor = args.redactor  # this invocation's run (harness.cli.main)
     result = run_scenario(scenario, report_dir=report_dir, idp_kind=kind, scenario_file=str(args.scenario),
-                          on_step=lambda s: print_step(console, s))
-    path = write_json(result.to_dict(), report_dir / "report.json")
+                          on_step=lambda s: print_step(console, s, redactor), redactor=redactor)
+    path = write_json(result.to_dict(), report_dir / "report.json", result.redactor)
     _write_extra_reports(result, report_dir)
     console.print(summary_line(result), highlight=False, markup=False)
     console.print(f"Report: {path} (also report.html, junit.xml)", highlight=False, markup=False)

@@ -19,7 +19,8 @@ from rich.console import Console
 from harness.cli.foreground import wait_for_interrupt
 from harness.core.errors import ConfigError, HarnessError
 from harness.core.paths import REPO_ROOT
-from harness.core.redact import REDACTOR
+from harness.core.redact import Redactor
+from harness.core.transcript import Transcript
 from harness.launchers.registry import help_text, make_launcher, resolve
 from harness.scenario.world import World
 from harness.tyk.portal.settings import DashboardSettings
@@ -72,8 +73,9 @@ def find_guide_scenario(guide: str) -> Path:
                       hint="run from the dcr-harness checkout, or pass --scenario FILE")
 
 
-def build_world(args: argparse.Namespace) -> Served:
-    """The world for ``args`` (not started), with the scenario's settings when seeding."""
+def build_world(args: argparse.Namespace, redactor: Redactor) -> Served:
+    """The world for ``args`` (not started), with the scenario's settings when seeding;
+    ``redactor`` is the run's (``args.redactor``, harness.cli.main)."""
     from harness.scenario.loader import load_scenario
     from harness.scenario.runner import make_idp
 
@@ -81,12 +83,12 @@ def build_world(args: argparse.Namespace) -> Served:
     report_dir = Path(args.report_dir)
     report_dir.mkdir(parents=True, exist_ok=True)
     admin_key = args.admin_key or secrets.token_urlsafe(16)
-    REDACTOR.add(admin_key)
+    redactor.add(admin_key)
     scenario_path = args.scenario or (find_guide_scenario(args.guide) if args.guide else None)
     if scenario_path is None:
         idp = make_launcher(kind, profile="keycloak", report_dir=report_dir, url=url)
         dashboard = DashboardSettings(admin_secret=admin_key, oauth_redirect_uri_separator=";")
-        world = World(idp, dashboard=dashboard, manage_idp=True, host=args.host,
+        world = World(idp, transcript=Transcript(redactor), dashboard=dashboard, manage_idp=True, host=args.host,
                       portal_port=args.portal_port, gateway_port=args.gateway_port, idp_ca_bundle=idp.ca_bundle)
         return Served(world)
     scenario = load_scenario(scenario_path)
@@ -101,8 +103,9 @@ def build_world(args: argparse.Namespace) -> Served:
     )
     tyk_conf = {"jwt_ssl_insecure_skip_verify": scenario.gateway.jwt_ssl_insecure_skip_verify,
                 "jwks_cache_ttl": scenario.gateway.jwks_cache_ttl}
-    world = World(idp, dashboard=dashboard, tyk_conf=tyk_conf, manage_idp=True, host=args.host,
-                  portal_port=args.portal_port, gateway_port=args.gateway_port, idp_ca_bundle=idp.ca_bundle)
+    world = World(idp, transcript=Transcript(redactor), dashboard=dashboard, tyk_conf=tyk_conf, manage_idp=True,
+                  host=args.host, portal_port=args.portal_port, gateway_port=args.gateway_port,
+                  idp_ca_bundle=idp.ca_bundle)
     return Served(world, scenario=scenario)
 
 
@@ -115,6 +118,7 @@ def seed(served: Served, until: str = LAST_SEEDED_STEP) -> None:
     from harness.scenario.steps import plan_for
 
     ctx = RunContext(scenario=served.scenario, world=served.world)
+    redactor = ctx.redactor
     plan = plan_for(ctx)
     ids = [st.id for st in plan]
     last = ids.index(LAST_SEEDED_STEP)
@@ -123,11 +127,11 @@ def seed(served: Served, until: str = LAST_SEEDED_STEP) -> None:
                           hint=f"use one of: {', '.join(ids[1:last + 1])}")
     for step in plan:
         try:
-            served.evidence.append((step.title, REDACTOR.text(step.run(ctx) or "")))
+            served.evidence.append((step.title, redactor.text(step.run(ctx) or "")))
         except StepFailure as exc:
             diag = diagnose(step.id, exc.cause)
             fix = exc.fix or (diag[1] if diag else None)
-            raise HarnessError(f"setting up the guide failed at step {step.id!r}: {REDACTOR.text(exc.cause)}",
+            raise HarnessError(f"setting up the guide failed at step {step.id!r}: {redactor.text(exc.cause)}",
                                hint=fix) from None
         if step.id == until:
             break
@@ -136,7 +140,7 @@ def seed(served: Served, until: str = LAST_SEEDED_STEP) -> None:
 
 
 def serve(args: argparse.Namespace, console: Console) -> int:
-    served = build_world(args)
+    served = build_world(args, args.redactor)
     world = served.world
     console.print("Starting the IdP, gateway, upstream and portal ...", highlight=False)
     with world:
@@ -211,7 +215,7 @@ def _print_values_to_type(console: Console, served: Served) -> None:
         try:
             doc = disc.discover(w.session("harness", "idp"), w.idp.issuer(sc.idp.realm))
         except RegistrarError as exc:  # the summary must not fail: say what is missing instead
-            out(f"  (discovery failed: {REDACTOR.text(str(exc))})")
+            out(f"  (discovery failed: {w.redactor.error(exc)})")
             doc = {}
         f.update({f"discovery.{k}": doc.get(k, "?") for k in ("jwks_uri", "registration_endpoint", "token_endpoint")})
     out("Left to you (values to type in):")

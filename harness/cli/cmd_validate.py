@@ -31,7 +31,7 @@ def validate(args: argparse.Namespace, console: Console) -> int:
             sc = load_scenario(path)
         except ConfigError as exc:
             bad += 1
-            err.print(f"error: {exc}", markup=False)
+            err.print(f"error: {args.redactor.error(exc)}", markup=False)
             continue
         console.print(f"{path}: OK ({sc.name!r}, IdP profile {sc.idp.profile})", highlight=False, markup=False)
     if bad:

@@ -2,6 +2,13 @@
 
 Exit codes: 0 success; 1 a scenario step or check failed; 2 bad input (scenario,
 flags, config files); 3 a server could not be started; 130 interrupted.
+
+Secrets: one invocation is one run with one :class:`~harness.core.redact.Redactor`,
+created here and handed to the command as ``args.redactor``; the command gives it to
+the world, check context or launcher it starts. The error line of a failed command, a
+crash's traceback and every log record (a :class:`~harness.core.redact.RedactingFilter`
+on the log handlers, for the harness's and third-party libraries' logs) are redacted
+with that same redactor.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from rich.console import Console
 
 from harness import __version__
 from harness.core.errors import HarnessError
+from harness.core.redact import Redactor, redacting_logs
 from harness.launchers.registry import PROGRESS_LOGGERS
 
 Command = Callable[[argparse.Namespace, Console], int]
@@ -46,7 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    redactor = Redactor()  # this invocation's run (module docstring)
+    args = parser.parse_args(argv, namespace=argparse.Namespace(redactor=redactor))
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     # Progress of long work (downloading and booting Keycloak) is always shown.
@@ -54,18 +63,20 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(name).setLevel(logging.INFO)
     console = Console(highlight=False, soft_wrap=True)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
-    try:
-        return int(args.func(args, console))
-    except HarnessError as exc:
-        from rich.markup import escape
+    with redacting_logs(redactor):
+        try:
+            return int(args.func(args, console))
+        except HarnessError as exc:
+            from rich.markup import escape
 
-        from harness.core.redact import REDACTOR
-
-        err.print(f"[bold red]error:[/bold red] {escape(REDACTOR.text(str(exc)))}", markup=True)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        err.print("interrupted")
-        return 130
+            err.print(f"[bold red]error:[/bold red] {escape(redactor.error(exc))}", markup=True)
+            return exc.exit_code
+        except KeyboardInterrupt:
+            err.print("interrupted")
+            return 130
+        except Exception as exc:  # a harness bug: Python's own report, redacted, and its exit code
+            sys.stderr.write(redactor.traceback(exc))
+            return 1
 
 
 if __name__ == "__main__":

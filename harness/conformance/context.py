@@ -7,6 +7,10 @@ which tracks any client the IdP created (any 2xx answer with a client_id); :meth
 deletes each with RFC 7592 §2.3 using its newest registration access token. The engine
 calls it in a ``finally``, so a check that fails or raises midway leaves nothing behind
 (a client the IdP offers no management for is reported, not silently kept).
+
+Secrets: the context's transcript carries the run's redactor (:attr:`CheckContext.redactor`,
+harness.core.redact); pass ``transcript=Transcript(redactor)`` to use a redactor made
+by the caller (the CLI's, the pytest session's).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import requests
 
 from harness.conformance.guide_runner import GuideRunner
 from harness.conformance.model import Observation
-from harness.core.redact import REDACTOR
+from harness.core.redact import Redactor
 from harness.core.transcript import Exchange, RecordingSession, Transcript
 from harness.products.base import IdpLauncher
 from harness.registrar import rfc7592
@@ -71,7 +75,12 @@ class CheckContext:
     _reg_token_ready: bool = False
 
     def __post_init__(self) -> None:
-        REDACTOR.add(self.initial_access_token, self.admin_password)
+        self.redactor.add(self.initial_access_token, self.admin_password)
+
+    @property
+    def redactor(self) -> Redactor:
+        """The run's redactor (its transcript's): every message of this run goes through it."""
+        return self.transcript.redactor
 
     # ---- HTTP ---------------------------------------------------------------------
     def session(self, actor: str = "harness", target: str = "idp") -> RecordingSession:
@@ -161,9 +170,9 @@ class CheckContext:
         try:
             out = admin.create_initial_access_token(self.realm, expiration, count)
         except Exception as exc:  # the admin client raises typed one-line errors
-            raise Skip(f"could not create an initial access token: {REDACTOR.text(str(exc))}") from None
+            raise Skip(f"could not create an initial access token: {self.redactor.error(exc)}") from None
         token = out["token"] if isinstance(out, dict) else str(out)
-        REDACTOR.add(token)
+        self.redactor.add(token)
         return token
 
     # ---- registration with tracking ---------------------------------------------------
@@ -179,7 +188,7 @@ class CheckContext:
         that Bearer token; ``None``/``False`` sends none."""
         endpoint = self.endpoint("registration_endpoint")
         bearer = self.registration_token() if token is True else (token or None)
-        REDACTOR.add(bearer)
+        self.redactor.add(bearer)
         h = {"Accept": "application/json", **(headers or {})}
         if bearer:
             h["Authorization"] = f"Bearer {bearer}"
@@ -211,7 +220,7 @@ class CheckContext:
             return False
         new = data.get("registration_access_token")
         if isinstance(new, str) and new and new != client.registration_access_token:
-            REDACTOR.add(new)
+            self.redactor.add(new)
             client.registration_access_token = new
             return True
         return False
@@ -239,11 +248,11 @@ class CheckContext:
                 try:
                     rfc7592.delete(self.session("harness", "idp"), client)
                 except (RegistrarError, ValueError) as exc:
-                    self.cleanup_failures.append({"client_id": client.client_id, "reason": REDACTOR.text(str(exc))})
+                    self.cleanup_failures.append({"client_id": client.client_id, "reason": self.redactor.error(exc)})
                 except Exception as exc:  # never let cleanup mask the run
-                    log.warning("deleting client %s failed: %s", client.client_id, exc)
+                    log.warning("deleting client %s failed: %s", client.client_id, self.redactor.error(exc))
                     self.cleanup_failures.append({"client_id": client.client_id,
-                                                  "reason": f"{type(exc).__name__}: {REDACTOR.text(str(exc))}"})
+                                                  "reason": self.redactor.error(exc, with_type=True)})
                 else:
                     self.deleted.append(client.client_id)
                 self.created.remove(client)
@@ -270,8 +279,9 @@ class CheckContext:
                 if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                     raise
                 if not isinstance(exc, Skip):
-                    log.warning("probe %s failed: %s: %s", probe_name, type(exc).__name__, REDACTOR.text(str(exc)),
-                                exc_info=log.isEnabledFor(logging.DEBUG))
+                    log.warning("probe %s failed: %s", probe_name, self.redactor.error(exc, with_type=True))
+                    if log.isEnabledFor(logging.DEBUG):
+                        log.debug("probe %s: %s", probe_name, self.redactor.traceback(exc))
                 self._observations[probe_name] = exc
             finally:
                 self.transcript.current_step = previous

@@ -4,6 +4,7 @@ client created) — also when a check fails or raises midway."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import time
@@ -13,7 +14,6 @@ from harness.conformance import quirks
 from harness.conformance.context import CheckContext, Skip
 from harness.conformance.model import Check, CheckResult, CheckRun, Level, Result, Verdict
 from harness.conformance.spec import spec_label, spec_url
-from harness.core.redact import REDACTOR
 from harness.core.transcript import Exchange
 from harness.registrar.errors import RegistrarError
 
@@ -38,7 +38,7 @@ def judge(check: Check, ctx: CheckContext) -> tuple[Result, list[Exchange]]:
     except Skip as exc:
         return Result.skip(str(exc)), []
     except Exception as exc:
-        log.exception("check %s crashed", check.id)
+        log.error("check %s crashed: %s", check.id, ctx.redactor.traceback(exc))
         return Result.fail(f"internal error in the harness (check {check.id}): {type(exc).__name__}: {exc}"), []
     names = res.evidence if res.evidence is not None else tuple(obs.exchanges)
     return res, [obs.exchanges[n] for n in names if n in obs.exchanges]
@@ -64,7 +64,7 @@ def finalize(check: Check, res: Result, profile: str, duration_ms: float = 0.0,
     return CheckResult(
         id=check.id, title=check.title, spec=check.spec, spec_url=spec_url(check.spec),
         spec_label=spec_label(check.spec), level=level, declared_level=check.level, plan=check.plan,
-        verdict=verdict, message=REDACTOR.text(message), expected=res.expected, actual=res.actual,
+        verdict=verdict, message=message, expected=res.expected, actual=res.actual,
         exchanges=list(exchanges or []), quirk=quirk_info, duration_ms=duration_ms,
     )
 
@@ -72,7 +72,10 @@ def finalize(check: Check, res: Result, profile: str, duration_ms: float = 0.0,
 def run_check(check: Check, ctx: CheckContext) -> CheckResult:
     t0 = time.perf_counter()
     res, exchanges = judge(check, ctx)
-    return finalize(check, res, ctx.profile, (time.perf_counter() - t0) * 1000.0, exchanges)
+    result = finalize(check, res, ctx.profile, (time.perf_counter() - t0) * 1000.0, exchanges)
+    # The message may quote an IdP's answer or an exception: redacted here, with the
+    # run's redactor, before any face shows it (reports redact once more).
+    return dataclasses.replace(result, message=ctx.redactor.text(result.message))
 
 
 def run_checks(ctx: CheckContext, checks: Iterable[Check], *, plans: list[str] | None = None,
@@ -80,7 +83,8 @@ def run_checks(ctx: CheckContext, checks: Iterable[Check], *, plans: list[str] |
     """Run ``checks`` in order against ``ctx`` and clean up afterwards, whatever happens."""
     checks = list(checks)
     run = CheckRun(issuer=ctx.issuer, profile=ctx.profile,
-                   plans=plans or list(dict.fromkeys(c.plan for c in checks)), started=_now())
+                   plans=plans or list(dict.fromkeys(c.plan for c in checks)), started=_now(),
+                   redactor=ctx.redactor)
     try:
         for check in checks:
             if on_start:

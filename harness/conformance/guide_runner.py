@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from harness.conformance.model import Verdict
+from harness.core.redact import Redactor
 from harness.core.transcript import Exchange
 from harness.products.base import IdpLauncher
 
@@ -40,8 +41,9 @@ class GuideRunner(Protocol):
         ``idp.realm``, ``idp.initial_access_token`` and reads ``idp``'s Gluu settings."""
         ...
 
-    def run(self, scenario: Any, *, launcher: IdpLauncher, report_dir: Path, scenario_file: str) -> Sequence[GuideStep]:
+    def run(self, scenario: Any, *, launcher: IdpLauncher, report_dir: Path, scenario_file: str,
+            redactor: Redactor) -> Sequence[GuideStep]:
         """Every step of ``scenario`` in order against ``launcher`` (already running: its
         ``start``/``stop`` are the owner's), deleting the client it registered
-        (RFC 7592 §2.3) even when a step fails."""
+        (RFC 7592 §2.3) even when a step fails; ``redactor`` is the check run's."""
         ...

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness.conformance.checks.common import body_json
-from harness.core.redact import REDACTOR
+from harness.core.redact import Redactor
 from harness.core.transcript import Exchange
 
 __all__ = ["Level", "Verdict", "Observation", "Result", "Check", "CheckResult", "CheckRun", "Condition"]
@@ -148,7 +148,8 @@ class CheckResult:
         """A failed MUST: the one outcome that makes ``dcr-harness check`` exit 1."""
         return self.verdict is Verdict.FAIL and self.level is Level.MUST
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, redactor: Redactor) -> dict[str, Any]:
+        """The result for ``report.json``, redacted with the run's ``redactor``."""
         return {
             "id": self.id,
             "title": self.title,
@@ -159,12 +160,12 @@ class CheckResult:
             "declared_level": self.declared_level.value,
             "plan": self.plan,
             "verdict": self.verdict.value,
-            "message": REDACTOR.text(self.message),
-            "expected": REDACTOR.value(self.expected),
-            "actual": REDACTOR.value(self.actual),
+            "message": redactor.text(self.message),
+            "expected": redactor.value(self.expected),
+            "actual": redactor.value(self.actual),
             "quirk": self.quirk,
             "duration_ms": round(self.duration_ms, 1),
-            "exchanges": [REDACTOR.value(e.to_dict()) for e in self.exchanges],
+            "exchanges": [redactor.value(e.to_dict()) for e in self.exchanges],
         }
 
 
@@ -183,6 +184,8 @@ class CheckRun:
     idp: dict[str, Any] = field(default_factory=dict)
     #: Exchanges of the guide plan, in order (for the sequence diagram).
     guide_exchanges: list[Exchange] = field(default_factory=list)
+    #: The run's redactor (its CheckContext's): every report of this run redacts with it.
+    redactor: Redactor = field(default_factory=Redactor, repr=False, compare=False)
 
     @property
     def failed_musts(self) -> list[CheckResult]:
@@ -213,6 +216,6 @@ class CheckRun:
             "passed": self.passed,
             "counts": self.counts(),
             "failed_musts": [r.id for r in self.failed_musts],
-            "cleanup": REDACTOR.value(self.cleanup),
-            "results": [r.to_dict() for r in self.results],
+            "cleanup": self.redactor.value(self.cleanup),
+            "results": [r.to_dict(self.redactor) for r in self.results],
         }

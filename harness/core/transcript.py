@@ -3,6 +3,11 @@
 A :class:`Transcript` is shared by the pieces of one world (run engine, portal's
 registrar, gateway's JWKS fetcher) so a report can show the whole conversation in
 order. Bodies and headers are redacted *when recorded*: nothing unredacted is kept.
+
+The transcript carries its run's :class:`~harness.core.redact.Redactor` (one per run,
+harness.core.redact): recording an exchange both redacts it and teaches the redactor
+the secrets it masked (secret-named fields, Bearer/Basic credentials), so whoever
+later reports an error of that run can scrub them from free text too.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from typing import Any
 
 import requests
 
-from harness.core.redact import REDACTOR, Redactor
+from harness.core.redact import Redactor
 
 NOTABLE_HEADERS = (
     "content-type",
@@ -55,10 +60,13 @@ class Exchange:
 
 
 class Transcript:
-    """An ordered, thread-safe list of redacted exchanges."""
+    """An ordered, thread-safe list of redacted exchanges, and the run's redactor.
 
-    def __init__(self, redactor: Redactor = REDACTOR) -> None:
-        self.redactor = redactor
+    ``redactor``: the run's :class:`Redactor`; without one the transcript starts a
+    run of its own (a fresh redactor that knows no secrets yet)."""
+
+    def __init__(self, redactor: Redactor | None = None) -> None:
+        self.redactor: Redactor = redactor if redactor is not None else Redactor()
         self._items: list[Exchange] = []
         self._lock = threading.Lock()
         self.current_step: str | None = None

@@ -5,6 +5,11 @@ it) and a plain-text ``str()``. :func:`show` displays one through IPython when i
 available. Nothing here unmasks a secret: exchanges are redacted when recorded
 (harness.core.transcript), facts come from ``Guide.facts`` (masked), and a JWT is shown as
 its header and claims only — never the compact token, never the signature.
+
+The helpers that redact (:func:`view_of`, :func:`jwt_view`, :func:`decision_view`,
+:func:`json_view`, :func:`sequence_view`) take the run's redactor (``guide.redactor``,
+harness.core.redact) to scrub the run's known secrets too; without one they apply the
+rules that need no run (secret field names, JWT-shaped strings).
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from harness.conformance.model import Verdict
-from harness.core.redact import REDACTOR
+from harness.core.redact import Redactor
 from harness.core.transcript import Exchange
 from harness.scenario.results import RunResult, StepResult
 
@@ -47,12 +52,12 @@ class View:
         return self.text
 
 
-def show(*objs: Any) -> None:
+def show(*objs: Any, redactor: Redactor | None = None) -> None:
     """Display each object (an Exchange, a list of them, a StepResult, a Decision, a
     DecodedJwt, a RunResult, a mapping, or a View) with IPython; without IPython,
-    log its text form."""
+    log its text form. ``redactor``: the run's (``guide.redactor``)."""
     for obj in objs:
-        view = obj if isinstance(obj, View) else view_of(obj)
+        view = obj if isinstance(obj, View) else view_of(obj, redactor=redactor)
         try:
             from IPython.display import display
         except ImportError:  # not in a notebook: the text form goes to the log
@@ -63,7 +68,7 @@ def show(*objs: Any) -> None:
         display(view)
 
 
-def view_of(obj: Any) -> View:
+def view_of(obj: Any, *, redactor: Redactor | None = None) -> View:
     """Pick the view for ``obj``."""
     from harness.notebook.guide import DecodedJwt
 
@@ -76,15 +81,20 @@ def view_of(obj: Any) -> View:
     if isinstance(obj, RunResult):
         return run_summary(obj)
     if isinstance(obj, DecodedJwt):
-        return jwt_view(obj.header, obj.claims, title=obj.name)
+        return jwt_view(obj.header, obj.claims, title=obj.name, redactor=redactor)
     if hasattr(obj, "stage") and hasattr(obj, "reason") and hasattr(obj, "status"):
-        return decision_view(obj)
+        return decision_view(obj, redactor=redactor)
     if isinstance(obj, Mapping):
-        return json_view(dict(obj))
+        return json_view(dict(obj), redactor=redactor)
     if isinstance(obj, (list, tuple)) and all(isinstance(e, Exchange) for e in obj):
         return exchanges_view(obj)
-    text = REDACTOR.text(str(obj))
+    text = _redactor(redactor).text(str(obj))
     return View(f"<pre style='{_PRE}'>{escape(text)}</pre>", text)
+
+
+def _redactor(redactor: Redactor | None) -> Redactor:
+    """The run's redactor, or a fresh one (the rules that need no run)."""
+    return redactor if redactor is not None else Redactor()
 
 
 # ---- bodies --------------------------------------------------------------------------------
@@ -165,10 +175,12 @@ def exchanges_view(exchanges: Iterable[Exchange], *, open_: bool = True) -> View
 
 # ---- tokens --------------------------------------------------------------------------------
 
-def jwt_view(header: Mapping[str, Any], claims: Mapping[str, Any], *, title: str = "JWT") -> View:
+def jwt_view(header: Mapping[str, Any], claims: Mapping[str, Any], *, title: str = "JWT",
+             redactor: Redactor | None = None) -> View:
     """A decoded JWT: header and claims (redacted), signature omitted."""
-    h = json.dumps(REDACTOR.value(dict(header)), indent=2, ensure_ascii=False)
-    c = json.dumps(REDACTOR.value(dict(claims)), indent=2, ensure_ascii=False)
+    r = _redactor(redactor)
+    h = json.dumps(r.value(dict(header)), indent=2, ensure_ascii=False)
+    c = json.dumps(r.value(dict(claims)), indent=2, ensure_ascii=False)
     html = (f"<div style='{_CSS}'><b>{escape(title)}</b> <span style='color:#9aa5b1'>(decoded without "
             f"verification; signature omitted)</span><div style='display:flex;gap:12px;flex-wrap:wrap'>"
             f"<div><div style='color:#52606d'>header</div><pre style='{_PRE}'>{escape(h)}</pre></div>"
@@ -189,7 +201,7 @@ def token_view(token: str, *, title: str = "JWT") -> View:
 
 # ---- gateway decisions --------------------------------------------------------------------
 
-def decision_view(decision: Any) -> View:
+def decision_view(decision: Any, *, redactor: Redactor | None = None) -> View:
     """The gateway's answer and why: status and message as Tyk sends them, the stage
     of the decision order where it was taken, and the reason Tyk only logs."""
     if decision is None:
@@ -201,7 +213,7 @@ def decision_view(decision: Any) -> View:
         ("answer", f"{decision.status} {decision.message}".strip() if not allowed
          else f"{decision.status} (proxied to the upstream)"),
         ("stage", decision.stage),
-        ("reason", REDACTOR.text(str(decision.reason))),
+        ("reason", _redactor(redactor).text(str(decision.reason))),
     ]
     for name in ("identity", "policies", "oauth_client_id"):
         value = getattr(decision, name, None)
@@ -259,21 +271,22 @@ def run_summary(result: RunResult) -> View:
     return View(html, text)
 
 
-def json_view(data: Any, *, title: str | None = None) -> View:
+def json_view(data: Any, *, title: str | None = None, redactor: Redactor | None = None) -> View:
     """Any JSON-like value, redacted and indented."""
-    text = json.dumps(REDACTOR.value(data), indent=2, ensure_ascii=False, default=str)
+    text = json.dumps(_redactor(redactor).value(data), indent=2, ensure_ascii=False, default=str)
     head = f"<b>{escape(title)}</b>" if title else ""
     return View(f"<div>{head}<pre style='{_PRE}'>{escape(text)}</pre></div>", (title + "\n" if title else "") + text)
 
 
 # ---- the whole flow -----------------------------------------------------------------------
 
-def sequence_view(exchanges: Iterable[Exchange], *, title: str | None = None, uid: str = "seq") -> View:
+def sequence_view(exchanges: Iterable[Exchange], *, title: str | None = None, uid: str = "seq",
+                  redactor: Redactor | None = None) -> View:
     """A sequence diagram of the exchanges (inline SVG, harness.report.sequence)."""
     from harness.report.sequence import sequence_svg
 
     items = list(exchanges)
-    svg = sequence_svg(items, title=title, uid=uid)
+    svg = sequence_svg(items, title=title, uid=uid, redactor=redactor)
     text = "\n".join(f"{e.step or '-':24} {e.actor:>9} -> {e.target:<9} {e.summary()}" for e in items)
     return View(f"<div style='overflow-x:auto'>{svg}</div>", text)
 

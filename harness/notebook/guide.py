@@ -8,7 +8,9 @@ steps in order with :meth:`Guide.run`, looking at the facts learned, the HTTP
 exchanges of each step (already redacted), the tokens, and the gateway's decisions
 between steps. Every step runs through the runner's own
 :func:`~harness.scenario.runner.run_step`, so a failure gets the same cause and fix as
-in a CLI report.
+in a CLI report. A guide is one run with one redactor (:attr:`Guide.redactor`,
+harness.core.redact); pass it to the display helpers to scrub the run's secrets from
+anything else shown.
 
 Rules: steps run in the plan's order; a later step asked for first is an error
 naming the step to run next; a failed step may be re-run (after fixing something,
@@ -30,7 +32,7 @@ from typing import Any, Literal
 
 from harness.conformance.model import Verdict
 from harness.core.errors import ConfigError, HarnessError
-from harness.core.redact import REDACTOR
+from harness.core.redact import Redactor
 from harness.core.transcript import Exchange
 from harness.launchers.registry import resolve, spec, url_kind
 from harness.products.base import IdpLauncher
@@ -119,12 +121,12 @@ class Guide:
     """One scenario, run step by step. Build it with :meth:`Guide.open`."""
 
     def __init__(self, scenario: Scenario, launcher: IdpLauncher, report_dir: Path,
-                 scenario_file: str | None = None) -> None:
+                 scenario_file: str | None = None, *, redactor: Redactor | None = None) -> None:
         self.scenario = scenario
         self.scenario_file = scenario_file
         self.report_dir = report_dir
         self.idp = launcher
-        self.world, self.ctx = build_world(scenario, launcher, report_dir)
+        self.world, self.ctx = build_world(scenario, launcher, report_dir, redactor=redactor)
         self._plan: list[Step] = plan_for(self.ctx)
         self._results: dict[str, StepResult] = {}
         self._done = 0  # index of the next step in the plan
@@ -175,6 +177,11 @@ class Guide:
         return cls(sc, chosen, out, scenario_file=source)
 
     # ---- the plan ---------------------------------------------------------------------
+    @property
+    def redactor(self) -> Redactor:
+        """This guide's run redactor: it knows every secret the guide has seen."""
+        return self.world.redactor
+
     @property
     def steps(self) -> list[StepInfo]:
         """The steps of this guide, in the order they run."""
@@ -288,8 +295,8 @@ class Guide:
         out: dict[str, Any] = {}
         for k, v in self.ctx.facts.items():
             if k in SECRET_FACTS and isinstance(v, str) and v:
-                REDACTOR.add(v)
-            out[k] = REDACTOR.value(v, k)
+                self.redactor.add(v)
+            out[k] = self.redactor.value(v, k)
         return out
 
     def secret(self, name: str) -> str:
@@ -345,7 +352,8 @@ class Guide:
         from harness.report.sequence import sequence_svg
 
         items = self.exchanges() if step_ids is None else [e for s in step_ids for e in self.exchanges(s)]
-        return sequence_svg(items, title=title or self.scenario.name, uid=f"seq{id(self) % 100000}")
+        return sequence_svg(items, title=title or self.scenario.name, uid=f"seq{id(self) % 100000}",
+                            redactor=self.redactor)
 
     # ---- lifetime -------------------------------------------------------------------------
     def close(self) -> None:
@@ -362,13 +370,13 @@ class Guide:
 
                 sr = run_step(self.ctx, Step("delete-client", "Clean up", delete_client))
                 if sr.verdict is Verdict.FAIL:
-                    log.warning("closing the guide: %s", sr.cause)
+                    log.warning("closing the guide: %s", sr.cause)  # redacted by run_step
         finally:
             self.world.stop()
             try:
                 self.idp.stop()
             except Exception as exc:  # closing must not hide what the guide showed
-                log.warning("stopping the IdP failed: %s", exc)
+                log.warning("stopping the IdP failed: %s", self.redactor.error(exc))
 
     def __enter__(self) -> Guide:
         return self

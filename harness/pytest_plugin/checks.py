@@ -14,6 +14,9 @@ level, message and quirk source, and in JUnit XML the test case carries the verd
 ``<properties>`` plus the note in ``<system-out>``.
 Every client the checks registered is deleted at the end of the session (RFC 7592).
 Reports of the checks (JSON, JUnit, HTML) go to ``<--harness-report-dir>/dcr-checks/``.
+The check items of one session are one run with one redactor (``CheckSession.redactor``,
+harness.core.redact): failure reports, notes, the terminal summary and the reports
+redact with it.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from typing import Any
 import pytest
 
 from harness.conformance.model import Check, CheckResult, CheckRun, Verdict
+from harness.core.redact import Redactor
 from harness.products.base import IdpLauncher
 
 log = logging.getLogger(__name__)
@@ -64,6 +68,8 @@ class CheckSession:
         self.started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         self.plans: list[str] = []
         self._error: BaseException | None = None
+        #: This session's check run's redactor (its CheckContext's transcript carries it).
+        self.redactor = Redactor()
 
     def context(self) -> Any:
         if self._error is not None:
@@ -79,6 +85,7 @@ class CheckSession:
     def _build(self) -> Any:
         from harness.conformance.context import CheckContext
         from harness.conformance.detect import detect_profile
+        from harness.core.transcript import Transcript
         from harness.scenario.runner import ScenarioGuideRunner
 
         cfg = self.config
@@ -88,7 +95,7 @@ class CheckSession:
         if issuer:
             profile = cfg.getoption("--dcr-profile") or detect_profile(issuer, verify)
             return CheckContext(issuer=issuer, profile=profile, verify=verify, report_dir=report_dir,
-                                guide_runner=ScenarioGuideRunner(),
+                                guide_runner=ScenarioGuideRunner(), transcript=Transcript(self.redactor),
                                 initial_access_token=cfg.getoption("--dcr-initial-access-token"),
                                 admin_user=cfg.getoption("--dcr-admin-user"),
                                 admin_password=cfg.getoption("--dcr-admin-password"))
@@ -104,6 +111,7 @@ class CheckSession:
         keycloak = idp_profile == "keycloak"
         return CheckContext(issuer=launcher.issuer("master"), profile=cfg.getoption("--dcr-profile") or idp_profile,
                             verify=verify, report_dir=report_dir, launcher=launcher, guide_runner=ScenarioGuideRunner(),
+                            transcript=Transcript(self.redactor),
                             admin_user=launcher.admin_user if keycloak else None,
                             admin_password=launcher.admin_password if keycloak else None)
 
@@ -127,13 +135,13 @@ class CheckSession:
             return
         run = CheckRun(issuer=self.ctx.issuer, profile=self.ctx.profile, plans=self.plans, started=self.started,
                        finished=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                       results=list(self.results), cleanup=cleanup)
+                       results=list(self.results), cleanup=cleanup, redactor=self.redactor)
         from harness.conformance.engine import guide_exchanges
 
         run.guide_exchanges = guide_exchanges(self.ctx)
         out = _report_dir(self.config) / "dcr-checks"
         try:
-            write_json(run.to_dict(), out / "report.json")
+            write_json(run.to_dict(), out / "report.json", run.redactor)
             write_check_junit(run, out / "junit.xml")
             write_check_html(run, out / "report.html")
         except OSError as exc:  # a report directory problem must not fail the session
@@ -157,14 +165,13 @@ class DcrQuirkWarning(pytest.PytestWarning):
 NOTE_SECTION = "dcr-harness verdict"
 
 
-def warn_note(r: CheckResult) -> str:
-    """One line for a WARN result: id, verdict, level, message and the quirk's source."""
-    from harness.core.redact import REDACTOR
-
+def warn_note(r: CheckResult, redactor: Redactor) -> str:
+    """One line for a WARN result: id, verdict, level, message and the quirk's source,
+    redacted with the run's ``redactor``."""
     text = f"{r.id}: {r.verdict.value} [{r.level.value}] {r.message}"
     if r.quirk and r.quirk.get("source") and r.quirk["source"] not in r.message:
         text += f" (source: {r.quirk['source']})"
-    return REDACTOR.text(text)
+    return redactor.text(text)
 
 
 class CheckFailed(Exception):
@@ -207,7 +214,7 @@ class DcrCheckItem(pytest.Item):
         if r.quirk:
             self.user_properties.append(("quirk_source", r.quirk.get("source", "")))
         if r.verdict is Verdict.WARN:
-            note = warn_note(r)
+            note = warn_note(r, session.redactor)
             # "Captured stdout call": shown by -rP, and written to <system-out> by junitxml
             # when junit_logging includes it (pytest_runtest_logreport below covers the rest).
             self.add_report_section("call", "stdout", f"{NOTE_SECTION}: {note}\n")
@@ -221,13 +228,11 @@ class DcrCheckItem(pytest.Item):
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, CheckFailed):
-            from harness.core.redact import REDACTOR
-
             r = excinfo.value.result
             lines = [f"{r.id} [{r.level.value}] {r.title}", f"spec: {r.spec_label} — {r.spec_url}",
                      f"message: {r.message}", f"expected: {r.expected!r}", f"actual:   {r.actual!r}"]
             lines += [f"  {e.summary()}" for e in r.exchanges]
-            return REDACTOR.text("\n".join(lines))
+            return self.config.stash[_SESSION].redactor.text("\n".join(lines))
         if isinstance(excinfo.value, DcrQuirkWarning):  # -W error::...DcrQuirkWarning
             return f"DcrQuirkWarning: {excinfo.value}"
         return str(super().repr_failure(excinfo))
@@ -313,13 +318,12 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     if not warned:
         return
     from harness.conformance.model import Level
-    from harness.core.redact import REDACTOR
 
     quirks = sum(1 for r in warned if r.level is Level.QUIRK)
     terminalreporter.write_sep("=", f"dcr-harness checks: {len(warned)} WARN ({quirks} QUIRK)", yellow=True)
     for r in warned:
         terminalreporter.write_line(f"WARN [{r.level.value}] {r.id} — {r.spec_label}")
-        terminalreporter.write_line(f"    {REDACTOR.text(r.message)}")
+        terminalreporter.write_line(f"    {state.redactor.text(r.message)}")
         if r.quirk:
             terminalreporter.write_line(f"    quirk source: {r.quirk.get('source', '')}")
 

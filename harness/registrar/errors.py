@@ -4,29 +4,32 @@ code of RFC 6749 §5.2, RFC 7591 §3.2.2 and RFC 6750 §3.1.
 An IdP answer whose ``error`` is not in these lists keeps its raw code in
 :class:`UnknownOAuthError`; a non-JSON or garbage answer is :class:`MalformedResponse`;
 a transport failure (connection refused, TLS, timeout) is :class:`TransportError`.
-Messages never contain secrets: only status, error code and the IdP's description.
+Messages hold only status, error code and the IdP's own words (its description, a
+snippet of a garbage answer), as the IdP said them: they are *not* redacted here.
+Whoever reports one (a step result, a check message, the portal's answer, a log
+line) passes its text through the run's redactor — harness.core.redact — which knows
+the run's secrets because every exchange of the run was recorded through it.
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from harness.core.redact import REDACTOR
-
 
 class RegistrarError(Exception):
-    """Base: something the IdP or the network refused."""
+    """Base: something the IdP or the network refused. ``body`` (the IdP's answer) and
+    ``url`` are kept as received, for code that inspects them; redact before showing."""
 
     error: ClassVar[str] = ""
     spec: ClassVar[str] = ""
 
     def __init__(self, message: str, *, status: int | None = None, description: str | None = None,
                  body: Any = None, url: str | None = None) -> None:
-        super().__init__(REDACTOR.text(message))
+        super().__init__(message)
         self.status = status
         self.description = description
-        self.body = REDACTOR.value(body) if body is not None else None
-        self.url = REDACTOR.url(url) if url else url
+        self.body = body
+        self.url = url
 
     @property
     def code(self) -> str:

@@ -7,7 +7,6 @@ from typing import Any
 
 import requests
 
-from harness.core.redact import REDACTOR
 from harness.registrar.errors import MalformedResponse
 from harness.registrar.http import expect, send
 
@@ -30,9 +29,10 @@ class RegisteredClient:
         # RFC 7591 §3.2.1: client_id REQUIRED.
         if not isinstance(client_id, str) or not client_id:
             raise MalformedResponse(f"registration answered {status} without a client_id", status=status)
+        # The secrets are known to the run's redactor already: the answer was recorded
+        # (and its client_secret / registration_access_token masked) by the session.
         secret = body.get("client_secret")
         rat = body.get("registration_access_token")
-        REDACTOR.add(secret, rat)
         return cls(
             client_id=client_id,
             client_secret=secret if isinstance(secret, str) else None,
@@ -54,11 +54,13 @@ def register(
 ) -> RegisteredClient:
     """POST client metadata to the registration endpoint (RFC 7591 §3.1).
 
+    Pass a :class:`~harness.core.transcript.RecordingSession`: recording the exchange
+    teaches the run's redactor the Bearer token sent and the secrets answered.
+
     ``initial_access_token`` is sent as a Bearer token (RFC 7591 §3, RFC 6750 §2.1).
     Success is 201 per RFC 7591 §3.2.1; 200 is accepted too (Gluu 4 answers 200) —
     conformance checks, not this client, judge the status.
     """
-    REDACTOR.add(initial_access_token)
     h = {"Content-Type": "application/json", "Accept": "application/json", **(headers or {})}
     if initial_access_token:
         h["Authorization"] = f"Bearer {initial_access_token}"

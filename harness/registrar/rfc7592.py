@@ -2,7 +2,8 @@
 
 The registration access token (RAT) may be rotated on any call (§2.2: "the
 authorization server MAY issue a new registration access token"); :class:`ManagedClient`
-always keeps and uses the newest one.
+always keeps and uses the newest one. A rotated token or secret is learned by the run's
+redactor when the session records the answer (harness.core.transcript).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from typing import Any
 
 import requests
 
-from harness.core.redact import REDACTOR
 from harness.registrar.http import expect, send
 from harness.registrar.rfc7591 import RegisteredClient
 
@@ -61,10 +61,8 @@ def _creds(client: RegisteredClient) -> tuple[str, str]:
 def _absorb(client: RegisteredClient, body: dict[str, Any]) -> None:
     new_rat = body.get("registration_access_token")
     if isinstance(new_rat, str) and new_rat:
-        REDACTOR.add(new_rat)
         client.registration_access_token = new_rat
     secret = body.get("client_secret")
     if isinstance(secret, str) and secret:
-        REDACTOR.add(secret)
         client.client_secret = secret
     client.metadata = body

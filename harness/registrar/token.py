@@ -10,7 +10,6 @@ from urllib.parse import quote
 
 import requests
 
-from harness.core.redact import REDACTOR
 from harness.registrar.errors import MalformedResponse
 from harness.registrar.http import expect, send
 
@@ -38,9 +37,10 @@ def client_credentials(
 
     ``client_secret_post`` puts the credentials in the form body (RFC 6749 §2.3.1 — the
     guide's Postman request, "no additional headers"); ``client_secret_basic`` sends
-    them in HTTP Basic, form-urlencoded first as §2.3.1 requires.
+    them in HTTP Basic, form-urlencoded first as §2.3.1 requires. Recording the
+    exchange (a RecordingSession) teaches the run's redactor the secret — masked in the
+    form body or inside the Basic credential — and the access token answered.
     """
-    REDACTOR.add(client_secret)
     form: dict[str, str] = {"grant_type": "client_credentials"}
     headers: dict[str, str] = {"Accept": "application/json"}
     if auth_method == "client_secret_post":
@@ -59,7 +59,6 @@ def client_credentials(
     token = body.get("access_token")
     if not isinstance(token, str) or not token:
         raise MalformedResponse("token response has no access_token (RFC 6749 §5.1)", status=resp.status_code)
-    REDACTOR.add(token)
     exp = body.get("expires_in")
     return TokenResponse(
         access_token=token,

@@ -6,28 +6,30 @@ from rich.console import Console
 from rich.markup import escape
 
 from harness.conformance.model import Verdict
-from harness.core.redact import REDACTOR
+from harness.core.redact import Redactor
 from harness.scenario.results import RunResult, StepResult
 
 _STYLE = {Verdict.PASS: "green", Verdict.FAIL: "bold red", Verdict.WARN: "yellow", Verdict.SKIP: "dim"}
 
 
-def step_line(step: StepResult) -> str:
-    """``PASS  create-api  Create the "Keycloak API" — evidence`` (plain text)."""
+def step_line(step: StepResult, redactor: Redactor) -> str:
+    """``PASS  create-api  Create the "Keycloak API" — evidence`` (plain text), redacted
+    with the run's ``redactor``."""
     text = f"{step.verdict.value:<4}  {step.id:<22} {step.title}"
     detail = step.evidence if step.verdict is not Verdict.FAIL else (step.cause or step.error or "")
     if detail:
         text += f" — {detail}"
-    return REDACTOR.text(text)
+    return redactor.text(text)
 
 
-def print_step(console: Console, step: StepResult) -> None:
+def print_step(console: Console, step: StepResult, redactor: Redactor) -> None:
     style = _STYLE[step.verdict]
-    line = escape(step_line(step))
+    line = escape(step_line(step, redactor))
     console.print(f"[{style}]{line[:4]}[/{style}]{line[4:]}", soft_wrap=True, highlight=False)
 
 
 def summary_line(result: RunResult) -> str:
+    """The run's last console line, redacted with the run's redactor."""
     failed = result.failed_step
     if failed is None:
         n = sum(1 for s in result.steps if s.verdict is Verdict.PASS)
@@ -35,4 +37,4 @@ def summary_line(result: RunResult) -> str:
     text = f"FAILED at step {failed.id} ({failed.title}): {failed.cause or failed.error}"
     if failed.fix:
         text += f" Fix: {failed.fix}"
-    return REDACTOR.text(text)
+    return result.redactor.text(text)

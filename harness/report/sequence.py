@@ -5,6 +5,8 @@
 gateway, upstream, in that order; others after them) and, per exchange, a request
 arrow labelled ``METHOD path`` and a dashed answer arrow labelled with the status.
 Used by the HTML reports and by the notebooks (display it with IPython's ``SVG``).
+Labels are redacted with the run's redactor when given (the exchanges themselves were
+redacted when recorded).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Iterable
 from html import escape
 from urllib.parse import urlsplit
 
-from harness.core.redact import REDACTOR
+from harness.core.redact import Redactor
 from harness.core.transcript import Exchange
 
 #: Participants in display order (left to right).
@@ -52,17 +54,17 @@ def _status_class(ex: Exchange) -> str:
     return "err"
 
 
-def _label(ex: Exchange) -> str:
+def _label(ex: Exchange, red: Redactor) -> str:
     path = urlsplit(ex.url).path or "/"
     text = f"{ex.method} {path}"
     if len(text) > MAX_LABEL:
         text = text[: MAX_LABEL - 1] + "…"
-    return REDACTOR.text(text)
+    return red.text(text)
 
 
-def _answer(ex: Exchange) -> str:
+def _answer(ex: Exchange, red: Redactor) -> str:
     if ex.status is None:
-        return REDACTOR.text(f"no answer: {ex.error or ''}")[:MAX_LABEL]
+        return red.text(f"no answer: {ex.error or ''}")[:MAX_LABEL]
     return str(ex.status)
 
 
@@ -82,9 +84,11 @@ STYLE = """
 
 
 def sequence_svg(exchanges: Iterable[Exchange], *, title: str | None = None, max_exchanges: int = 500,
-                 uid: str = "seq") -> str:
+                 uid: str = "seq", redactor: Redactor | None = None) -> str:
     """An ``<svg>`` element: lifelines for the participants, two arrows per exchange.
-    ``uid`` prefixes the marker ids (give each diagram of one page its own)."""
+    ``uid`` prefixes the marker ids (give each diagram of one page its own);
+    ``redactor``: the run's (without one, only the rules that need no run apply)."""
+    red = redactor if redactor is not None else Redactor()
     # Order by when each request started (an exchange is recorded when its answer
     # arrives, so an outer call would otherwise follow the calls it caused).
     items = sorted(list(exchanges)[:max_exchanges], key=lambda e: e.started - (e.elapsed_ms or 0.0) / 1000.0)
@@ -115,21 +119,21 @@ def sequence_svg(exchanges: Iterable[Exchange], *, title: str | None = None, max
     last_step: str | None = None
     for ex in items:
         a, b = x.get(ex.actor, LEFT), x.get(ex.target, LEFT)
-        tip = escape(REDACTOR.text(f"{ex.step or ''} {ex.method} {ex.url} → {_answer(ex)}").strip())
+        tip = escape(red.text(f"{ex.step or ''} {ex.method} {ex.url} → {_answer(ex, red)}").strip())
         out.append(f'<g class="{_status_class(ex)}"><title>{tip}</title>')
         if ex.step and ex.step != last_step:
             out.append(f'<text class="step" x="4" y="{y - 12}">{escape(ex.step)}</text>')
             last_step = ex.step
         if a == b:  # a call to itself: a small loop
             out.append(f'<path class="req" d="M{a},{y} h40 v14 h-38"/>')
-            out.append(f'<text x="{a + 46}" y="{y + 4}">{escape(_label(ex))} → '
-                       f'<tspan class="st">{escape(_answer(ex))}</tspan></text>')
+            out.append(f'<text x="{a + 46}" y="{y + 4}">{escape(_label(ex, red))} → '
+                       f'<tspan class="st">{escape(_answer(ex, red))}</tspan></text>')
         else:
             mid = (a + b) / 2
             out.append(f'<line class="req" x1="{a}" y1="{y}" x2="{b}" y2="{y}"/>')
-            out.append(f'<text x="{mid}" y="{y - 5}" text-anchor="middle">{escape(_label(ex))}</text>')
+            out.append(f'<text x="{mid}" y="{y - 5}" text-anchor="middle">{escape(_label(ex, red))}</text>')
             out.append(f'<line class="ans" x1="{b}" y1="{y + 16}" x2="{a}" y2="{y + 16}"/>')
-            out.append(f'<text class="st" x="{mid}" y="{y + 13}" text-anchor="middle">{escape(_answer(ex))}</text>')
+            out.append(f'<text class="st" x="{mid}" y="{y + 13}" text-anchor="middle">{escape(_answer(ex, red))}</text>')
         out.append("</g>")
         y += ROW_H
     out.append("</svg>")

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness.core.errors import ConfigError
+from harness.core.redact import Redactor
 from harness.scenario.schema import Scenario
 from harness.scenario.world import World
 
@@ -29,6 +30,11 @@ class RunContext:
     scenario: Scenario
     world: World
     facts: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def redactor(self) -> Redactor:
+        """The run's redactor (the world's): steps register the secrets they hold with it."""
+        return self.world.redactor
 
     def resolve(self, value: Any, where: str) -> Any:
         """Replace ``${name}`` placeholders with facts learned earlier in the run."""

@@ -20,8 +20,9 @@ path stays wrong), the upstream becomes the harness's echo service.
 
 Secrets (``dcr_options.access_token``, tyk.conf ``secret``/``node_secret``, the
 Dashboard's ``admin_secret``/``shared_node_secret``, database passwords, license keys)
-never reach the scenario or a log: they are registered with the redactor, named (never
-shown) in the header comment, and the initial access token is replaced by
+never reach the scenario or a log: :meth:`TykExport.secret_values` hands them to the
+caller's run redactor (``dcr-harness import`` registers them with its own), they are
+named (never shown) in the header comment, and the initial access token is replaced by
 ``${initial_access_token}`` unless ``keep_secrets`` is set.
 """
 
@@ -40,7 +41,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from harness.core.errors import ConfigError, HarnessError
-from harness.core.redact import REDACTOR, fingerprint
+from harness.core.redact import fingerprint
 
 #: Provider names the scenario schema accepts (harness.tyk.portal.models.Provider).
 PROVIDERS = ("keycloak", "gluu", "okta", "other")
@@ -62,6 +63,11 @@ class TykExport:
     tyk_conf: dict[str, Any] | None = None
     analytics_conf: dict[str, Any] | None = None
     sources: list[str] = field(default_factory=list)
+
+    def secret_values(self) -> list[str]:
+        """Every secret value in the export, for the caller's run redactor
+        (harness.core.redact: ``redactor.add(*export.secret_values())``)."""
+        return [value for _, value in _secret_fields(self)]
 
 
 def _read_json(path: Path) -> Any:
@@ -217,7 +223,6 @@ def load_export(
         if value is not None:
             p = Path(value)
             _add(export, kind, p, _read_json(p))
-    _register_secrets(export)
     return export
 
 
@@ -251,11 +256,6 @@ def _secret_fields(export: TykExport) -> list[tuple[str, str]]:
         take("portal configuration dcr_options.access_token",
              (export.portal_config.get("dcr_options") or {}).get("access_token"))
     return found
-
-
-def _register_secrets(export: TykExport) -> None:
-    for _, value in _secret_fields(export):
-        REDACTOR.add(value)
 
 
 # ---- building the scenario ---------------------------------------------------------------
@@ -572,7 +572,7 @@ def build_scenario(export: TykExport, options: ImportOptions | None = None) -> I
     header += [f"Note: {n}" for n in notes]
     header += ["Run it: dcr-harness run <this file>"]
     return ImportedScenario(data=data, comments=comments, header=header, secrets_left_out=secrets,
-                            secret_values=[v for _, v in _secret_fields(export)], keep_secrets=opts.keep_secrets)
+                            secret_values=export.secret_values(), keep_secrets=opts.keep_secrets)
 
 
 def _origin(url: str) -> str:

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from harness.conformance.model import Verdict
+from harness.core.redact import Redactor
 from harness.core.transcript import Exchange
 
 
@@ -37,6 +38,8 @@ class RunResult:
     finished: str = ""
     steps: list[StepResult] = field(default_factory=list)
     expected_failure: dict[str, Any] | None = None
+    #: The run's redactor (its world's): every report of this run redacts with it.
+    redactor: Redactor = field(default_factory=Redactor, repr=False, compare=False)
 
     @property
     def failed_step(self) -> StepResult | None:

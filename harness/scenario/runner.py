@@ -16,7 +16,7 @@ from typing import Any
 
 from harness.conformance.model import Verdict
 from harness.core.errors import ConfigError, HarnessError
-from harness.core.redact import REDACTOR
+from harness.core.redact import Redactor
 from harness.core.transcript import Transcript
 from harness.launchers.registry import make_launcher
 from harness.products.base import IdpLauncher
@@ -109,13 +109,15 @@ def check_expectation(scenario: Scenario, result: RunResult) -> tuple[bool, str]
     return True, f"failed at {failed.id} as expected{what}"
 
 
-def build_world(scenario: Scenario, idp: IdpLauncher, report_dir: Path) -> tuple[World, RunContext]:
+def build_world(scenario: Scenario, idp: IdpLauncher, report_dir: Path, *,
+                redactor: Redactor | None = None) -> tuple[World, RunContext]:
     """The (not yet started) world of one scenario run and its run context: Dashboard
     and gateway settings from the scenario, a fresh portal store under ``report_dir``,
-    trust in the IdP's generated CA. Shared by :func:`run_scenario` and the notebooks'
-    step-by-step :class:`harness.notebook.guide.Guide`."""
+    trust in the IdP's generated CA. ``redactor``: the run's (default: a new one).
+    Shared by :func:`run_scenario` and the notebooks' step-by-step
+    :class:`harness.notebook.guide.Guide`."""
     ca_bundle = idp.ca_bundle
-    transcript = Transcript()
+    transcript = Transcript(redactor)
     dashboard = DashboardSettings(
         oauth_redirect_uri_separator=scenario.dashboard.oauth_redirect_uri_separator,
         dcr_ssl_insecure_skip_verify=scenario.dashboard.dcr_ssl_insecure_skip_verify,
@@ -124,7 +126,7 @@ def build_world(scenario: Scenario, idp: IdpLauncher, report_dir: Path) -> tuple
     import secrets
 
     dashboard.admin_secret = secrets.token_urlsafe(16)
-    REDACTOR.add(dashboard.admin_secret, scenario.idp.admin_password if len(scenario.idp.admin_password) >= 6 else None)
+    transcript.redactor.add(dashboard.admin_secret, scenario.idp.admin_password)
     tyk_conf: dict[str, Any] = {
         "jwt_ssl_insecure_skip_verify": scenario.gateway.jwt_ssl_insecure_skip_verify,
         "jwks_cache_ttl": scenario.gateway.jwks_cache_ttl,
@@ -154,15 +156,19 @@ def run_scenario(
     on_step: OnStep | None = None,
     launcher: IdpLauncher | None = None,
     world_hook: Callable[[World], None] | None = None,
+    redactor: Redactor | None = None,
 ) -> RunResult:
+    """Run ``scenario``'s guide steps; ``redactor`` is the run's (the CLI's, the check
+    run's; default: a new one), carried by the result for its reports."""
     report_dir.mkdir(parents=True, exist_ok=True)
     idp = launcher or make_idp(scenario, idp_kind, report_dir)
-    world, ctx = build_world(scenario, idp, report_dir)
+    world, ctx = build_world(scenario, idp, report_dir, redactor=redactor)
     result = RunResult(
         scenario=scenario.name, scenario_file=scenario_file,
         idp={"kind": idp.kind, "profile": idp.profile, "version": idp.version},
         started=_now(),
         expected_failure=scenario.expect.model_dump() if scenario.expect.fail_at else None,
+        redactor=world.redactor,
     )
     idp_started = False
     try:
@@ -190,13 +196,13 @@ def run_scenario(
         try:
             idp.stop()
         except Exception as exc:  # never mask the run's own outcome
-            log.warning("stopping the IdP failed: %s", exc)
-        _redact_store(report_dir / "portal.sqlite")
+            log.warning("stopping the IdP failed: %s", world.redactor.error(exc))
+        _redact_store(report_dir / "portal.sqlite", world.redactor)
         result.finished = _now()
     return result
 
 
-def _redact_store(path: Path) -> None:
+def _redact_store(path: Path, redactor: Redactor) -> None:
     """The portal database stays in the report dir for inspection, but with its secrets
     masked: a report folder handed to someone must not carry a live token."""
     if not path.exists():
@@ -205,7 +211,7 @@ def _redact_store(path: Path) -> None:
 
     store = Store(path)
     try:
-        store.redact_secrets()
+        store.redact_secrets(redactor)
     finally:
         store.close()
 
@@ -248,14 +254,17 @@ def run_step(ctx: RunContext, step: Step) -> StepResult:
         verdict, error = Verdict.FAIL, exc.message if isinstance(exc, HarnessError) else str(exc)
         fix = getattr(exc, "hint", None)
     except Exception as exc:  # a bug in the harness, not in the setup: say so
-        log.exception("step %s crashed", step.id)
+        log.error("step %s crashed: %s", step.id, ctx.redactor.traceback(exc))
         verdict, error = Verdict.FAIL, f"internal error in the harness: {type(exc).__name__}: {exc}"
     finally:
         transcript.current_step = None
-    sr = StepResult(step.id, step.title, verdict, evidence=REDACTOR.text(evidence or ""),
+    # Exceptions are redacted here, where they become the step's result (harness.core.redact).
+    redactor = ctx.redactor
+    sr = StepResult(step.id, step.title, verdict, evidence=redactor.text(evidence or ""),
                     duration_ms=(time.perf_counter() - t0) * 1000.0, exchanges=transcript.for_step(step.id))
     if verdict is Verdict.FAIL:
-        sr.error = REDACTOR.text(error or "")
+        sr.error = redactor.text(error or "")
+        fix = redactor.text(fix) if fix else fix
         diag = diagnose(step.id, sr.error)
         if diag:
             sr.cause = f"{diag[0]} [{sr.error}]"
@@ -284,5 +293,6 @@ class ScenarioGuideRunner:
         return load_scenario(path)
 
     def run(self, scenario: Scenario, *, launcher: IdpLauncher, report_dir: Path,
-            scenario_file: str) -> list[StepResult]:
-        return run_scenario(scenario, report_dir=report_dir, launcher=launcher, scenario_file=scenario_file).steps
+            scenario_file: str, redactor: Redactor) -> list[StepResult]:
+        return run_scenario(scenario, report_dir=report_dir, launcher=launcher, scenario_file=scenario_file,
+                            redactor=redactor).steps

@@ -13,7 +13,6 @@ from typing import Any
 
 import requests
 
-from harness.core.redact import REDACTOR
 from harness.registrar import discovery as disc
 from harness.registrar import token as tok
 from harness.registrar.errors import RegistrarError
@@ -72,7 +71,7 @@ def initial_access_token(ctx: RunContext) -> str:
         ctx.facts["initial_access_token"] = ""
         return "no initial access token configured (open or trusted-host registration)"
     if spec.value is not None:
-        REDACTOR.add(spec.value)
+        ctx.redactor.add(spec.value)
         ctx.facts["initial_access_token"] = spec.value
         return "using the initial access token given in the scenario"
     realm = ctx.scenario.idp.realm
@@ -85,7 +84,7 @@ def initial_access_token(ctx: RunContext) -> str:
     except Exception as exc:  # the admin client raises typed errors with one clear line
         raise StepFailure(f"creating the initial access token failed: {exc}", error=exc) from None
     token = iat["token"]
-    REDACTOR.add(token)
+    ctx.redactor.add(token)
     ctx.facts["initial_access_token"] = token
     notes = []
     if spec.use_before:
@@ -249,7 +248,7 @@ def catalogue_entry(ctx: RunContext) -> str:
 
 def _dcr_options(ctx: RunContext, spec: Any, where: str) -> dict[str, Any]:
     opts = {k: ctx.resolve(v, f"{where}.{k}") for k, v in spec.model_dump().items()}
-    REDACTOR.add(opts.get("access_token"))
+    ctx.redactor.add(opts.get("access_token"))
     return opts
 
 
@@ -271,7 +270,7 @@ def catalogue_dcr_settings(ctx: RunContext) -> str:
 
 def create_developer(ctx: RunContext) -> str:
     dev = ctx.scenario.developer
-    REDACTOR.add(dev.password)
+    ctx.redactor.add(dev.password)
     out = _admin(ctx, "POST", "/api/portal/developers", {"email": dev.email, "password": dev.password})
     ctx.facts["developer.id"] = out["Meta"]
     return f"{dev.email} id {out['Meta']}"
@@ -295,7 +294,7 @@ def oauth_client_wizard(ctx: RunContext) -> str:
     if resp.status_code != 201:
         error = str(data.get('error', resp.text[:200]))
         raise StepFailure(f"the portal could not create the client: {error}{_registration_context(ctx, error)}")
-    REDACTOR.add(data.get("client_secret"))
+    ctx.redactor.add(data.get("client_secret"))
     ctx.facts["client.id"] = data["client_id"]
     ctx.facts["client.secret"] = data.get("client_secret") or ""
     ctx.facts["client"] = data

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.core.lifecycle import StartStop
+from harness.core.redact import Redactor
 from harness.core.server_group import ServerGroup
 from harness.core.serving import BackgroundServer
 from harness.core.transcript import RecordingSession, Transcript
@@ -111,6 +112,12 @@ class World(StartStop):
 
 
     # ---- helpers -----------------------------------------------------------------
+    @property
+    def redactor(self) -> Redactor:
+        """The run's redactor (its transcript's; harness.core.redact): the portal and the
+        gateway record and log through it, reports of the run redact with it."""
+        return self.transcript.redactor
+
     def session(self, actor: str, target: str = "idp") -> RecordingSession:
         """A recording HTTP session labelled for the transcript; one to the IdP trusts
         ``idp_ca_bundle`` when the world has one."""

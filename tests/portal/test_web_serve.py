@@ -13,6 +13,7 @@ from starlette.testclient import TestClient
 
 from harness.cli.cmd_serve import build_world, find_guide_scenario, print_summary, seed
 from harness.core.errors import ConfigError
+from harness.core.redact import Redactor
 from harness.tyk.portal.app import create_app
 
 
@@ -24,7 +25,7 @@ def args(tmp_path: Path, **kw: object) -> argparse.Namespace:
 
 
 def test_serve_seeds_the_keycloak_guide_up_to_the_developer(tmp_path: Path) -> None:
-    served = build_world(args(tmp_path))
+    served = build_world(args(tmp_path), Redactor())
     with served.world as w:
         seed(served)
         svc = w.portal
@@ -59,7 +60,7 @@ def test_serve_seeds_the_keycloak_guide_up_to_the_developer(tmp_path: Path) -> N
 
 
 def test_serve_without_guide_starts_empty(tmp_path: Path) -> None:
-    served = build_world(args(tmp_path, guide=None))
+    served = build_world(args(tmp_path, guide=None), Redactor())
     assert served.scenario is None
     with served.world as w:
         assert w.portal is not None and w.portal.list_apis() == []
@@ -70,7 +71,7 @@ def test_serve_without_guide_starts_empty(tmp_path: Path) -> None:
 
 def test_serve_rejects_an_unknown_idp_kind(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="--idp 'keycloak' is not a launcher"):
-        build_world(args(tmp_path, idp="keycloak"))
+        build_world(args(tmp_path, idp="keycloak"), Redactor())
 
 
 def test_guide_scenarios_are_found() -> None:
@@ -80,7 +81,7 @@ def test_guide_scenarios_are_found() -> None:
 
 
 def test_serve_until_discovery_leaves_the_dashboard_to_the_person(tmp_path: Path) -> None:
-    served = build_world(args(tmp_path))
+    served = build_world(args(tmp_path), Redactor())
     with served.world as w:
         seed(served, "discovery")
         svc = w.portal
@@ -98,14 +99,14 @@ def test_serve_until_discovery_leaves_the_dashboard_to_the_person(tmp_path: Path
 
 
 def test_serve_until_must_be_a_setup_step(tmp_path: Path) -> None:
-    served = build_world(args(tmp_path))
+    served = build_world(args(tmp_path), Redactor())
     with served.world:
         with pytest.raises(ConfigError, match="--until 'oauth-client-wizard' is not one of this guide's setup steps"):
             seed(served, "oauth-client-wizard")
 
 
 def test_serve_seeds_the_gluu_guide_and_names_its_redirect_url(tmp_path: Path) -> None:
-    served = build_world(args(tmp_path, guide="gluu"))
+    served = build_world(args(tmp_path, guide="gluu"), Redactor())
     with served.world as w:
         seed(served)
         svc = w.portal

@@ -10,7 +10,7 @@ from pathlib import Path
 from harness.conformance.engine import finalize
 from harness.conformance.model import CheckRun, Result, Verdict
 from harness.conformance.registry import get_check
-from harness.core.redact import REDACTOR
+from harness.core.redact import Redactor
 from harness.core.transcript import Exchange
 from harness.report.html_report import render_check_html, render_run_html, write_check_html, write_run_html
 from harness.report.junit import checks_junit, run_junit, write_check_junit
@@ -27,10 +27,9 @@ def _exchange(body: str = '{"ok": true}') -> Exchange:
 
 
 def _run() -> CheckRun:
-    REDACTOR.add(LEAK)
     ex = _exchange('{"error": "invalid_client", "error_description": "secret ' + LEAK + ' is wrong"}')
     run = CheckRun(issuer="http://idp/realms/m", profile="keycloak", plans=["registration", "token"], started="t0",
-                   finished="t1", cleanup={"deleted": ["c-1"], "not_deleted": []})
+                   finished="t1", cleanup={"deleted": ["c-1"], "not_deleted": []}, redactor=Redactor(LEAK))
     run.results = [
         finalize(get_check("REG-STATUS-201"), Result.ok("201 Created", expected=201, actual=201), "keycloak"),
         finalize(get_check("REG-CACHE-NO-STORE"), Result.fail("absent", expected="no-store", actual="(absent)"),

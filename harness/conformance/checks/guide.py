@@ -163,7 +163,7 @@ def probe_guide(ctx: CheckContext) -> Observation:
     with tempfile.TemporaryDirectory(prefix="dcr-guide-") as tmp:
         report_dir = (ctx.report_dir / "guide") if ctx.report_dir else Path(tmp)
         steps = guide_runner(ctx).run(scenario, launcher=launcher, report_dir=report_dir,
-                                      scenario_file=f"scenarios/{ctx.profile}.yaml")
+                                      scenario_file=f"scenarios/{ctx.profile}.yaml", redactor=ctx.redactor)
     exchanges: dict[str, Any] = {}
     for step in steps:
         for i, ex in enumerate(step.exchanges):

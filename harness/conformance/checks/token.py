@@ -15,7 +15,6 @@ from harness.conformance.checks.verdicts import answered_or_skip, answered_refus
 from harness.conformance.context import CheckContext, Skip, json_of
 from harness.conformance.model import Level, Observation, Result
 from harness.conformance.registry import check, probe
-from harness.core.redact import REDACTOR
 from harness.core.transcript import Exchange
 from harness.jose import BadJwt, verify
 from harness.jose.tokens import NotAJwt, decode_unverified
@@ -39,7 +38,7 @@ def probe_token(ctx: CheckContext) -> Observation:
         raise Skip("the guide's registration did not yield a client with a secret (see REG-STATUS-201)")
     method = ctx.auth_method
     wrong = "dcr-harness-wrong-secret-" + client.client_id[:6]
-    REDACTOR.add(wrong)
+    ctx.redactor.add(wrong)
     ex: dict[str, Exchange] = {}
     resp, ex["token"] = token_call(ctx, client.client_id, client.client_secret, method=method, actor="developer")
     raw = json_of(resp).get("access_token") if isinstance(json_of(resp), dict) else None

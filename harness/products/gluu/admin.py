@@ -13,7 +13,6 @@ from typing import Any
 import requests
 
 from harness.core.errors import HarnessError
-from harness.core.redact import REDACTOR
 from harness.core.transcript import describe_transport_error
 
 log = logging.getLogger(__name__)
@@ -35,8 +34,9 @@ class GluuAdmin:
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.admin_user = admin_user
+        # Basic credentials: a RecordingSession masks them and teaches the run's redactor
+        # the password (harness.core.redact); no error message here contains them.
         self.admin_password = admin_password
-        REDACTOR.add(admin_password)  # Basic credentials: never in transcripts or errors
         self.session = session or requests.Session()
         self.timeout = timeout
 

@@ -4,7 +4,10 @@ emulator alike): the admin-cli login, realm creation, initial access tokens
 the realm's OpenID Provider configuration (OIDC Discovery 1.0 §4).
 
 Errors raise :class:`KeycloakAdminError` with one line: what was attempted, the
-status and Keycloak's error/error_description — never a token or a password.
+status and Keycloak's error/error_description — never a token or a password (they are
+built from those parts only; the run that reports one redacts it again with its own
+redactor, harness.core.redact). Pass a RecordingSession: recording the admin login and
+the initial access token answers teaches the run's redactor the password and tokens.
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ from urllib.parse import quote
 import requests
 
 from harness.core.errors import HarnessError
-from harness.core.redact import REDACTOR
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +33,7 @@ class KeycloakAdminError(HarnessError):
     """A Keycloak admin call failed; ``status`` is the HTTP status (None: no answer)."""
 
     def __init__(self, message: str, *, status: int | None = None, error: str | None = None, hint: str | None = None) -> None:
-        super().__init__(REDACTOR.text(message), hint=hint)
+        super().__init__(message, hint=hint)
         self.status = status
         self.error = error
 
@@ -78,7 +80,6 @@ class KeycloakAdmin:
         self._token: str | None = None
         self._token_expires = 0.0
         self._lock = threading.Lock()
-        REDACTOR.add(admin_password)
 
     # --- plumbing -------------------------------------------------------------------
 
@@ -127,7 +128,6 @@ class KeycloakAdmin:
                 expires_in = float(body.get("expires_in", 60))
             except (ValueError, KeyError, TypeError):
                 raise KeycloakAdminError(f"{what}: HTTP 200 without an access_token") from None
-            REDACTOR.add(token, body.get("refresh_token"))
             self._token = token
             self._token_expires = time.monotonic() + max(0.0, expires_in - TOKEN_MARGIN_SECONDS)
             return token
@@ -160,7 +160,6 @@ class KeycloakAdmin:
             raise KeycloakAdminError(f"{what}: HTTP {resp.status_code} answer is not JSON") from None
         if not isinstance(body, dict) or not isinstance(body.get("token"), str):
             raise KeycloakAdminError(f"{what}: HTTP {resp.status_code} answer has no token")
-        REDACTOR.add(body["token"])
         return body
 
     def discovery(self, realm: str) -> dict[str, Any]:

@@ -91,7 +91,7 @@ def admin_routes(gw: Gateway) -> list[Route]:
         try:
             api = parse_apidef(raw, f"<POST /tyk/apis {raw.get('api_id')}>")
         except ConfigError as exc:
-            log.warning("rejected API definition: %s", exc)
+            log.warning("rejected API definition: %s", gw.redactor.error(exc))
             gw.admin_errors.append(str(exc))
             return go_json(_err("Request malformed"), 400)
         for line in gw.note_warnings(api.warnings):  # Tyk stores it all the same, ignoring those keys
@@ -126,7 +126,7 @@ def admin_routes(gw: Gateway) -> list[Route]:
         try:
             pol = parse_policy(raw, f"<{request.method} /tyk/policies {new_id}>", new_id)
         except ConfigError as exc:
-            log.warning("rejected policy: %s", exc)
+            log.warning("rejected policy: %s", gw.redactor.error(exc))
             gw.admin_errors.append(str(exc))
             return go_json(_err("Request malformed"), 400)
         for line in gw.note_warnings(pol.warnings):
@@ -136,7 +136,7 @@ def admin_routes(gw: Gateway) -> list[Route]:
 
     async def reload(request: Request) -> Response:
         for problem in gw.reload():
-            log.warning("reload skipped: %s", problem)
+            log.warning("reload skipped: %s", gw.redactor.text(problem))
             gw.admin_errors.append(problem)
         return go_json(_ok(""))
 

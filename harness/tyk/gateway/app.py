@@ -119,8 +119,8 @@ def build_app(gw: Gateway) -> Starlette:
                 api, request.method, path, query, request.headers.items(), body, client_ip
             )
         except ProxyFailed as exc:
-            decision.details["proxy_error"] = str(exc)
-            _record_upstream(gw, api, request.method, path, query, None, [], b"", started, error=str(exc))
+            decision.details["proxy_error"] = gw.redactor.error(exc)  # names the upstream URL (query included)
+            _record_upstream(gw, api, request.method, path, query, None, [], b"", started, error=gw.redactor.error(exc))
             return tyk_error(500, PROXY_FAILED)
         _record_upstream(gw, api, request.method, path, query, status, headers, content, started)
         resp = Response(content, status_code=status)

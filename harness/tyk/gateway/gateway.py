@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from harness.core.errors import ConfigError
+from harness.core.redact import Redactor
 from harness.core.transcript import Transcript
 from harness.tyk.gateway.apidef import ApiDefinition, parse_apidef
 from harness.tyk.gateway.decisions import Decision, DecisionLog, Refusal
@@ -47,7 +48,7 @@ class _CIDict(dict[str, str]):
         for k, v in (items or {}).items():
             self.setdefault(k.lower(), v)
 
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, key: str, default: Any = None) -> Any:
         return super().get(key.lower(), default)
 
 
@@ -57,6 +58,7 @@ class Gateway:
         *,
         tyk_conf: dict[str, Any] | None = None,
         transcript: Transcript | None = None,
+        redactor: Redactor | None = None,
         clock: Callable[[], float] = time.time,
         profile: GatewayProfile | None = None,
         proxy_timeout: float = 30.0,
@@ -64,18 +66,24 @@ class Gateway:
     ) -> None:
         """``verify_cache_size``: how many verified tokens to remember so a repeated
         token skips its signature check (harness.tyk.gateway.verify_cache); 0 verifies every
-        token on every request, as Tyk does. Verdicts are the same either way."""
+        token on every request, as Tyk does. Verdicts are the same either way.
+        ``redactor``: the run's when the gateway runs without a transcript (with one, the
+        transcript's is the run's)."""
         self.tyk_conf: dict[str, Any] = dict(tyk_conf or {})
         self.profile = profile or profile_from_tyk_conf(self.tyk_conf)
         self.transcript = transcript
+        #: The run's redactor (the transcript's, else the one given, else its own): what
+        #: the gateway records and logs goes through it (harness.core.redact).
+        self.redactor: Redactor = (transcript.redactor if transcript is not None
+                                   else redactor if redactor is not None else Redactor())
         self.clock = clock
         fetcher = JwksFetcher(self.profile, transcript)
         self.state = GatewayState(profile=self.profile, resolver=KeyResolver(self.profile, fetcher), clock=clock,
                                   verified=VerifiedTokenCache(verify_cache_size))
         self.state.resolver.on_jwks_refresh = self.state.verified.evict_api
-        self.middleware = JwtMiddleware(self.state)
+        self.middleware = JwtMiddleware(self.state, self.redactor)
         self.decisions = DecisionLog()
-        self.proxy = Proxy(timeout=proxy_timeout)
+        self.proxy = Proxy(timeout=proxy_timeout, redactor=self.redactor)
         self._lock = threading.RLock()
         self._apis: dict[str, ApiDefinition] = {}
         self._policies: dict[str, Policy] = {}
@@ -292,11 +300,12 @@ class Gateway:
 
     @classmethod
     def from_file_config(
-        cls, config: Any, *, transcript: Transcript | None = None, clock: Callable[[], float] = time.time
+        cls, config: Any, *, transcript: Transcript | None = None, redactor: Redactor | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> Gateway:
         """Build a gateway from :func:`harness.tyk.gateway.files.load_file_config`'s result."""
         apis, policies, tyk_conf = config
-        gw = cls(tyk_conf=tyk_conf, transcript=transcript, clock=clock)
+        gw = cls(tyk_conf=tyk_conf, transcript=transcript, redactor=redactor, clock=clock)
         for api in apis:
             gw.load_api(api, api.source)
         gw.load_policies(policies, replace=True)

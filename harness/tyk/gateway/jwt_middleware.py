@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from harness.core.redact import Redactor
 from harness.tyk.gateway.apidef import ApiDefinition
 from harness.tyk.gateway.decisions import Decision, Refusal
 from harness.tyk.gateway.golang.gocompat import GoDecodeError, SignatureError, b64url_decode_go, verify_signature
@@ -79,8 +80,10 @@ class GatewayState:
 
 
 class JwtMiddleware:
-    def __init__(self, state: GatewayState) -> None:
+    def __init__(self, state: GatewayState, redactor: Redactor | None = None) -> None:
+        """``redactor``: the run's, for the refusal log lines (harness.core.redact)."""
         self.state = state
+        self.redactor = redactor if redactor is not None else Redactor()
 
     # -- entry point ---------------------------------------------------------------
     def process(self, api: ApiDefinition, req: RequestView, *, may_fetch: bool = True) -> Decision:
@@ -112,7 +115,7 @@ class JwtMiddleware:
             self._session_checks(api, session, req, now)
             return self._decision(api, now, 200, "", "proxy", "token valid, session checks passed", ctx)
         except Refusal as r:
-            log.info("gateway refused [%s] %s %r: %s", api.api_id, r.status, r.message, r.reason)
+            log.info("gateway refused [%s] %s %r: %s", api.api_id, r.status, r.message, self.redactor.text(r.reason))
             return self._decision(api, now, r.status, r.message, r.stage, r.reason, ctx)
 
     def signature_stage(self, api: ApiDefinition, parsed: ParsedToken) -> Decision:

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from harness.core.redact import Redactor
 from harness.tyk.gateway.apidef import ApiDefinition
 from harness.tyk.gateway.http1 import Http1Pool, Origin, UpstreamError
 
@@ -77,9 +78,11 @@ def _latin1(text: str) -> bytes:
 class Proxy:
     """Holds one pooled upstream client per event loop."""
 
-    def __init__(self, timeout: float = 30.0, verify: bool | str = True) -> None:
+    def __init__(self, timeout: float = 30.0, verify: bool | str = True, redactor: Redactor | None = None) -> None:
+        """``redactor``: the run's, for the failure log line (harness.core.redact)."""
         self.timeout = timeout
         self.verify = verify
+        self.redactor = redactor if redactor is not None else Redactor()
         self._pools: dict[int, Http1Pool] = {}
 
     def _pool(self) -> Http1Pool:
@@ -121,7 +124,7 @@ class Proxy:
         try:
             resp = await self._pool().request(origin, method, b"".join(parts))
         except UpstreamError as exc:
-            log.warning("proxy to %s failed: %s", url, exc)
+            log.warning("proxy to %s failed: %s", self.redactor.url(url), self.redactor.error(exc))
             raise ProxyFailed(f"{exc} (calling {url})") from None
         resp_headers = [(k, v) for k, v in resp.headers if k not in HOP_BY_HOP and k != "content-encoding"]
         return resp.status, resp_headers, resp.body

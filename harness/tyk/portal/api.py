@@ -52,8 +52,8 @@ def admin_routes(svc: PortalService) -> list[Route]:
             except ValidationError as exc:
                 first = exc.errors()[0]
                 return err(f"invalid field {'.'.join(str(p) for p in first['loc'])}: {first['msg']}", 400)
-            except PortalError as exc:
-                return err(str(exc), exc.status)
+            except PortalError as exc:  # may quote the IdP: redacted here, where it is answered
+                return err(svc.redactor.error(exc), exc.status)
         return wrapper
 
     async def apis(request: Request) -> Response:
@@ -143,7 +143,7 @@ def developer_routes(svc: PortalService) -> list[Route]:
             try:
                 return await fn(request, dev)
             except PortalError as exc:
-                body: dict[str, Any] = {"error": str(exc)}
+                body: dict[str, Any] = {"error": svc.redactor.error(exc)}
                 return JSONResponse(body, status_code=exc.status)
         return wrapper
 

@@ -4,6 +4,11 @@ The HTTP layer (``app.py``) and the web pages call this; nothing here knows HTTP
 Guarantees (shared/DESIGN.md, Principles): a failed registration stores nothing; a
 client the IdP created but the portal could not store is deleted again at the IdP
 (RFC 7592 §2.3).
+
+Secrets: the service records through its run's transcript and registers the secrets it
+is given (initial access tokens in DCR options, developer passwords) with the run's
+redactor (:attr:`PortalService.redactor`, harness.core.redact). Its errors quote the IdP
+as it answered; the portal's HTTP API and pages redact them where they show them.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import uuid
 from typing import Any
 
 from harness.core.errors import HarnessError
-from harness.core.redact import REDACTOR
+from harness.core.redact import Redactor
 from harness.core.transcript import RecordingSession, Transcript
 from harness.registrar import rfc7591, rfc7592
 from harness.registrar.drivers import get_driver
@@ -71,6 +76,11 @@ class PortalService:
         self.transcript = transcript if transcript is not None else Transcript()
         self.gateway = gateway
         self.org_id = org_id
+
+    @property
+    def redactor(self) -> Redactor:
+        """The run's redactor (its transcript's): the API and pages redact errors with it."""
+        return self.transcript.redactor
 
     # ---- outbound HTTP --------------------------------------------------------------
     def _idp_session(self) -> RecordingSession:
@@ -157,12 +167,14 @@ class PortalService:
 
     # ---- catalogue and portal configuration -------------------------------------------
     def create_catalogue_entry(self, entry: CatalogueEntry) -> CatalogueEntry:
+        self.redactor.add(entry.config.dcr_options.access_token)
         self.get_policy(entry.policy_id)
         entry = entry.model_copy(update={"id": entry.id or uuid.uuid4().hex[:12]})
         self.store.put("catalogue", entry.id, entry.model_dump())
         return entry
 
     def update_catalogue_entry(self, entry: CatalogueEntry) -> CatalogueEntry:
+        self.redactor.add(entry.config.dcr_options.access_token)
         if self.store.get("catalogue", entry.id) is None:
             raise NotFound(f"catalogue entry {entry.id}")
         self.get_policy(entry.policy_id)
@@ -183,6 +195,7 @@ class PortalService:
         return PortalConfig.model_validate(raw) if raw else PortalConfig()
 
     def set_config(self, config: PortalConfig) -> PortalConfig:
+        self.redactor.add(config.dcr_options.access_token)
         self.store.put("config", "portal", config.model_dump())
         return config
 
@@ -192,6 +205,7 @@ class PortalService:
 
     # ---- developers -------------------------------------------------------------------
     def create_developer(self, email: str, password: str, fields: dict[str, Any] | None = None) -> Developer:
+        self.redactor.add(password)
         email = email.strip().lower()
         if "@" not in email:
             raise PortalError(f"developer email {email!r} is not an email address")
@@ -244,7 +258,7 @@ class PortalService:
         if not options.registration_endpoint:
             raise PortalError(f"catalogue API {entry.name!r} has no Client Registration Endpoint",
                               hint="set registration_endpoint in the DCR settings")
-        REDACTOR.add(options.access_token)
+        self.redactor.add(options.access_token)
         uris = split_redirect_uris(redirect_uris, self.settings.oauth_redirect_uri_separator)
         driver = get_driver(options.provider)
         metadata = driver.metadata(options, client_name.strip(), uris)

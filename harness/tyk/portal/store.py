@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from harness.core.redact import Redactor
+
 KINDS = ("api", "policy", "catalogue", "config", "developer", "client")
 
 
@@ -84,17 +86,16 @@ class Store:
         with self._lock:
             self._db.close()
 
-    def redact_secrets(self) -> int:
-        """Rewrite every stored document with its secrets masked (client secrets,
-        registration access tokens, initial access tokens in DCR options, ...), for a
-        database that is kept as a report artifact. Returns the number of rows changed."""
-        from harness.core.redact import REDACTOR
-
+    def redact_secrets(self, redactor: Redactor) -> int:
+        """Rewrite every stored document with its secrets masked by the run's
+        ``redactor`` (client secrets, registration access tokens, initial access tokens
+        in DCR options, ...), for a database that is kept as a report artifact. Returns
+        the number of rows changed."""
         changed = 0
         with self.transaction() as db:
             rows = db.execute("SELECT kind, id, body FROM objects").fetchall()
             for kind, id_, body in rows:
-                masked = json.dumps(REDACTOR.value(json.loads(body)))
+                masked = json.dumps(redactor.value(json.loads(body)))
                 if masked != body:
                     db.execute("UPDATE objects SET body=? WHERE kind=? AND id=?", (masked, kind, id_))
                     changed += 1

@@ -20,6 +20,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from harness.core.errors import HarnessError
+from harness.core.redact import Redactor
 from harness.tyk.portal.models import CatalogueConfig, CatalogueEntry, PortalConfig
 from harness.tyk.portal.service import NotFound, PortalError, PortalService
 from harness.tyk.portal.web.forms import (
@@ -53,14 +54,15 @@ log = logging.getLogger(__name__)
 LOGIN = "/dashboard/login"
 
 
-def _message(exc: Exception) -> str:
+def _message(exc: Exception, redactor: Redactor) -> str:
+    """An error for a Dashboard page, redacted with the run's ``redactor``."""
     if isinstance(exc, PortalError):
-        return error_text(exc)
+        return error_text(exc, redactor)
     if isinstance(exc, ValidationError):
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"])
-        return f"Invalid value for {field}: {first['msg']}."
-    return str(exc)
+        return redactor.text(f"Invalid value for {field}: {first['msg']}.")
+    return redactor.error(exc)
 
 
 def dashboard_pages(svc: PortalService) -> list[Route]:
@@ -129,7 +131,7 @@ def dashboard_pages(svc: PortalService) -> list[Route]:
 
     def designer_failed(request: Request, values: dict[str, Any], api_id: str | None, exc: Exception) -> Response:
         """The API designer again, with the submitted values and why saving failed."""
-        return render("dashboard/api_designer.html", api_ctx(request, values, api_id=api_id, error=_message(exc)),
+        return render("dashboard/api_designer.html", api_ctx(request, values, api_id=api_id, error=_message(exc, svc.redactor)),
                       status=getattr(exc, "status", 400))
 
     @admin_only
@@ -208,7 +210,7 @@ def dashboard_pages(svc: PortalService) -> list[Route]:
             })
         except (PortalError, HarnessError) as exc:
             merged = {**defaults, **values}
-            return render("dashboard/policy_new.html", policy_ctx(request, merged, error=_message(exc)),
+            return render("dashboard/policy_new.html", policy_ctx(request, merged, error=_message(exc, svc.redactor)),
                           status=getattr(exc, "status", 400))
         flash(request, f"Policy \u201c{pol['name']}\u201d created.")
         return RedirectResponse("/dashboard/policies", status_code=303)
@@ -237,7 +239,7 @@ def dashboard_pages(svc: PortalService) -> list[Route]:
                     short_description=values["short_description"], show=True, auth_type="jwt"))
             except (PortalError, ValidationError) as exc:
                 return render("dashboard/catalogue_new.html",
-                              ctx(request, v=values, policies=_policies(), error=_message(exc)), status=400)
+                              ctx(request, v=values, policies=_policies(), error=_message(exc, svc.redactor)), status=400)
             flash(request, f"\u201c{entry.name}\u201d added to the catalogue. Open its Settings tab to set up DCR.")
             return RedirectResponse("/dashboard/catalogue", status_code=303)
         return render("dashboard/catalogue_new.html", ctx(request, v=values, policies=_policies(), error=None))
@@ -266,7 +268,7 @@ def dashboard_pages(svc: PortalService) -> list[Route]:
                 })
                 await run_in_threadpool(svc.update_catalogue_entry, updated)
             except (PortalError, ValidationError) as exc:
-                error = _message(exc)
+                error = _message(exc, svc.redactor)
             else:
                 flash(request, "API details saved.")
                 return RedirectResponse(f"/dashboard/catalogue/{entry.id}", status_code=303)
@@ -290,7 +292,7 @@ def dashboard_pages(svc: PortalService) -> list[Route]:
                                                          "dcr_options": options.model_dump()})
                 await run_in_threadpool(svc.update_catalogue_entry, entry.model_copy(update={"config": config}))
             except (PortalError, ValidationError) as exc:
-                error = _message(exc)
+                error = _message(exc, svc.redactor)
                 options = entry.config.dcr_options
             else:
                 flash(request, "Settings saved." + ("" if override else
@@ -315,7 +317,7 @@ def dashboard_pages(svc: PortalService) -> list[Route]:
                 new = PortalConfig.model_validate({**config.model_dump(), "dcr_options": options.model_dump()})
                 await run_in_threadpool(svc.set_config, new)
             except (PortalError, ValidationError) as exc:
-                error = _message(exc)
+                error = _message(exc, svc.redactor)
                 options = config.dcr_options
             else:
                 flash(request, "Portal settings saved.")
@@ -342,7 +344,7 @@ def dashboard_pages(svc: PortalService) -> list[Route]:
             dev = await run_in_threadpool(svc.create_developer, values["email"], str(form.get("password") or ""),
                                           fields)
         except PortalError as exc:
-            return render("dashboard/developer_new.html", ctx(request, v=values, error=_message(exc)),
+            return render("dashboard/developer_new.html", ctx(request, v=values, error=_message(exc, svc.redactor)),
                           status=exc.status)
         flash(request, f"Developer {dev.email} created.")
         return RedirectResponse("/dashboard/developers", status_code=303)

@@ -19,7 +19,6 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from harness.core.errors import HarnessError
-from harness.core.redact import REDACTOR
 from harness.tyk.portal.models import CatalogueEntry, Developer, OAuthClient
 from harness.tyk.portal.service import NotFound, PortalError, PortalService, RegistrationFailed
 from harness.tyk.portal.web.forms import error_text, idp_error_in_words
@@ -81,7 +80,7 @@ def developer_pages(svc: PortalService, reveals: RevealGrants) -> list[Route]:
             try:
                 dev = await run_in_threadpool(svc.create_developer, values["email"], password, fields)
             except PortalError as exc:
-                error = error_text(exc)
+                error = error_text(exc, svc.redactor)
         if error:
             return render("portal/register.html", ctx(request, values=values, error=error, next=nxt), status=400)
         start_session(request, developer=dev.id, **_keep_admin(request))
@@ -166,9 +165,9 @@ def developer_pages(svc: PortalService, reveals: RevealGrants) -> list[Route]:
         try:
             client = await run_in_threadpool(svc.create_oauth_client, dev.id, entry.id, name, uris)
         except PortalError as exc:  # RegistrationFailed included: the IdP's refusal, in plain words
-            error, advice = idp_error_in_words(exc)
+            error, advice = idp_error_in_words(exc, svc.redactor)
             if isinstance(exc, RegistrationFailed):
-                log.info("registration for developer %s failed: %s", dev.id, REDACTOR.text(str(exc)))
+                log.info("registration for developer %s failed: %s", dev.id, svc.redactor.error(exc))
             return render("portal/wizard_details.html", ctx(request, api=entry, separator=sep, client_name=name,
                                                             redirect_uris=uris, error=error, advice=advice),
                           status=exc.status)
@@ -204,7 +203,8 @@ def developer_pages(svc: PortalService, reveals: RevealGrants) -> list[Route]:
         except NotFound:
             return render("portal/not_found.html", ctx(request, what="OAuth client not found"), status=404)
         except (PortalError, HarnessError) as exc:
-            flash(request, error_text(exc) if isinstance(exc, PortalError) else str(exc), "error")
+            flash(request, error_text(exc, svc.redactor) if isinstance(exc, PortalError) else svc.redactor.error(exc),
+                  "error")
             return RedirectResponse(f"{CLIENTS}/{_q(client_id)}", status_code=303)
         flash(request, f"OAuth client \u201c{client.client_name}\u201d deleted here and at the identity provider.")
         return RedirectResponse(CLIENTS, status_code=303)

@@ -10,7 +10,7 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
-from harness.core.redact import REDACTOR
+from harness.core.redact import Redactor
 from harness.registrar.errors import MalformedResponse, OAuthError, RegistrarError, TransportError
 from harness.registrar.options import DcrOptions
 from harness.tyk.portal.service import PortalError
@@ -66,8 +66,7 @@ def dcr_options_from_form(form: FormData, current: DcrOptions) -> DcrOptions:
     token = str(form.get("access_token") or "").strip()
     if form.get("clear_access_token"):
         access_token = ""
-    elif token:
-        REDACTOR.add(token)
+    elif token:  # the service registers it with the run's redactor when it stores it
         access_token = token
     else:
         access_token = current.access_token
@@ -190,18 +189,19 @@ def int_field(form: FormData, name: str, label: str, default: int) -> int:
 
 # ---- what the developer reads when the IdP says no ---------------------------------------
 
-def error_text(exc: PortalError) -> str:
-    """A portal error as sentences: the message, then the hint, both capitalised."""
+def error_text(exc: PortalError, redactor: Redactor) -> str:
+    """A portal error as sentences: the message, then the hint, both capitalised, and
+    redacted with the run's ``redactor`` (it may quote the IdP)."""
     def sentence(s: str) -> str:
         s = s.strip()
         return (s[:1].upper() + s[1:]) + ("" if s.endswith((".", "!", "?")) else ".")
     text = sentence(exc.message)
     if exc.hint:
         text += " " + sentence(exc.hint)
-    return REDACTOR.text(text)
+    return redactor.text(text)
 
 
-def idp_error_in_words(exc: PortalError) -> tuple[str, str | None]:
+def idp_error_in_words(exc: PortalError, redactor: Redactor) -> tuple[str, str | None]:
     """A registration failure as one plain sentence for the developer (no stack trace,
     no secrets), plus the likely cause and fix when a known misconfiguration matches
     (the same rules as ``dcr-harness run`` uses)."""
@@ -219,8 +219,8 @@ def idp_error_in_words(exc: PortalError) -> tuple[str, str | None]:
     elif isinstance(cause, RegistrarError):
         text = f"The identity provider refused the request: {cause}."
     else:
-        text = error_text(exc)
-    text = REDACTOR.text(text)
+        text = error_text(exc, redactor)
+    text = redactor.text(text)
     diag = diagnose("oauth-client-wizard", f"{exc} {cause or ''}")
     advice = f"Likely cause: {diag[0]}. The API owner can fix it: {diag[1]}." if diag else None
     return text, advice
