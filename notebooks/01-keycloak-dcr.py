@@ -39,9 +39,8 @@ IDP = "emulator"  # "emulator", "keycloak-dist" (real Keycloak from its distribu
 IDP_URL = ""      # with IDP = "external": base URL of a running Keycloak, e.g. http://127.0.0.1:8080
 
 # %%
+from harness.notebook import exchanges_view, json_view, sequence_view, show
 from harness.notebook.guide import Guide
-from harness.notebook import (decision_view, exchanges_view, json_view, jwks_view, jwt_view,
-                              sequence_view, show, step_card)
 
 # %% [markdown]
 # ## Open the guide

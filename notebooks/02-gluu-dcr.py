@@ -32,12 +32,10 @@ IDP = "emulator"     # Gluu runs on the emulator only
 GLUU_VERSION = "4.2"  # the guide's release
 
 # %%
-from harness.notebook.guide import Guide
-from harness.notebook import (decision_view, exchanges_view, json_view, jwks_view, jwt_view,
-                              sequence_view, show, step_card)
-
 import json
 
+from harness.notebook import exchanges_view, json_view, jwks_view, sequence_view, show
+from harness.notebook.guide import Guide
 from harness.products.gluu.admin import GluuAdmin
 from harness.products.gluu.emulator.launcher import GluuEmulatorLauncher
 from harness.tyk.gateway.golang.jwks_go import JwksDecodeError, decode_jwks

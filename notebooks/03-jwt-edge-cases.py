@@ -34,13 +34,12 @@ IDP = "emulator"
 IDP_URL = ""
 
 # %%
-from harness.notebook.guide import Guide
-from harness.notebook import (decision_view, exchanges_view, json_view, jwks_view, jwt_view,
-                              sequence_view, show, step_card)
-
 from harness.jose import generate_rsa
 from harness.jose.tokens import decode_unverified
+from harness.notebook import decision_view, jwt_view, sequence_view, show
+from harness.notebook.guide import Guide
 from harness.notebook.lab import JwtLab
+
 
 def ask(lab_or_guide, token, **kw):
     """Send a token through the gateway; show the answer and the decision."""
@@ -66,7 +65,6 @@ show(jwt_view(header, claims, title="the genuine access token"), guide.last_deci
 # the one configured by the guide ("Keycloak API", JWKS from Keycloak).
 
 # %%
-import requests
 from harness.jose.rawtokens import segment, sign_segments
 
 api_url = guide.world.gateway_url + guide.scenario.api.listen_path + "get"
@@ -255,6 +253,7 @@ assert (confused.status, proper.status) == (200, 403)
 
 # %%
 import base64 as b64
+
 
 def b64url(n_bytes, fill):
     return b64.urlsafe_b64encode(bytes([fill]) * n_bytes).rstrip(b"=").decode()

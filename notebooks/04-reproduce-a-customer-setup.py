@@ -28,16 +28,12 @@ IDP = "emulator"
 IDP_URL = ""
 
 # %%
-from harness.notebook.guide import Guide
-from harness.notebook import (decision_view, exchanges_view, json_view, jwks_view, jwt_view,
-                              sequence_view, show, step_card)
-
 import json
 import tempfile
 from pathlib import Path
 
-from harness.notebook.guide import project_root
-from harness.notebook import run_summary
+from harness.notebook import exchanges_view, json_view, run_summary, sequence_view, show, step_card
+from harness.notebook.guide import Guide, project_root
 from harness.report.json_report import write_json
 from harness.scenario.loader import load_scenario, parse_scenario
 from harness.scenario.runner import check_expectation, run_scenario
