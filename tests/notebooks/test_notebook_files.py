@@ -1,44 +1,155 @@
-"""The committed notebooks: built by notebooks/build.py, committed without outputs,
-parameterised (papermill ``parameters`` cell first), and one section per guide step."""
+"""The committed notebooks: each ``.ipynb`` paired by jupytext with a percent-format ``.py``
+source and in sync with it, committed without outputs, parameterised (papermill
+``parameters`` cell first), one section per guide step, and referring to no file outside
+the repository.
+
+Pairing: ``notebooks/jupytext.toml`` (https://jupytext.readthedocs.io/en/latest/config.html).
+The sync check is jupytext's own comparison (``jupytext.compare.compare_notebooks``, the
+one behind ``jupytext --test``): cell types, sources and metadata, ignoring outputs,
+execution counts and the cell metadata Jupyter adds while running."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
+import shutil
 from pathlib import Path
-from types import ModuleType
 
+import jupytext
 import nbformat
 import pytest
+from jupytext.compare import NotebookDifference, compare_notebooks
+from jupytext.config import load_jupytext_config
 
 from harness.notebook.guide import Guide
-from tests.notebooks.conftest import NOTEBOOK_DIR
+from tests.notebooks.conftest import NOTEBOOK_DIR, ROOT
 
 pytestmark = pytest.mark.notebook
 
-
-def _builder() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("notebooks_build", NOTEBOOK_DIR / "build.py")
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+NAMES = ["01-keycloak-dcr.ipynb", "02-gluu-dcr.ipynb", "03-jwt-edge-cases.ipynb",
+         "04-reproduce-a-customer-setup.ipynb"]
+#: The pairing ``notebooks/jupytext.toml`` declares (jupytext's ``formats`` syntax).
+PAIRED_FORMATS = "ipynb,py:percent"
 
 
-BUILD = _builder()
-NAMES = sorted(BUILD.NOTEBOOKS)
+def source_of(notebook: Path) -> Path:
+    """The percent-format source paired with ``notebook`` (same stem, ``.py``)."""
+    return notebook.with_suffix(".py")
 
 
-def test_the_four_notebooks_of_issue_8_are_built() -> None:
-    assert NAMES == ["01-keycloak-dcr.ipynb", "02-gluu-dcr.ipynb", "03-jwt-edge-cases.ipynb",
-                     "04-reproduce-a-customer-setup.ipynb"]
+def assert_in_sync(notebook: Path) -> None:
+    """Raise ``NotebookDifference`` unless the cells of ``notebook`` equal those of its
+    paired ``.py`` (what ``jupytext --sync`` would otherwise rewrite)."""
+    from_text = jupytext.read(source_of(notebook), fmt="py:percent")
+    from_ipynb = nbformat.read(notebook, as_version=4)
+    compare_notebooks(from_text, from_ipynb, fmt="py:percent", compare_outputs=False, compare_ids=False)
+
+
+def test_the_four_notebooks_of_issue_8_each_have_their_source() -> None:
     assert sorted(p.name for p in NOTEBOOK_DIR.glob("*.ipynb")) == NAMES
+    assert sorted(p.name for p in NOTEBOOK_DIR.glob("*.py")) == [source_of(Path(n)).name for n in NAMES]
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_committed_notebook_equals_the_builders_output(name: str) -> None:
-    committed = (NOTEBOOK_DIR / name).read_text(encoding="utf-8")
-    assert committed == BUILD.render(name), f"{name} is stale: run .venv/bin/python notebooks/build.py"
+def test_jupytext_pairs_the_notebook_with_its_percent_source(name: str) -> None:
+    """Jupyter (through jupytext's contents manager) and ``jupytext --sync`` read the
+    pairing from the configuration file, so saving either file updates the other."""
+    config = load_jupytext_config(str(NOTEBOOK_DIR / name))
+    assert config is not None, "notebooks/jupytext.toml is missing"
+    assert config.default_formats(str(NOTEBOOK_DIR / name)) == PAIRED_FORMATS
+    header = source_of(NOTEBOOK_DIR / name).read_text(encoding="utf-8")
+    assert re.search(r"^#\s+format_name: percent$", header, re.M), "the .py is not in percent format"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_notebook_and_its_source_are_in_sync(name: str) -> None:
+    try:
+        assert_in_sync(NOTEBOOK_DIR / name)
+    except NotebookDifference as exc:
+        pytest.fail(f"{name} and {source_of(Path(name)).name} differ: run jupytext --sync notebooks/*.ipynb\n{exc}",
+                    pytrace=False)
+
+
+def _copy_pair(tmp_path: Path, name: str) -> Path:
+    shutil.copy(NOTEBOOK_DIR / name, tmp_path / name)
+    shutil.copy(source_of(NOTEBOOK_DIR / name), source_of(tmp_path / name))
+    return tmp_path / name
+
+
+def test_the_sync_check_rejects_a_source_edited_without_syncing(tmp_path: Path) -> None:
+    notebook = _copy_pair(tmp_path, NAMES[0])
+    py = source_of(notebook)
+    text = py.read_text(encoding="utf-8")
+    assert 'IDP = "emulator"' in text
+    py.write_text(text.replace('IDP = "emulator"', 'IDP = "keycloak-dist"', 1), encoding="utf-8")
+    with pytest.raises(NotebookDifference):
+        assert_in_sync(notebook)
+
+
+def test_the_sync_check_rejects_a_cell_added_in_jupyter(tmp_path: Path) -> None:
+    notebook = _copy_pair(tmp_path, NAMES[0])
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("print('added in Jupyter')"))
+    nbformat.write(nb, notebook)
+    with pytest.raises(NotebookDifference):
+        assert_in_sync(notebook)
+
+
+def test_the_sync_check_ignores_outputs_and_execution_metadata(tmp_path: Path) -> None:
+    """Executed notebooks (outputs, counts, ``ExecuteTime``-style metadata) stay in sync:
+    outputs may be committed into the .ipynb files without touching the .py sources."""
+    notebook = _copy_pair(tmp_path, NAMES[0])
+    nb = nbformat.read(notebook, as_version=4)
+    for n, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
+        cell.outputs = [nbformat.v4.new_output("stream", text=f"output {n}\n")]
+        cell.execution_count = n + 1
+        cell.metadata["scrolled"] = True
+    nb.metadata["language_info"] = {"name": "python", "version": "3.11.2", "mimetype": "text/x-python"}
+    nbformat.write(nb, notebook)
+    assert_in_sync(notebook)
+
+
+#: Path-like tokens in a cell: relative ones with a file extension or starting with ``../``,
+#: and absolute ones with a file extension. URL paths (``/tyk/apis``) and ``admin/admin`` are not files.
+PATH_TOKEN = re.compile(r"(?<![\w.:/~-])((?:\.\./|/)?[\w.-]+(?:/[\w.-]+)+)")
+FILE_EXTENSION = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,4}$")
+#: Path-like strings that are not file references, each with why.
+NOT_FILES = {
+    "../../../../dev/null": "03-jwt-edge-cases: a JWS `kid` header value sent to the gateway (path traversal attack), never opened",
+}
+
+
+def outside_references(nb: nbformat.NotebookNode) -> list[str]:
+    """Path-like tokens of ``nb``'s cells that do not name a file or folder of this
+    repository (relative to the repository root, or to ``notebooks/`` where the kernel runs)."""
+    bad = []
+    for cell in nb.cells:
+        for token in PATH_TOKEN.findall(cell.source):
+            if token in NOT_FILES:
+                continue
+            has_extension = FILE_EXTENSION.search(token) is not None
+            if token.startswith("/"):
+                if has_extension:
+                    bad.append(token)
+                continue
+            if not (has_extension or token.startswith("../")):
+                continue
+            here = [p.resolve() for p in (ROOT / token, NOTEBOOK_DIR / token)]
+            if not any(p.is_relative_to(ROOT) and p.exists() for p in here):
+                bad.append(token)
+    return bad
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_notebook_refers_to_files_outside_the_repository(name: str) -> None:
+    assert outside_references(nbformat.read(NOTEBOOK_DIR / name, as_version=4)) == []
+
+
+@pytest.mark.parametrize("token", ["../shared/reference/gluu.md", "shared/reference/gluu.md", "/work/shared/DESIGN.md",
+                                   "../../shared/seeds", "scenarios/no-such-scenario.yaml"])
+def test_the_reference_check_rejects_a_file_outside_the_repository(token: str) -> None:
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(f"See `{token}` and `scenarios/keycloak.yaml`."),
+                                         nbformat.v4.new_code_cell(f'open("{token}")')])
+    assert outside_references(nb) == [token, token]
 
 
 def assert_no_outputs(path: Path) -> None:
@@ -57,7 +168,7 @@ def test_committed_without_outputs_or_execution_counts(name: str) -> None:
 
 @pytest.mark.parametrize("what", ["outputs", "execution count"])
 def test_the_check_rejects_an_executed_notebook(tmp_path: Path, what: str) -> None:
-    nb = nbformat.reads(BUILD.render(NAMES[0]), as_version=4)
+    nb = nbformat.read(NOTEBOOK_DIR / NAMES[0], as_version=4)
     cell = next(c for c in nb.cells if c.cell_type == "code")
     if what == "outputs":
         cell.outputs = [nbformat.v4.new_output("stream", text="hello")]
