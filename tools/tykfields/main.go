@@ -14,7 +14,8 @@
 //   - a type with its own UnmarshalJSON or UnmarshalText method (declared or promoted
 //     from an embedded field), interface{}, []byte, and any type of another package
 //     (another module, the standard library, Tyk's other packages) is null: its value
-//     is not checked further;
+//     is not checked further; so is a struct that embeds a type of another package
+//     without a tag name (its promoted keys cannot be read here);
 //   - map[K]V is {"map": V}, []T and [N]T are {"list": T}, a named struct is
 //     {"ref": "pkg.Name"} (its keys under "structs"), an anonymous struct is
 //     {"struct": {...}}, everything else (strings, numbers, booleans) is null.
