@@ -5,7 +5,7 @@ served back by ``GET /tyk/apis``); only the fields below are read, type-checked 
 Go's decoder would, and refused with a one-line :class:`ConfigError` naming the file
 and field. Field names and defaults follow Tyk's ``apidef/api_definitions.go``.
 Keys Tyk's decoder would drop (typos, fields of another product) are listed in
-``warnings`` (harness.tyk.gateway.fieldschema against harness.tyk.gateway.tyk_fields).
+``warnings`` (harness.tyk.gateway.fieldschema, against the schema generated from Tyk's structs).
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from harness.tyk.gateway.fields import FieldReader
-from harness.tyk.gateway.fieldschema import unknown_fields
-from harness.tyk.gateway.tyk_fields import API_DEFINITION
+from harness.tyk.gateway.fieldschema import API_DEFINITION, unknown_fields
 
 log = logging.getLogger(__name__)
 

@@ -6,16 +6,22 @@ keeps its default. The harness loads the same documents the same way (they still
 unchanged) and in addition reports every key Tyk would drop, with its dotted path and,
 when a known field is close, a "did you mean" suggestion (difflib).
 
-A schema is data (harness.tyk.gateway.tyk_fields): a ``dict`` for a Go struct (JSON key ->
-schema of the value), :class:`MapOf` for a Go map (any key), :class:`ListOf` for a
-slice, ``None`` for a value that is not checked further (scalars, free-form maps such
-as ``config_data``, types with their own ``UnmarshalJSON``).
+The schema is data: ``tyk_fields.json`` beside this module, generated from Tyk's Go
+structs by ``tools/tykfields`` (``python -m harness.tyk.gateway.fields_gen``; its header
+names the Tyk commit and pseudo-version, and the sha256 of every Go file read). It is
+loaded once, at import, into :data:`API_DEFINITION` (``apidef.APIDefinition``) and
+:data:`POLICY` (``user.Policy``): a ``dict`` for a Go struct (JSON key -> schema of the
+value), :class:`MapOf` for a Go map (any key), :class:`ListOf` for a slice, ``None`` for
+a value that is not checked further (scalars, free-form maps such as ``config_data``,
+types with their own ``UnmarshalJSON``, types of other modules).
 """
 
 from __future__ import annotations
 
 import difflib
+import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from harness.core.errors import ConfigError
@@ -36,6 +42,53 @@ class ListOf:
 
 
 Schema = dict[str, Any] | MapOf | ListOf | None
+
+#: The generated schema file (package data, installed beside this module). Read with
+#: pathlib, not importlib.resources: that import alone (tempfile, zipfile) costs more
+#: (~5 ms) than loading the file (~1 ms).
+SCHEMA_FILE = Path(__file__).with_name("tyk_fields.json")
+
+
+def load_structs(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The structs of a generated document (``{"structs": {"pkg.Name": {key: node}}}``) as
+    schemas, one shared ``dict`` per Go struct (so a struct nested in several places, or
+    in itself, is one object). A node is ``null``, ``{"ref": "pkg.Name"}``,
+    ``{"map": node}``, ``{"list": node}`` or ``{"struct": {key: node}}`` (an anonymous struct)."""
+    structs: dict[str, dict[str, Any]] = {name: {} for name in doc["structs"]}
+
+    def node(value: Any) -> Schema:
+        if value is None:
+            return None
+        if "ref" in value:
+            return structs[value["ref"]]
+        if "map" in value:
+            return MapOf(node(value["map"]))
+        if "list" in value:
+            return ListOf(node(value["list"]))
+        if "struct" in value:
+            return {key: node(v) for key, v in value["struct"].items()}
+        raise ValueError(f"{SCHEMA_FILE.name}: unknown schema node {value!r}")
+
+    for name, fields in doc["structs"].items():
+        structs[name].update((key, node(v)) for key, v in fields.items())
+    return structs
+
+
+def _read_schema_file() -> dict[str, Any]:
+    doc: dict[str, Any] = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    return doc
+
+
+_DOC = _read_schema_file()
+#: Which Tyk the schema was generated from: ``module``, ``commit``, ``version`` (its Go
+#: pseudo-version) and ``files`` (each Go file read -> its sha256).
+SOURCE: dict[str, Any] = _DOC["source"]
+#: Every Go struct of the schema by its Go name (``"apidef.JWK"``, ``"user.AccessDefinition"``).
+STRUCTS: dict[str, dict[str, Any]] = load_structs(_DOC)
+#: ``apidef.APIDefinition``: one classic API definition (an app_path file, POST /tyk/apis).
+API_DEFINITION: dict[str, Any] = STRUCTS[_DOC["roots"]["API_DEFINITION"]]
+#: ``user.Policy``: one security policy (a value of the policies file, POST /tyk/policies).
+POLICY: dict[str, Any] = STRUCTS[_DOC["roots"]["POLICY"]]
 
 #: How close (difflib ratio) a known field must be to be suggested.
 SUGGEST_CUTOFF = 0.75

@@ -14,9 +14,8 @@ from typing import Any
 
 from harness.core.errors import ConfigError
 from harness.tyk.gateway.fields import FieldReader
-from harness.tyk.gateway.fieldschema import unknown_fields
+from harness.tyk.gateway.fieldschema import POLICY, unknown_fields
 from harness.tyk.gateway.golang.gocompat import go_type_name
-from harness.tyk.gateway.tyk_fields import POLICY
 
 
 @dataclass(frozen=True)

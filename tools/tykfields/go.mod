@@ -1,0 +1,3 @@
+module tykfields
+
+go 1.22
