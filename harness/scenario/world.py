@@ -21,6 +21,7 @@ from harness.core.serving import BackgroundServer
 from harness.core.transcript import RecordingSession, Transcript
 from harness.launchers.registry import make_gateway
 from harness.products.base import IdpLauncher
+from harness.scenario.diagnosis import diagnose
 from harness.tyk.gateway.launcher import HarnessGatewayLauncher
 from harness.tyk.portal.app import create_app as create_portal_app
 from harness.tyk.portal.gateway_sync import GatewaySync
@@ -86,7 +87,7 @@ class World(StartStop):
         self.gateway_url = gw.base_url
         sync = GatewaySync(gw.base_url, gw.secret, self.session("portal", "gateway"))
         self.portal = PortalService(Store(self.store_path), settings=self.dashboard,
-                                    transcript=self.transcript, gateway=sync)
+                                    transcript=self.transcript, gateway=sync, explain=diagnose)
         portal = self._serve(create_portal_app(self.portal), "portal", self._portal_port)
         self.portal_url = portal.url
         return self

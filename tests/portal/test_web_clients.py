@@ -14,6 +14,7 @@ from starlette.testclient import TestClient
 from harness.products.keycloak.admin import KeycloakAdmin
 from harness.products.keycloak.emulator.launcher import KeycloakEmulatorLauncher
 from harness.registrar.options import DcrOptions
+from harness.scenario.diagnosis import diagnose
 from harness.tyk.portal.app import create_app
 from harness.tyk.portal.models import CatalogueConfig, CatalogueEntry
 from harness.tyk.portal.service import PortalService
@@ -36,7 +37,7 @@ def make_iat(kc: KeycloakEmulatorLauncher, count: int = 5) -> str:
 
 @pytest.fixture
 def svc(keycloak: KeycloakEmulatorLauncher) -> Iterator[PortalService]:
-    s = PortalService(Store(), settings=DashboardSettings(admin_secret="admin-key-for-tests-123"))
+    s = PortalService(Store(), settings=DashboardSettings(admin_secret="admin-key-for-tests-123"), explain=diagnose)
     yield s
     s.store.close()
 
@@ -222,3 +223,18 @@ def test_wizard_lists_only_dcr_apis(svc: PortalService, keycloak: KeycloakEmulat
     token = csrf_of(page)
     r = c.post("/portal/oauth-clients/new", data={"csrf_token": token, "catalogue_id": other.id})
     assert r.status_code == 400 and "Select one of the APIs to continue." in r.text
+
+
+def test_without_an_explainer_the_developer_sees_only_the_idps_words() -> None:
+    """The real Tyk portal gives no diagnosis: the advice comes only from the harness's
+    explainer (harness.scenario.diagnosis), injected by whoever builds the portal."""
+    from harness.core.redact import Redactor
+    from harness.registrar.errors import TransportError
+    from harness.tyk.portal.service import RegistrationFailed
+    from harness.tyk.portal.web.forms import idp_error_in_words
+
+    exc = RegistrationFailed("registration failed", cause=TransportError("connection refused", url="http://idp"))
+    text, advice = idp_error_in_words(exc, Redactor())
+    assert "could not be reached" in text and advice is None
+    _, advice = idp_error_in_words(exc, Redactor(), diagnose)
+    assert advice is not None and advice.startswith("Likely cause:")

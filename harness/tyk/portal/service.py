@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from harness.core.errors import HarnessError
@@ -61,6 +62,10 @@ def split_redirect_uris(text: str | list[str] | None, separator: str) -> list[st
     return [u.strip() for u in text.split(separator) if u.strip()]
 
 
+#: ``(step id, failure text) -> (cause, fix)`` or ``None`` when nothing known matches.
+Explain = Callable[[str, str], "tuple[str, str] | None"]
+
+
 class PortalService:
     def __init__(
         self,
@@ -70,8 +75,13 @@ class PortalService:
         transcript: Transcript | None = None,
         gateway: GatewaySync | None = None,
         org_id: str = "dcr-harness-org",
+        explain: Explain | None = None,
     ) -> None:
         self.store = store
+        #: Turns a failure of a step into (likely cause, fix) when a known misconfiguration
+        #: matches; the harness passes its diagnosis (harness.scenario.diagnosis) in. The
+        #: real Tyk portal has no such advice: without one, the developer sees the IdP's words.
+        self.explain = explain
         self.settings = settings or DashboardSettings()
         self.transcript = transcript if transcript is not None else Transcript()
         self.gateway = gateway

@@ -165,7 +165,7 @@ def developer_pages(svc: PortalService, reveals: RevealGrants) -> list[Route]:
         try:
             client = await run_in_threadpool(svc.create_oauth_client, dev.id, entry.id, name, uris)
         except PortalError as exc:  # RegistrationFailed included: the IdP's refusal, in plain words
-            error, advice = idp_error_in_words(exc, svc.redactor)
+            error, advice = idp_error_in_words(exc, svc.redactor, svc.explain)
             if isinstance(exc, RegistrationFailed):
                 log.info("registration for developer %s failed: %s", dev.id, svc.redactor.error(exc))
             return render("portal/wizard_details.html", ctx(request, api=entry, separator=sep, client_name=name,

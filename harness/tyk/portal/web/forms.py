@@ -13,7 +13,7 @@ from starlette.datastructures import FormData
 from harness.core.redact import Redactor
 from harness.registrar.errors import MalformedResponse, OAuthError, RegistrarError, TransportError
 from harness.registrar.options import DcrOptions
-from harness.tyk.portal.service import PortalError
+from harness.tyk.portal.service import Explain, PortalError
 
 # ---- DCR section (catalogue entry → Settings, and Portal Management → Settings → API Access)
 
@@ -201,12 +201,10 @@ def error_text(exc: PortalError, redactor: Redactor) -> str:
     return redactor.text(text)
 
 
-def idp_error_in_words(exc: PortalError, redactor: Redactor) -> tuple[str, str | None]:
+def idp_error_in_words(exc: PortalError, redactor: Redactor, explain: Explain | None = None) -> tuple[str, str | None]:
     """A registration failure as one plain sentence for the developer (no stack trace,
-    no secrets), plus the likely cause and fix when a known misconfiguration matches
-    (the same rules as ``dcr-harness run`` uses)."""
-    from harness.scenario.diagnosis import diagnose
-
+    no secrets), plus the likely cause and fix when ``explain`` (the portal's, the same
+    rules as ``dcr-harness run`` uses) knows the misconfiguration."""
     cause = exc.cause
     if isinstance(cause, TransportError):
         text = f"The identity provider could not be reached: {cause}."
@@ -221,6 +219,6 @@ def idp_error_in_words(exc: PortalError, redactor: Redactor) -> tuple[str, str |
     else:
         text = error_text(exc, redactor)
     text = redactor.text(text)
-    diag = diagnose("oauth-client-wizard", f"{exc} {cause or ''}")
+    diag = explain("oauth-client-wizard", f"{exc} {cause or ''}") if explain else None
     advice = f"Likely cause: {diag[0]}. The API owner can fix it: {diag[1]}." if diag else None
     return text, advice
