@@ -18,7 +18,10 @@ log = logging.getLogger(__name__)
 
 
 class KeycloakEmulatorLauncher(StartStop):
-    """Serve the emulated Keycloak on ``host:port`` (0 = a free port) in a thread."""
+    """Serve the emulated Keycloak on ``host:port`` (0 = a free port) in a thread.
+
+    ``version`` picks the release it behaves as (:meth:`KeycloakProfile.for_version`,
+    e.g. ``26.4.7``; default 26.7.3); ``profile`` gives the profile instance instead."""
 
     kind = "emulator"
     profile = "keycloak"
@@ -35,7 +38,11 @@ class KeycloakEmulatorLauncher(StartStop):
         ssl_keyfile: str | None = None,
         profile: KeycloakProfile | None = None,
         clock: Callable[[], float] | None = None,
+        version: str | None = None,
     ) -> None:
+        if profile is not None and version is not None and profile.version != version:
+            raise LaunchError(f"the Keycloak emulator was given profile {profile.version} and version {version}",
+                              hint="give one of them")
         if bool(ssl_certfile) != bool(ssl_keyfile):
             raise LaunchError("the Keycloak emulator needs both ssl_certfile and ssl_keyfile, or neither")
         self.host = host
@@ -45,7 +52,7 @@ class KeycloakEmulatorLauncher(StartStop):
         self.relative_path = normalize_relative_path(relative_path)
         self.ssl_certfile = ssl_certfile
         self.ssl_keyfile = ssl_keyfile
-        self.wire_profile = profile or KeycloakProfile()
+        self.wire_profile = profile or KeycloakProfile.for_version(version)
         self.version: str | None = self.wire_profile.version
         self.log_path: Path | None = None
         self._clock = clock
