@@ -28,6 +28,7 @@ from typing import Any
 import pytest
 
 from harness.conformance.model import Check, CheckResult, CheckRun, Verdict
+from harness.products.detect import PROFILES
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--dcr-plan", action="append", default=None, metavar="NAME",
                     help="conformance plan(s) to turn into items (implies --dcr-checks); default: "
                          "discovery, registration, management, token")
-    group.addoption("--dcr-profile", action="store", default=None, choices=("keycloak", "gluu", "generic"),
+    group.addoption("--dcr-profile", action="store", default=None, choices=PROFILES,
                     help="IdP profile whose known quirks apply (default: detected / the --idp-profile)")
     group.addoption("--dcr-initial-access-token", action="store", default=None,
                     help="Bearer token for registrations at --issuer")
@@ -76,15 +77,15 @@ class CheckSession:
         return self.ctx
 
     def _build(self) -> Any:
-        from harness.cli.cmd_check import detect_profile
         from harness.conformance.context import CheckContext
+        from harness.products.detect import detect_issuer, find_product
 
         cfg = self.config
         report_dir = _report_dir(cfg)
         issuer = cfg.getoption("--issuer")
         verify = not cfg.getoption("--dcr-insecure")
         if issuer:
-            profile = cfg.getoption("--dcr-profile") or detect_profile(issuer, verify)
+            profile = cfg.getoption("--dcr-profile") or detect_issuer(issuer, verify)
             return CheckContext(issuer=issuer, profile=profile, verify=verify, report_dir=report_dir,
                                 initial_access_token=cfg.getoption("--dcr-initial-access-token"),
                                 admin_user=cfg.getoption("--dcr-admin-user"),
@@ -98,11 +99,15 @@ class CheckSession:
             options["base_url"], kind = kind, "external"
         self.launcher = make_launcher(kind, profile=idp_profile, report_dir=report_dir, **options)
         self.launcher.start()
-        keycloak = idp_profile == "keycloak"
+        # The checks create initial access tokens with the admin credentials where the
+        # product's admin API does that (Keycloak). The quirks are those of the release the
+        # launcher runs (CheckContext derives the profile instance from launcher.version).
+        product = find_product(idp_profile)
+        with_admin = product is not None and product.admin_creates_initial_access_tokens
         return CheckContext(issuer=self.launcher.issuer("master"), profile=cfg.getoption("--dcr-profile") or idp_profile,
                             verify=verify, report_dir=report_dir, launcher=self.launcher,
-                            admin_user=self.launcher.admin_user if keycloak else None,
-                            admin_password=self.launcher.admin_password if keycloak else None)
+                            admin_user=self.launcher.admin_user if with_admin else None,
+                            admin_password=self.launcher.admin_password if with_admin else None)
 
     def close(self) -> None:
         """Delete every client the checks created, write the reports, stop the IdP."""
@@ -216,7 +221,7 @@ class DcrCheckItem(pytest.Item):
         if r.verdict is Verdict.SKIP:
             pytest.skip(r.message)
 
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:  # type: ignore[override]
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, CheckFailed):
             from harness.core.redact import REDACTOR
 
