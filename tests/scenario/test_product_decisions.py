@@ -1,0 +1,69 @@
+"""Product decisions the scenario layer asks the products for (harness.products.detect)
+instead of testing product names: the guide's admin step, the IdP's title, which
+emulator takes a key seed, the profile an import guesses, the emulator's version."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from harness.core.errors import ConfigError
+from harness.products.keycloak.profile import KeycloakProfile
+from harness.scenario.importer import _guess_profile
+from harness.scenario.loader import load_scenario
+from harness.scenario.runner import make_idp
+from harness.scenario.steps import idp_start, plan_for
+
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+
+
+@pytest.mark.parametrize(("guide", "admin_step"), [
+    ("keycloak.yaml", ("initial-access-token", "Keycloak: create an initial access token")),
+    ("gluu.yaml", ("idp-configuration", "Gluu: OxAuth configuration (jwksAlgorithmsSupported)")),
+])
+def test_each_guide_has_its_products_admin_step_second(guide: str, admin_step: tuple[str, str]) -> None:
+    ctx = SimpleNamespace(scenario=load_scenario(SCENARIOS / guide))
+    steps = plan_for(ctx)  # type: ignore[arg-type]  # plan_for reads only ctx.scenario
+    assert [s.id for s in steps[:3]] == ["idp-start", admin_step[0], "discovery"]
+    assert steps[1].title == admin_step[1]
+
+
+@pytest.mark.parametrize(("profile", "title"), [("keycloak", "Keycloak"), ("gluu", "Gluu")])
+def test_idp_start_names_the_product(profile: str, title: str) -> None:
+    idp = SimpleNamespace(profile=profile, version="9.9", kind="emulator", base_url="http://idp",
+                          issuer=lambda realm="master": "http://idp/i")
+    ctx = SimpleNamespace(world=SimpleNamespace(idp=idp), scenario=SimpleNamespace(idp=SimpleNamespace(realm="m")),
+                          facts={})
+    assert idp_start(ctx) == f"{title} 9.9 (emulator) at http://idp"  # type: ignore[arg-type]
+
+
+def test_key_seed_is_refused_where_the_emulator_has_none(tmp_path: Path) -> None:
+    scenario = load_scenario(SCENARIOS / "keycloak.yaml")
+    scenario.idp.key_seed = 4
+    with pytest.raises(ConfigError) as err:
+        make_idp(scenario, None, tmp_path)
+    assert str(err.value) == "idp.key_seed applies to the Gluu emulator only (idp.profile: gluu, launcher emulator)"
+    gluu = load_scenario(SCENARIOS / "gluu.yaml")
+    gluu.idp.key_seed = 4
+    assert make_idp(gluu, None, tmp_path).key_seed == 4  # type: ignore[attr-defined]
+
+
+def test_scenario_version_reaches_the_keycloak_emulator(tmp_path: Path) -> None:
+    scenario = load_scenario(SCENARIOS / "keycloak.yaml")
+    scenario.idp.version = "26.4.7"
+    launcher = make_idp(scenario, "emulator", tmp_path)
+    assert launcher.version == "26.4.7"
+    assert launcher.wire_profile == KeycloakProfile.for_version("26.4.7")  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("provider", "urls", "profile"), [
+    ("gluu", ("https://kc.example/realms/a/x",), "gluu"),  # the DCR provider names the product
+    ("other", ("https://idp.example/oxauth/restv1/register",), "gluu"),
+    ("okta", ("https://idp.example/jans-auth/restv1/jwks",), "gluu"),
+    ("", ("https://kc.example/realms/demo/clients-registrations/openid-connect",), "keycloak"),
+    ("other", ("https://idp.example/register", "https://idp.example"), "keycloak"),  # nothing tells: Keycloak
+])
+def test_import_guesses_the_product(provider: str, urls: tuple[str, ...], profile: str) -> None:
+    assert _guess_profile(provider, urls) == profile
