@@ -163,7 +163,7 @@ class CheckContext:
                        "(--admin-user/--admin-password)")
         from harness.products.keycloak.admin import KeycloakAdmin
 
-        admin = KeycloakAdmin(self.keycloak_base, self.admin_user or "", self.admin_password or "",  # set: can_create_tokens
+        admin = KeycloakAdmin(self.keycloak_base, self.admin_user, self.admin_password,
                               session=self.session("admin", "idp"))
         try:
             out = admin.create_initial_access_token(self.realm, expiration, count)

@@ -55,9 +55,6 @@ class Product(ABC):
     guide_admin_step: ClassVar[tuple[str, str]]
     #: The conformance checks can create initial access tokens with the admin credentials.
     admin_creates_initial_access_tokens: ClassVar[bool] = False
-    #: Options the product's emulator launcher takes beyond the common ones (host, port,
-    #: admin credentials, TLS files, version).
-    emulator_options: ClassVar[frozenset[str]] = frozenset()
 
     @abstractmethod
     def profile(self, version: str | None = None) -> Any:

@@ -21,7 +21,6 @@ from harness.core.tls import TlsFiles, idp_tls_dir
 from harness.core.tls import generate as generate_tls
 from harness.core.transcript import Transcript
 from harness.products.base import IdpLauncher
-from harness.products.detect import PRODUCTS, product
 from harness.registrar.errors import RegistrarError
 from harness.scenario.context import RunContext, StepFailure
 from harness.scenario.diagnosis import diagnose
@@ -52,10 +51,8 @@ def make_idp(scenario: Scenario, kind: str | None, report_dir: Path, *, tls_file
     if spec.version:
         options["version"] = spec.version
     if spec.key_seed is not None:
-        if kind != "emulator" or "key_seed" not in product(spec.profile).emulator_options:
-            seeded = [p for p in PRODUCTS if "key_seed" in p.emulator_options]
-            raise ConfigError(f"idp.key_seed applies to the {' or '.join(p.title for p in seeded)} emulator only "
-                              f"(idp.profile: {' or '.join(p.name for p in seeded)}, launcher emulator)")
+        if kind != "emulator" or spec.profile != "gluu":
+            raise ConfigError("idp.key_seed applies to the Gluu emulator only (idp.profile: gluu, launcher emulator)")
         options["key_seed"] = spec.key_seed
     if kind == "external":
         if not spec.url:

@@ -1,6 +1,6 @@
 """Product decisions the scenario layer asks the products for (harness.products.detect)
-instead of testing product names: the guide's admin step, the IdP's title, which
-emulator takes a key seed, the profile an import guesses, the emulator's version."""
+instead of testing product names: the guide's admin step, the IdP's title, the profile
+an import guesses; and the scenario's version reaching the Keycloak emulator."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from types import SimpleNamespace
 
 import pytest
 
-from harness.core.errors import ConfigError
 from harness.products.keycloak.profile import KeycloakProfile
 from harness.scenario.importer import _guess_profile
 from harness.scenario.loader import load_scenario
@@ -37,17 +36,6 @@ def test_idp_start_names_the_product(profile: str, title: str) -> None:
     ctx = SimpleNamespace(world=SimpleNamespace(idp=idp), scenario=SimpleNamespace(idp=SimpleNamespace(realm="m")),
                           facts={})
     assert idp_start(ctx) == f"{title} 9.9 (emulator) at http://idp"  # type: ignore[arg-type]
-
-
-def test_key_seed_is_refused_where_the_emulator_has_none(tmp_path: Path) -> None:
-    scenario = load_scenario(SCENARIOS / "keycloak.yaml")
-    scenario.idp.key_seed = 4
-    with pytest.raises(ConfigError) as err:
-        make_idp(scenario, None, tmp_path)
-    assert str(err.value) == "idp.key_seed applies to the Gluu emulator only (idp.profile: gluu, launcher emulator)"
-    gluu = load_scenario(SCENARIOS / "gluu.yaml")
-    gluu.idp.key_seed = 4
-    assert make_idp(gluu, None, tmp_path).key_seed == 4  # type: ignore[attr-defined]
 
 
 def test_scenario_version_reaches_the_keycloak_emulator(tmp_path: Path) -> None:

@@ -22,8 +22,6 @@ class Gluu(Product):
     #: oxTrust: Configuration → JSON Configuration → OxAuth (the guide's step 3).
     guide_admin_step: ClassVar[tuple[str, str]] = (
         "idp-configuration", "Gluu: OxAuth configuration (jwksAlgorithmsSupported)")
-    #: The emulator's keys come from a seed (harness.products.gluu.emulator.state).
-    emulator_options: ClassVar[frozenset[str]] = frozenset({"key_seed"})
 
     def profile(self, version: str | None = None) -> GluuProfile:
         return GluuProfile.for_version(version) if version else GluuProfile.for_version()

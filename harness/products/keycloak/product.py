@@ -31,8 +31,6 @@ class Keycloak(Product):
     guide_admin_step: ClassVar[tuple[str, str]] = ("initial-access-token", "Keycloak: create an initial access token")
     #: ``POST /admin/realms/{realm}/clients-initial-access`` with an admin token (keycloak.md).
     admin_creates_initial_access_tokens: ClassVar[bool] = True
-    #: The emulator serves under a path prefix such as ``/auth`` (emulator/launcher.py).
-    emulator_options: ClassVar[frozenset[str]] = frozenset({"relative_path"})
 
     def profile(self, version: str | None = None) -> KeycloakProfile:
         return KeycloakProfile.for_version(version)

@@ -43,6 +43,8 @@ class KeycloakEmulatorLauncher(StartStop):
         if profile is not None and version is not None and profile.version != version:
             raise LaunchError(f"the Keycloak emulator was given profile {profile.version} and version {version}",
                               hint="give one of them")
+        if profile is None and version is not None:
+            profile = KeycloakProfile.for_version(version)
         if bool(ssl_certfile) != bool(ssl_keyfile):
             raise LaunchError("the Keycloak emulator needs both ssl_certfile and ssl_keyfile, or neither")
         self.host = host
@@ -52,7 +54,7 @@ class KeycloakEmulatorLauncher(StartStop):
         self.relative_path = normalize_relative_path(relative_path)
         self.ssl_certfile = ssl_certfile
         self.ssl_keyfile = ssl_keyfile
-        self.wire_profile = profile or KeycloakProfile.for_version(version)
+        self.wire_profile = profile or KeycloakProfile()
         self.version: str | None = self.wire_profile.version
         self.log_path: Path | None = None
         self._clock = clock
