@@ -92,7 +92,7 @@ def render_catalogue() -> str:
             lines += _gateway_coverage()
     lines.append("## Known deviations per profile (QUIRK)\n")
     lines.append("Quirks depend on the product version: they are derived from the profile instance under test "
-                 "(`dcr-harness check --idp-version`, the launcher's version, a scenario's `idp.version`). "
+                 "(`dcr-harness check --idp-version`, or the version of the launcher the checks run against). "
                  "Listed here for each product's default version; "
                  "[profiles.md](profiles.md) shows the fields that differ between versions.\n")
     for product in PRODUCTS:

@@ -2,7 +2,8 @@
 its default and the ``#:`` comment written beside it (the node-oidc-provider habit of
 building docs from the defaults, so they cannot drift — shared/STYLE.md §4).
 
-``python -m harness.products.docs`` rewrites the file; a test fails when it is stale.
+``python -m harness.products.docs --write`` rewrites the file (as does the bare command,
+kept from before); a test fails when it is stale.
 """
 
 from __future__ import annotations
@@ -77,7 +78,12 @@ def render() -> str:
     return "\n".join(lines)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    p = argparse.ArgumentParser(description="Generate docs/profiles.md from the profile dataclasses.")
+    p.add_argument("--write", action="store_true", help=f"rewrite {DOC_PATH} (the default)")
+    p.parse_args(argv)
     DOC_PATH.parent.mkdir(parents=True, exist_ok=True)
     DOC_PATH.write_text(render(), encoding="utf-8")
     sys.stdout.write(f"wrote {DOC_PATH}\n")
