@@ -1,5 +1,5 @@
 """``dcr-harness check --issuer URL [--initial-access-token T | --admin-user U --admin-password P]
-[--plan NAME ...] [--profile keycloak|gluu|generic] [--report-dir DIR] [--insecure]``
+[--plan NAME ...] [--profile keycloak|gluu|generic] [--idp-version V] [--report-dir DIR] [--insecure]``
 
 Runs the conformance plans against any live IdP, prints one verdict per check, writes
 ``report.json``, ``junit.xml`` and ``report.html``, and exits 1 when a MUST failed
@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from rich.console import Console
@@ -20,8 +21,10 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from harness.conformance.detect import detect_profile
 from harness.core.errors import ConfigError
+
+if TYPE_CHECKING:
+    from harness.products.detect import ProductProfile
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +33,7 @@ _STYLE = {"PASS": "green", "FAIL": "bold red", "WARN": "yellow", "SKIP": "dim"}
 
 def register(sub: argparse._SubParsersAction) -> None:
     from harness.conformance.plans import DEFAULT_PLANS, PLANS
-    from harness.conformance.quirks import PROFILES
+    from harness.products.detect import PRODUCTS, PROFILES
 
     p = sub.add_parser("check", help="run the conformance checks against a live IdP and report a verdict per check",
                        description="Run conformance plans (" + ", ".join(PLANS) + ") against an IdP's issuer.")
@@ -48,6 +51,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                         f"(default: {', '.join(DEFAULT_PLANS)})")
     p.add_argument("--profile", default=None, metavar="NAME",
                    help=f"IdP profile whose known quirks apply: {', '.join(PROFILES)} (default: detected)")
+    p.add_argument("--idp-version", default=None, metavar="V",
+                   help="release of the IdP product whose quirks apply, e.g. 26.4.7 (default: "
+                        + ", ".join(f"{pr.title} {pr.default_version}" for pr in PRODUCTS) + ")")
     p.add_argument("--report-dir", type=Path, default=None, help="where the reports go (default reports/check-<timestamp>/)")
     p.add_argument("--insecure", action="store_true", help="do not verify the IdP's TLS certificate")
     p.set_defaults(func=run)
@@ -56,7 +62,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def validate(args: argparse.Namespace) -> list[str]:
     """Check the flags; raise ConfigError (exit 2) with one line naming what to fix."""
     from harness.conformance.plans import UnknownPlan, resolve
-    from harness.conformance.quirks import PROFILES
+    from harness.products.detect import PROFILES
 
     if not args.issuer:
         raise ConfigError("--issuer is required", hint="e.g. --issuer http://127.0.0.1:8080/realms/master")
@@ -75,10 +81,22 @@ def validate(args: argparse.Namespace) -> list[str]:
         raise ConfigError("--admin-user and --admin-password go together")
     if args.profile is not None and args.profile not in PROFILES:
         raise ConfigError(f"--profile {args.profile!r} is unknown; use one of {', '.join(PROFILES)}")
+    if args.profile is not None:
+        idp_profile_for(args.profile, args.idp_version)  # a version the product does not model: exit 2 now
     try:
         return resolve(args.plan)
     except UnknownPlan as exc:
         raise ConfigError(f"--plan: {exc}") from None
+
+
+def idp_profile_for(profile: str, version: str | None) -> ProductProfile | None:
+    """The profile instance whose quirks apply: ``profile`` at ``version`` (ConfigError,
+    exit 2, for a version the product does not model, or a version of ``generic``)."""
+    from harness.products.detect import GENERIC, PRODUCT_NAMES, profile_for
+
+    if version is not None and profile == GENERIC:
+        raise ConfigError(f"--idp-version applies to a product profile ({', '.join(PRODUCT_NAMES)}), not {GENERIC}")
+    return profile_for(profile, version)
 
 
 def default_report_dir() -> Path:
@@ -90,6 +108,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
     from harness.conformance.engine import run_checks
     from harness.conformance.plans import checks_for
     from harness.core.transcript import Transcript
+    from harness.products.detect import detect_issuer
     from harness.report.html_report import write_check_html
     from harness.report.json_report import write_json
     from harness.report.junit import write_check_junit
@@ -101,9 +120,11 @@ def run(args: argparse.Namespace, console: Console) -> int:
         import urllib3
 
         urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
-    profile = args.profile or detect_profile(args.issuer, verify)
+    profile = args.profile or detect_issuer(args.issuer, verify)
+    idp_profile = idp_profile_for(profile, args.idp_version)
     report_dir = args.report_dir or default_report_dir()
-    ctx = CheckContext(issuer=args.issuer, profile=profile, initial_access_token=args.initial_access_token,
+    ctx = CheckContext(issuer=args.issuer, profile=profile, idp_profile=idp_profile,
+                       initial_access_token=args.initial_access_token,
                        admin_user=args.admin_user, admin_password=args.admin_password, verify=verify,
                        report_dir=report_dir, guide_runner=ScenarioGuideRunner(),
                        transcript=Transcript(args.redactor))  # the run's (harness.cli.main)

@@ -1,6 +1,7 @@
 """What a plan needs: the issuer, an HTTP session that records redacted exchanges, an
-initial access token (or admin credentials to create one), the profile, and the list
-of clients the run created so that every one of them is deleted again.
+initial access token (or admin credentials to create one), the profile (its name for
+reports, its instance for the quirks), and the list of clients the run created so that
+every one of them is deleted again.
 
 Cleanup guarantee: every registration goes through :meth:`CheckContext.register`,
 which tracks any client the IdP created (any 2xx answer with a client_id); :meth:`CheckContext.cleanup`
@@ -29,6 +30,7 @@ from harness.conformance.model import Observation
 from harness.core.redact import Redactor
 from harness.core.transcript import Exchange, RecordingSession, Transcript
 from harness.products.base import IdpLauncher
+from harness.products.detect import GENERIC, ProductProfile, profile_for
 from harness.registrar import rfc7592
 from harness.registrar.errors import RegistrarError
 from harness.registrar.rfc7591 import RegisteredClient
@@ -51,7 +53,8 @@ class CheckContext:
     """Inputs and shared state of one conformance run."""
 
     issuer: str
-    profile: str = "generic"
+    #: Name of the profile under test (``keycloak``, ``gluu`` or ``generic``), for reports.
+    profile: str = GENERIC
     initial_access_token: str | None = None
     admin_user: str | None = None
     admin_password: str | None = None
@@ -65,6 +68,10 @@ class CheckContext:
     report_dir: Path | None = None
     #: What the portal asks for in the guides (shared/seeds, dcr_options).
     auth_method: str = "client_secret_post"
+    #: The profile instance under test: its product's quirks apply (engine.finalize).
+    #: When omitted it is the profile of ``profile`` at the version of the launcher that
+    #: runs that product (else the product's default release); given, it sets ``profile``.
+    idp_profile: ProductProfile | None = None
     transcript: Transcript = field(default_factory=Transcript)
     created: list[RegisteredClient] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
@@ -76,6 +83,11 @@ class CheckContext:
 
     def __post_init__(self) -> None:
         self.redactor.add(self.initial_access_token, self.admin_password)
+        if self.idp_profile is not None:
+            self.profile = self.idp_profile.product
+        else:
+            same = getattr(self.launcher, "profile", None) == self.profile
+            self.idp_profile = profile_for(self.profile, getattr(self.launcher, "version", None) if same else None)
 
     @property
     def redactor(self) -> Redactor:

@@ -1,6 +1,8 @@
 """Run checks: observe (probe, memoised), judge (condition), apply the level rules and
-the profile's declared quirks, and always clean up (RFC 7592 §2.3 delete of every
-client created) — also when a check fails or raises midway."""
+the quirks declared by the profile instance under test (``CheckContext.idp_profile``;
+each product derives them in ``harness/products/<product>/quirks.py``), and always clean
+up (RFC 7592 §2.3 delete of every client created) — also when a check fails or raises
+midway."""
 
 from __future__ import annotations
 
@@ -10,11 +12,12 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 
-from harness.conformance import quirks
 from harness.conformance.context import CheckContext, Skip
 from harness.conformance.model import Check, CheckResult, CheckRun, Level, Result, Verdict
 from harness.conformance.spec import spec_label, spec_url
 from harness.core.transcript import Exchange
+from harness.products import quirk
+from harness.products.detect import ProductProfile, quirks_for
 from harness.registrar.errors import RegistrarError
 
 log = logging.getLogger(__name__)
@@ -44,22 +47,24 @@ def judge(check: Check, ctx: CheckContext) -> tuple[Result, list[Exchange]]:
     return res, [obs.exchanges[n] for n in names if n in obs.exchanges]
 
 
-def finalize(check: Check, res: Result, profile: str, duration_ms: float = 0.0,
+def finalize(check: Check, res: Result, profile: ProductProfile | None, duration_ms: float = 0.0,
              exchanges: list[Exchange] | None = None) -> CheckResult:
-    """Apply the verdict rules (model.py docstring) and build the reported result."""
+    """Apply the verdict rules (model.py docstring) and build the reported result;
+    ``profile`` is the profile instance under test (``None``: generic, no quirks)."""
     level, verdict, message, quirk_info = check.level, res.verdict, res.message, None
+    declared = quirk.find(quirks_for(profile), check.id)
+    name = profile.product if profile is not None else ""
     if verdict in (Verdict.FAIL, Verdict.WARN):
-        q = quirks.match(profile, check.id, res.actual)
+        q = quirk.match(declared, check.id, res.actual)
         if q is not None:
             level, verdict = Level.QUIRK, Verdict.WARN
-            message = f"{message} — known {profile} deviation: {q.note} (source: {q.source})"
+            message = f"{message} — known {name} deviation: {q.note} (source: {q.source})"
             quirk_info = {"note": q.note, "source": q.source}
         elif verdict is Verdict.FAIL and check.level is not Level.MUST:
             verdict = Verdict.WARN
     elif verdict is Verdict.PASS:
-        declared = quirks.find(profile, check.id)
         if declared:
-            message = (f"{message} (a {profile} deviation is declared for this check — "
+            message = (f"{message} (a {name} deviation is declared for this check — "
                        f"{declared[0].note} — but was not observed)")
     return CheckResult(
         id=check.id, title=check.title, spec=check.spec, spec_url=spec_url(check.spec),
@@ -72,7 +77,7 @@ def finalize(check: Check, res: Result, profile: str, duration_ms: float = 0.0,
 def run_check(check: Check, ctx: CheckContext) -> CheckResult:
     t0 = time.perf_counter()
     res, exchanges = judge(check, ctx)
-    result = finalize(check, res, ctx.profile, (time.perf_counter() - t0) * 1000.0, exchanges)
+    result = finalize(check, res, ctx.idp_profile, (time.perf_counter() - t0) * 1000.0, exchanges)
     # The message may quote an IdP's answer or an exception: redacted here, with the
     # run's redactor, before any face shows it (reports redact once more).
     return dataclasses.replace(result, message=ctx.redactor.text(result.message))

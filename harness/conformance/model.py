@@ -11,8 +11,9 @@ Verdict rules (documented in docs/conformance.md):
 
 * a condition returns PASS, FAIL, WARN or SKIP;
 * FAIL on a SHOULD check becomes WARN (only a MUST can fail a run);
-* FAIL or WARN whose ``actual`` matches a deviation declared for the IdP profile
-  (:mod:`harness.conformance.quirks`) becomes level QUIRK, verdict WARN, with the
+* FAIL or WARN whose ``actual`` matches a deviation declared for the IdP profile instance
+  under test (:mod:`harness.products.quirk`, derived per product and version by
+  ``harness/products/<product>/quirks.py``) becomes level QUIRK, verdict WARN, with the
   quirk's note and source in the message — shown, never silently passed.
 """
 

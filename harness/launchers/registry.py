@@ -94,7 +94,7 @@ class LauncherSpec:
 _SPECS: tuple[LauncherSpec, ...] = (
     LauncherSpec("idp", "emulator", "", {
         "keycloak": Product("the Keycloak emulator", "harness.products.keycloak.emulator.launcher:KeycloakEmulatorLauncher",
-                            _COMMON | {"relative_path", "host", "port"}, tls=True),
+                            _COMMON | {"relative_path", "version", "host", "port"}, tls=True),
         "gluu": Product("the Gluu emulator", "harness.products.gluu.emulator.launcher:GluuEmulatorLauncher",
                         _COMMON | {"version", "key_seed", "host", "port"}, tls=True),
     }),

@@ -33,6 +33,7 @@ import pytest
 from harness.conformance.model import Check, CheckResult, CheckRun, Verdict
 from harness.core.redact import Redactor
 from harness.products.base import IdpLauncher
+from harness.products.detect import PROFILES
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--dcr-plan", action="append", default=None, metavar="NAME",
                     help="conformance plan(s) to turn into items (implies --dcr-checks); default: "
                          "discovery, registration, management, token")
-    group.addoption("--dcr-profile", action="store", default=None, choices=("keycloak", "gluu", "generic"),
+    group.addoption("--dcr-profile", action="store", default=None, choices=PROFILES,
                     help="IdP profile whose known quirks apply (default: detected / the --idp-profile)")
     group.addoption("--dcr-initial-access-token", action="store", default=None,
                     help="Bearer token for registrations at --issuer")
@@ -84,8 +85,8 @@ class CheckSession:
 
     def _build(self) -> Any:
         from harness.conformance.context import CheckContext
-        from harness.conformance.detect import detect_profile
         from harness.core.transcript import Transcript
+        from harness.products.detect import detect_issuer, find_product
         from harness.scenario.runner import ScenarioGuideRunner
 
         cfg = self.config
@@ -93,7 +94,7 @@ class CheckSession:
         issuer = cfg.getoption("--issuer")
         verify = not cfg.getoption("--dcr-insecure")
         if issuer:
-            profile = cfg.getoption("--dcr-profile") or detect_profile(issuer, verify)
+            profile = cfg.getoption("--dcr-profile") or detect_issuer(issuer, verify)
             return CheckContext(issuer=issuer, profile=profile, verify=verify, report_dir=report_dir,
                                 guide_runner=ScenarioGuideRunner(), transcript=Transcript(self.redactor),
                                 initial_access_token=cfg.getoption("--dcr-initial-access-token"),
@@ -108,12 +109,16 @@ class CheckSession:
         idp_profile = cfg.getoption("--idp-profile")
         self.launcher = launcher = make_launcher(kind, profile=idp_profile, report_dir=report_dir, url=url)
         launcher.start()
-        keycloak = idp_profile == "keycloak"
+        # The checks create initial access tokens with the admin credentials where the
+        # product's admin API does that (Keycloak). The quirks are those of the release the
+        # launcher runs (CheckContext derives the profile instance from launcher.version).
+        product = find_product(idp_profile)
+        with_admin = product is not None and product.admin_creates_initial_access_tokens
         return CheckContext(issuer=launcher.issuer("master"), profile=cfg.getoption("--dcr-profile") or idp_profile,
                             verify=verify, report_dir=report_dir, launcher=launcher, guide_runner=ScenarioGuideRunner(),
                             transcript=Transcript(self.redactor),
-                            admin_user=launcher.admin_user if keycloak else None,
-                            admin_password=launcher.admin_password if keycloak else None)
+                            admin_user=launcher.admin_user if with_admin else None,
+                            admin_password=launcher.admin_password if with_admin else None)
 
     def close(self) -> None:
         """Delete every client the checks created, write the reports, stop the IdP."""

@@ -8,11 +8,16 @@ misconfiguration a support engineer hunts for.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
+#: The provider drivers of Tyk's DCR settings (the Dashboard's "Provider" select; one
+#: driver each in harness.registrar.drivers).
 Provider = Literal["keycloak", "gluu", "okta", "other"]
+#: The same names as a tuple, in the Dashboard's order: the one list the scenario
+#: importer, the portal's forms and the drivers use.
+PROVIDERS: tuple[str, ...] = get_args(Provider)
 
 
 class DcrOptions(BaseModel):

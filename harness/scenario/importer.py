@@ -42,13 +42,8 @@ import yaml
 
 from harness.core.errors import ConfigError, HarnessError
 from harness.core.redact import fingerprint
-
-#: Provider names the scenario schema accepts (harness.tyk.portal.models.Provider).
-PROVIDERS = ("keycloak", "gluu", "okta", "other")
-#: What the Gluu guide sets in jwksAlgorithmsSupported (RSA only; the EC JWKS fix).
-GLUU_GUIDE_JWKS_ALGORITHMS = ["RS256", "RS384", "RS512"]
-_REALM = re.compile(r"/realms/([^/?#]+)")
-
+from harness.products.detect import DEFAULT_PRODUCT, PRODUCT_NAMES, detect_urls, product
+from harness.registrar.options import PROVIDERS
 
 # ---- reading the files ------------------------------------------------------------------
 
@@ -344,12 +339,11 @@ class _Rebaser:
 
 
 def _guess_profile(provider: str, urls: Iterable[str]) -> str:
-    if provider in ("keycloak", "gluu"):
+    """The product of the customer's IdP: the DCR provider when it names one, else the
+    product its URLs show (harness.products.detect), else Keycloak (the emulator needs one)."""
+    if provider in PRODUCT_NAMES:
         return provider
-    joined = " ".join(urls)
-    if "/oxauth/" in joined or "/jans-auth/" in joined:
-        return "gluu"
-    return "keycloak"
+    return detect_urls(urls) or DEFAULT_PRODUCT
 
 
 def build_scenario(export: TykExport, options: ImportOptions | None = None) -> ImportedScenario:
@@ -394,19 +388,14 @@ def build_scenario(export: TykExport, options: ImportOptions | None = None) -> I
                           "in the export (pass --idp-url)")
     provider = str(eff_dcr.get("provider") or "")
     profile = _guess_profile(provider, (reg_endpoint, jwks_url, base_url))
-    all_urls = " ".join((reg_endpoint, jwks_url, base_url))
-    relative_path = "/auth" if profile == "keycloak" and "/auth/realms/" in all_urls else ""
-    realm_match = _REALM.search(reg_endpoint) or _REALM.search(jwks_url)
-    realm = realm_match.group(1) if realm_match else "master"
-    rebase = _Rebaser(base_url, relative_path)
+    idp_product = product(profile)
+    location = idp_product.import_location((reg_endpoint, jwks_url, base_url), endpoints=(reg_endpoint, jwks_url))
+    rebase = _Rebaser(base_url, str(location.fields.get("relative_path", "")))
 
     idp: dict[str, Any] = {"profile": profile, "launcher": "emulator"}
     comments[("idp", "profile")] = f"the customer's IdP: {base_url}/"
-    if profile == "keycloak":
-        idp["realm"] = realm
-        if relative_path:
-            idp["relative_path"] = relative_path
-            comments[("idp", "relative_path")] = "the customer's URLs use the legacy /auth prefix"
+    idp.update(location.fields)
+    comments.update({("idp", *path): text for path, text in location.comments.items()})
     an = export.analytics_conf or {}
     tc = export.tyk_conf or {}
     dcr_skip = bool(an.get("dcr_ssl_insecure_skip_verify", False))
@@ -435,21 +424,10 @@ def build_scenario(export: TykExport, options: ImportOptions | None = None) -> I
                                "the run creates a fresh one (--keep-secrets keeps it)")
         return "${initial_access_token}"
 
-    eff_token = str(eff_dcr.get("access_token") or "")
-    if profile == "keycloak" and eff_token:
-        if opts.keep_secrets:
-            idp["initial_access_token"] = {"value": eff_token}
-        else:
-            idp["initial_access_token"] = {"expiration": 86400, "count": 5}
-            comments[("idp", "initial_access_token")] = \
-                "Realm settings -> Client Registration -> Create (replaces the customer's token)"
-    elif profile == "keycloak":
-        comments[("idp", "realm")] = ("no initial access token in the DCR settings: anonymous registration "
-                                      "(Keycloak allows it from trusted hosts only)")
-    if profile == "gluu":
-        idp["jwks_algorithms_supported"] = list(GLUU_GUIDE_JWKS_ALGORITHMS)
-        comments[("idp", "jwks_algorithms_supported")] = ("the Gluu guide's setting (not in Tyk's exports); "
-                                                          "delete it to reproduce the EC JWKS bug")
+    registration = idp_product.import_registration(str(eff_dcr.get("access_token") or ""),
+                                                   keep_secrets=opts.keep_secrets)
+    idp.update(registration.fields)
+    comments.update({("idp", *path): text for path, text in registration.comments.items()})
 
     # 5. tyk_analytics.conf and tyk.conf.
     dashboard: dict[str, Any] = {

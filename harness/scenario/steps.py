@@ -6,13 +6,13 @@ raises :class:`StepFailure`."""
 from __future__ import annotations
 
 import base64
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import requests
 
+from harness.products.detect import find_product, product
 from harness.registrar import discovery as disc
 from harness.registrar import token as tok
 from harness.registrar.errors import RegistrarError
@@ -58,7 +58,8 @@ def idp_start(ctx: RunContext) -> str:
     idp = ctx.world.idp
     ctx.facts["idp.base_url"] = idp.base_url
     ctx.facts["idp.issuer"] = idp.issuer(ctx.scenario.idp.realm)
-    name = {"keycloak": "Keycloak", "gluu": "Gluu"}.get(idp.profile, idp.profile)
+    found = find_product(idp.profile)
+    name = found.title if found is not None else idp.profile
     return f"{name} {idp.version or ''} ({idp.kind}) at {idp.base_url}".replace("  ", " ")
 
 
@@ -108,25 +109,16 @@ def _use_up(ctx: RunContext, token: str, n: int) -> None:
 
 
 def _wait_expired(ctx: RunContext, token: str, expiration: int) -> None:
-    """Wait until the initial access token's own ``exp`` (a JWT claim) has passed.
-
-    Nothing is registered while waiting (that would spend the token's count); the IdP
-    runs on this machine's clock, so the token's ``exp`` is the moment to wait for."""
+    """Wait until the initial access token's own ``exp`` (a JWT claim) has passed
+    (harness.products.keycloak.initial_access: the IdP runs on this machine's clock)."""
     if expiration > 30:
         raise StepFailure("wait_until_expired needs an expiration of at most 30 seconds")
-    from harness.jose.tokens import NotAJwt, decode_unverified
+    from harness.products.keycloak.initial_access import TokenStillValid, wait_until_expired
 
     try:
-        exp = float(decode_unverified(token)[1].get("exp") or 0)
-    except NotAJwt:
-        exp = 0.0
-    if not exp:
-        exp = time.time() + expiration
-    deadline = time.monotonic() + expiration + 10
-    while time.time() <= exp + 1.0:  # Keycloak compares whole seconds
-        if time.monotonic() > deadline:
-            raise StepFailure("the initial access token did not expire in time")
-        time.sleep(0.1)
+        wait_until_expired(token, expiration=expiration, deadline_s=expiration + 10)
+    except TokenStillValid:
+        raise StepFailure("the initial access token did not expire in time") from None
 
 
 def idp_configuration(ctx: RunContext) -> str:
@@ -402,14 +394,18 @@ def delete_client(ctx: RunContext) -> str:
     return f"client {ctx.facts['client.id']} deleted in the portal and at the IdP (RFC 7592 §2.3)"
 
 
+#: The guide's IdP admin steps, by the id a product names (``Product.guide_admin_step``).
+ADMIN_STEPS: dict[str, StepFn] = {
+    "initial-access-token": initial_access_token,
+    "idp-configuration": idp_configuration,
+}
+
+
 def plan_for(ctx: RunContext) -> list[Step]:
     """The guide's steps for this scenario, in order."""
-    profile = ctx.scenario.idp.profile
-    steps = [Step("idp-start", "Start the identity provider", idp_start)]
-    if profile == "keycloak":
-        steps.append(Step("initial-access-token", "Keycloak: create an initial access token", initial_access_token))
-    else:
-        steps.append(Step("idp-configuration", "Gluu: OxAuth configuration (jwksAlgorithmsSupported)", idp_configuration))
+    step_id, title = product(ctx.scenario.idp.profile).guide_admin_step
+    steps = [Step("idp-start", "Start the identity provider", idp_start),
+             Step(step_id, title, ADMIN_STEPS[step_id])]
     steps += [
         Step("discovery", "Read the IdP's discovery document", discovery),
         Step("dashboard-settings", "Tyk settings (tyk_analytics.conf, tyk.conf)", dashboard_settings),

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from harness.cli.cmd_check import detect_profile
 from harness.cli.main import main
 from harness.conformance.plans import checks_for
+from harness.products.detect import detect_issuer
 
 from .conftest import keycloak_clients
 
@@ -26,6 +26,11 @@ from .conftest import keycloak_clients
     (["check", "--issuer", "http://i.example/realms/a", "--admin-user", "admin"], "go together"),
     (["check", "--issuer", "http://i.example/realms/a", "--plan", "nope"], "unknown plan 'nope'"),
     (["check", "--issuer", "http://i.example/realms/a", "--profile", "okta"], "--profile 'okta' is unknown"),
+    (["check", "--issuer", "http://i.example/realms/a", "--profile", "keycloak", "--idp-version", "26.6.0"],
+     "known: 26.4.x, 26.5.x, 26.7.x"),
+    (["check", "--issuer", "http://i.example/", "--profile", "gluu", "--idp-version", "5.0"], "not a Gluu 4.x release"),
+    (["check", "--issuer", "http://i.example/", "--profile", "generic", "--idp-version", "4.4"],
+     "--idp-version applies to a product profile (keycloak, gluu), not generic"),
 ])
 def test_bad_flags_exit_2_with_one_line(argv: list[str], text: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(argv) == 2
@@ -68,9 +73,9 @@ def test_a_failed_must_exits_1(keycloak_emulator: Any, tmp_path: Path, capsys: p
 
 @pytest.mark.slow
 def test_profile_detection(keycloak_emulator: Any, gluu_emulator: Any) -> None:
-    assert detect_profile(keycloak_emulator.issuer("master"), True) == "keycloak"
-    assert detect_profile(gluu_emulator.issuer(), True) == "gluu"
-    assert detect_profile("http://127.0.0.1:9", True) == "generic"  # nothing listens on the discard port
+    assert detect_issuer(keycloak_emulator.issuer("master"), True) == "keycloak"
+    assert detect_issuer(gluu_emulator.issuer(), True) == "gluu"
+    assert detect_issuer("http://127.0.0.1:9", True) == "generic"  # nothing listens on the discard port
 
 
 @pytest.mark.slow

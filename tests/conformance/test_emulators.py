@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -29,9 +30,21 @@ def _keycloak_ctx(launcher: Any, **kw: Any) -> CheckContext:
                         guide_runner=ScenarioGuideRunner(), **kw)
 
 
+def _registered_by_harness(ctx: CheckContext) -> set[str]:
+    """client_id of every registration the checks made that created a client (RFC 7591 2xx)."""
+    out: set[str] = set()
+    for ex in ctx.transcript:
+        if ex.actor == "harness" and ex.method == "POST" and ex.status is not None and 200 <= ex.status < 300:
+            body = json.loads(ex.response_body or "null")
+            if isinstance(body, dict) and isinstance(body.get("client_id"), str) and "registration" in ex.url:
+                out.add(body["client_id"])
+    return out
+
+
 def test_keycloak_emulator_every_plan(keycloak_emulator: Any) -> None:
     before = keycloak_clients(keycloak_emulator)
-    run = run_checks(_keycloak_ctx(keycloak_emulator), checks_for(list(PLANS)), plans=list(PLANS))
+    ctx = _keycloak_ctx(keycloak_emulator)
+    run = run_checks(ctx, checks_for(list(PLANS)), plans=list(PLANS))
     r = _by_id(run)
     assert len(run.results) == len(checks_for(list(PLANS)))
     assert [x.id for x in run.failed_musts] == []
@@ -46,7 +59,11 @@ def test_keycloak_emulator_every_plan(keycloak_emulator: Any) -> None:
     assert r["GUIDE-GATEWAY-CALL"].verdict is Verdict.PASS
     assert r["GUIDE-IDP-CONFIGURATION"].verdict is Verdict.SKIP
     assert run.cleanup["not_deleted"] == [] and run.cleanup["still_tracked"] == []
-    assert len(run.cleanup["deleted"]) >= 5
+    # Every client the checks registered (guide request, count, expiry, management, token
+    # probes) was deleted, by a check or by the cleanup.
+    created = _registered_by_harness(ctx)
+    assert len(created) >= 4
+    assert sorted(run.cleanup["deleted"]) == sorted(created)
     assert keycloak_clients(keycloak_emulator) == before
     assert run.guide_exchanges, "the guide flow's exchanges are kept for the sequence diagram"
 

@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import pytest
 
-from harness.conformance import quirks
 from harness.conformance.context import Skip
 from harness.conformance.engine import finalize, judge
 from harness.conformance.model import Check, Level, Observation, Result, Verdict
 from harness.conformance.plans import DEFAULT_PLANS, PLANS, UnknownPlan, resolve
 from harness.conformance.registry import RegistryError, all_checks, check, get_check
 from harness.conformance.spec import UnknownSpec, spec_label, spec_url
+from harness.products.detect import PRODUCTS, profile_for, quirks_for
+from harness.products.gluu.profile import GluuProfile
+from harness.products.keycloak.profile import KeycloakProfile
+from harness.products.quirk import match
+
+KEYCLOAK = KeycloakProfile()
+GLUU = GluuProfile.for_version("4.2")
 
 
 def test_spec_urls_and_labels() -> None:
@@ -56,19 +62,19 @@ def _check(level: Level, cid: str = "TOKEN-WRONG-SECRET-401") -> Check:
 
 
 def test_failed_should_is_reported_as_warn() -> None:
-    r = finalize(_check(Level.SHOULD), Result.fail("no", actual="x"), "generic")
+    r = finalize(_check(Level.SHOULD), Result.fail("no", actual="x"), None)
     assert (r.verdict, r.level, r.declared_level) == (Verdict.WARN, Level.SHOULD, Level.SHOULD)
     assert not r.fails_run
 
 
 def test_failed_must_fails_the_run() -> None:
-    r = finalize(_check(Level.MUST), Result.fail("no", actual="x"), "generic")
+    r = finalize(_check(Level.MUST), Result.fail("no", actual="x"), None)
     assert r.verdict is Verdict.FAIL and r.fails_run
 
 
 def test_keycloak_unauthorized_client_is_a_quirk_with_its_source() -> None:
     res = Result.fail("answered 401 unauthorized_client", expected="401 invalid_client", actual="401 unauthorized_client")
-    r = finalize(get_check("TOKEN-WRONG-SECRET-401"), res, "keycloak")
+    r = finalize(get_check("TOKEN-WRONG-SECRET-401"), res, KEYCLOAK)
     assert (r.verdict, r.level, r.declared_level) == (Verdict.WARN, Level.QUIRK, Level.MUST)
     assert "known keycloak deviation" in r.message and "KeycloakProfile.wrong_secret_error" in r.message
     assert r.quirk is not None and "keycloak.md" in r.quirk["source"]
@@ -77,39 +83,40 @@ def test_keycloak_unauthorized_client_is_a_quirk_with_its_source() -> None:
 
 def test_same_behaviour_on_the_generic_profile_fails() -> None:
     res = Result.fail("answered 401 unauthorized_client", actual="401 unauthorized_client")
-    r = finalize(get_check("TOKEN-WRONG-SECRET-401"), res, "generic")
+    r = finalize(get_check("TOKEN-WRONG-SECRET-401"), res, None)
     assert (r.verdict, r.level) == (Verdict.FAIL, Level.MUST)
 
 
 def test_behaviour_other_than_the_declared_quirk_still_fails() -> None:
-    r = finalize(get_check("REG-STATUS-201"), Result.fail("202", actual=202), "gluu")
+    r = finalize(get_check("REG-STATUS-201"), Result.fail("202", actual=202), GLUU)
     assert r.verdict is Verdict.FAIL
-    r = finalize(get_check("REG-STATUS-201"), Result.fail("200", actual=200), "gluu")
+    r = finalize(get_check("REG-STATUS-201"), Result.fail("200", actual=200), GLUU)
     assert (r.verdict, r.level) == (Verdict.WARN, Level.QUIRK)
 
 
 def test_declared_but_not_observed_quirk_is_noted_on_pass() -> None:
-    r = finalize(get_check("REG-STATUS-201"), Result.ok("201 Created", actual=201), "gluu")
+    r = finalize(get_check("REG-STATUS-201"), Result.ok("201 Created", actual=201), GLUU)
     assert r.verdict is Verdict.PASS
     assert "declared" in r.message and "not observed" in r.message
 
 
 def test_every_quirk_names_an_existing_check_and_a_source() -> None:
     ids = {c.id for c in all_checks()}
-    for profile in quirks.PROFILES:
-        for q in quirks.quirks_for(profile):
-            assert q.check_id in ids, (profile, q.check_id)
-            assert q.source and q.note, (profile, q.check_id)
-    assert quirks.quirks_for("generic") == []
+    versions = {"keycloak": ("26.4.7", "26.5.6", "26.7.0", "26.7.3"), "gluu": ("4.2", "4.2.0", "4.3", "4.4")}
+    for product in PRODUCTS:
+        for version in versions[product.name]:
+            qs = quirks_for(profile_for(product.name, version))
+            assert qs, (product.name, version)
+            for q in qs:
+                assert q.check_id in ids, (product.name, version, q.check_id)
+                assert q.source and q.note, (product.name, version, q.check_id)
+    assert quirks_for(profile_for("generic")) == ()
 
 
 def test_quirk_values_come_from_the_wire_profiles() -> None:
-    from harness.products.gluu.profile import GluuProfile
-    from harness.products.keycloak.profile import KeycloakProfile
-
-    kc = quirks.match("keycloak", "TOKEN-WRONG-SECRET-401", f"401 {KeycloakProfile().wrong_secret_error}")
+    kc = match(quirks_for(KEYCLOAK), "TOKEN-WRONG-SECRET-401", f"401 {KEYCLOAK.wrong_secret_error}")
     assert kc is not None
-    gl = quirks.match("gluu", "REG-STATUS-201", GluuProfile.for_version("4.2").registration_status)
+    gl = match(quirks_for(GLUU), "REG-STATUS-201", GLUU.registration_status)
     assert gl is not None
 
 

@@ -67,9 +67,10 @@ def test_no_items_unless_asked(tmp_path: Path) -> None:
 def test_warn_and_quirk_items_are_visible(pytester: pytest.Pytester) -> None:
     """A WARN (here a declared Keycloak QUIRK) passes the item but shows in the terminal
     summary with its source, in the warnings summary, and in the JUnit system-out."""
-    from harness.conformance.quirks import find
+    from harness.products.detect import profile_for, quirks_for
+    from harness.products.quirk import find
 
-    source = find("keycloak", "TOKEN-WRONG-SECRET-401")[0].source
+    source = find(quirks_for(profile_for("keycloak")), "TOKEN-WRONG-SECRET-401")[0].source
     junit = pytester.path / "checks.xml"
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--harness-report-dir", str(pytester.path / "rep"),
                                            "--dcr-plan", "token", f"--junitxml={junit}")

@@ -23,6 +23,7 @@ from harness.products.keycloak.differential import (
     format_differences,
     snapshot,
 )
+from harness.products.keycloak.profile import KeycloakProfile
 
 pytestmark = pytest.mark.real_keycloak
 
@@ -41,8 +42,9 @@ def real_observations(real_keycloak: IdpLauncher) -> list[Observation]:
 
 
 @pytest.fixture(scope="module")
-def emulator() -> Iterator[IdpLauncher]:
-    with make_launcher("emulator", profile="keycloak") as launcher:
+def emulator(real_keycloak: IdpLauncher) -> Iterator[IdpLauncher]:
+    """The emulator behaving as the release the real server runs (KeycloakProfile.for_version)."""
+    with make_launcher("emulator", profile="keycloak", version=real_keycloak.version) as launcher:
         yield launcher
 
 
@@ -69,13 +71,16 @@ def test_emulator_answers_like_real_keycloak(
     assert not diffs, format_differences(diffs)
 
 
-def test_real_keycloak_facts_the_harness_relies_on(real_observations: list[Observation]) -> None:
+def test_real_keycloak_facts_the_harness_relies_on(real_observations: list[Observation],
+                                                    real_keycloak: IdpLauncher) -> None:
     """A few facts asserted directly, so a Keycloak upgrade that changes them fails
     here with a clear message (not only as an emulator difference)."""
+    profile = KeycloakProfile.for_version(real_keycloak.version)
     obs = {o.name: o for o in real_observations}
     reg = obs["register.guide_metadata"]
     assert reg.status == 201
-    assert reg.body["token_endpoint_auth_method"] == "client_secret_post"
+    assert reg.body["token_endpoint_auth_method"] == (
+        "client_secret_post" if profile.echo_requested_auth_method else "client_secret_basic")
     assert reg.body["client_secret_expires_at"] == 0
     assert reg.derived == {"registration_client_uri_is_own": True}
     assert obs["register.iat_exhausted"].body == {

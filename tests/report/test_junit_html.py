@@ -12,6 +12,7 @@ from harness.conformance.model import CheckRun, Result, Verdict
 from harness.conformance.registry import get_check
 from harness.core.redact import Redactor
 from harness.core.transcript import Exchange
+from harness.products.keycloak.profile import KeycloakProfile
 from harness.report.html_report import render_check_html, render_run_html, write_check_html, write_run_html
 from harness.report.junit import checks_junit, run_junit, write_check_junit
 from harness.scenario.results import RunResult, StepResult
@@ -27,17 +28,18 @@ def _exchange(body: str = '{"ok": true}') -> Exchange:
 
 
 def _run() -> CheckRun:
+    kc = KeycloakProfile()
     ex = _exchange('{"error": "invalid_client", "error_description": "secret ' + LEAK + ' is wrong"}')
     run = CheckRun(issuer="http://idp/realms/m", profile="keycloak", plans=["registration", "token"], started="t0",
                    finished="t1", cleanup={"deleted": ["c-1"], "not_deleted": []}, redactor=Redactor(LEAK))
     run.results = [
-        finalize(get_check("REG-STATUS-201"), Result.ok("201 Created", expected=201, actual=201), "keycloak"),
+        finalize(get_check("REG-STATUS-201"), Result.ok("201 Created", expected=201, actual=201), kc),
         finalize(get_check("REG-CACHE-NO-STORE"), Result.fail("absent", expected="no-store", actual="(absent)"),
-                 "keycloak"),
+                 kc),
         finalize(get_check("TOKEN-STATUS-200"), Result.fail(f"answered 401 with {LEAK}", expected=200, actual=401),
-                 "keycloak", exchanges=[ex]),
-        finalize(get_check("TOKEN-EXPIRES-IN"), Result.fail("no expires_in", actual="(absent)"), "keycloak"),
-        finalize(get_check("REG-IAT-COUNT-ENFORCED"), Result.skip("needs admin credentials"), "keycloak"),
+                 kc, exchanges=[ex]),
+        finalize(get_check("TOKEN-EXPIRES-IN"), Result.fail("no expires_in", actual="(absent)"), kc),
+        finalize(get_check("REG-IAT-COUNT-ENFORCED"), Result.skip("needs admin credentials"), kc),
     ]
     return run
 

@@ -7,8 +7,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from harness.core.transcript import Exchange
+from harness.products.quirk import ABSENT as QUIRK_ABSENT
 
-ABSENT = "(absent)"
+ABSENT = QUIRK_ABSENT  # one spelling for checks and the quirks that match their actual
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
 

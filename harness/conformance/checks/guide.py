@@ -9,6 +9,7 @@ context's ``guide_runner`` (:class:`harness.conformance.guide_runner.GuideRunner
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from harness.conformance.model import Check, Level, Observation, Result, Verdict
 from harness.conformance.registry import add_check, probe
 from harness.core.paths import SCENARIOS_DIR
 from harness.products.base import IdpLauncher
+from harness.products.detect import PRODUCTS, find_product
 
 PLAN = "guide"
 #: Where the guides' scenarios live (repository layout, shared/DESIGN.md).
@@ -127,25 +129,36 @@ def guide_runner(ctx: CheckContext) -> GuideRunner:
 
 def guide_scenario(ctx: CheckContext) -> Any:
     """The profile's guide scenario, adjusted to the IdP under test."""
-    if ctx.profile not in ("keycloak", "gluu"):
-        raise Skip(f"the guide plan follows the Keycloak or Gluu guide; profile {ctx.profile!r} has none")
+    product = find_product(ctx.profile)
+    if product is None:
+        raise Skip(f"the guide plan follows the {' or '.join(p.title for p in PRODUCTS)} guide; "
+                   f"profile {ctx.profile!r} has none")
     path = SCENARIO_DIR / f"{ctx.profile}.yaml"
     if not path.is_file():
         raise Skip(f"no guide scenario for profile {ctx.profile} ({path.name} is missing)")
     scenario = guide_runner(ctx).load(path)
-    if ctx.profile == "keycloak":
+    if product.has_realms:
         scenario.idp.realm = ctx.realm
-        if ctx.initial_access_token:
-            scenario.idp.use_initial_access_token(ctx.initial_access_token)
-        elif not ctx.can_create_tokens:
-            raise Skip("the Keycloak guide needs an initial access token: pass --initial-access-token or "
-                       "--admin-user/--admin-password")
-    elif needs_gluu_admin(scenario) and ctx.launcher is None and not (ctx.admin_user and ctx.admin_password):
-        # The guide's first step changes the oxAuth configuration through the IdP's admin
-        # API; without credentials it can only answer 401, which says nothing about the IdP.
+    _ADMIN_STEP_READY[product.guide_admin_step[0]](ctx, scenario)
+    return scenario
+
+
+def _initial_access_token_ready(ctx: CheckContext, scenario: Any) -> None:
+    """The guide's first step creates an initial access token (Keycloak): use the one
+    given, else the admin credentials must be there to create one."""
+    if ctx.initial_access_token:
+        scenario.idp.use_initial_access_token(ctx.initial_access_token)
+    elif not ctx.can_create_tokens:
+        raise Skip("the Keycloak guide needs an initial access token: pass --initial-access-token or "
+                   "--admin-user/--admin-password")
+
+
+def _configuration_ready(ctx: CheckContext, scenario: Any) -> None:
+    """The guide's first step changes the oxAuth configuration through the IdP's admin
+    API (Gluu); without credentials it can only answer 401, which says nothing about the IdP."""
+    if needs_gluu_admin(scenario) and ctx.launcher is None and not (ctx.admin_user and ctx.admin_password):
         raise Skip("the Gluu guide changes the oxAuth configuration (jwksAlgorithmsSupported) with the IdP's "
                    "admin API: pass --admin-user/--admin-password")
-    return scenario
 
 
 def needs_gluu_admin(scenario: Any) -> bool:
@@ -153,6 +166,13 @@ def needs_gluu_admin(scenario: Any) -> bool:
     (harness.scenario.steps.idp_configuration), which needs admin credentials."""
     spec = scenario.idp
     return spec.jwks_algorithms_supported is not None or spec.dynamic_registration_enabled is not None
+
+
+#: What each guide admin step (``Product.guide_admin_step``) needs before the guide runs.
+_ADMIN_STEP_READY: dict[str, Callable[[CheckContext, Any], None]] = {
+    "initial-access-token": _initial_access_token_ready,
+    "idp-configuration": _configuration_ready,
+}
 
 
 @probe("guide")

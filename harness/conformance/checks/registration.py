@@ -25,6 +25,8 @@ from harness.conformance.context import REDIRECT_URI, CheckContext, Skip
 from harness.conformance.model import Level, Observation, Result
 from harness.conformance.registry import check, probe
 from harness.core.transcript import Exchange
+from harness.products.detect import find_product
+from harness.products.keycloak.initial_access import TokenStillValid, wait_until_expired
 from harness.registrar.options import DcrOptions
 
 PLAN = "registration"
@@ -37,8 +39,6 @@ REGISTRATION_ERRORS = frozenset({
 })
 #: The status RFC 6750 §3.1 prescribes for its codes; the RFC 7591 codes are 400.
 ERROR_STATUS = {"invalid_token": 401, "insufficient_scope": 403}
-#: The profile's portal driver (harness.registrar.drivers) shapes the guide's request.
-PROVIDER_FOR_PROFILE = {"keycloak": "keycloak", "gluu": "gluu", "generic": "other"}
 #: Confidential client authentication methods: a client_secret must be issued.
 SECRET_METHODS = frozenset({"client_secret_post", "client_secret_basic", "client_secret_jwt"})
 
@@ -46,12 +46,14 @@ SECRET_METHODS = frozenset({"client_secret_post", "client_secret_basic", "client
 def guide_metadata(ctx: CheckContext, purpose: str) -> dict[str, Any]:
     """The request the Tyk portal sends for the guides' catalogue settings (grant
     client_credentials, auth method client_secret_post, response type token), shaped by
-    the profile's provider driver, with one loopback redirect URI."""
+    the product's provider driver (``Product.dcr_provider``; the ``other`` driver, the
+    options' default, for a generic IdP), with one loopback redirect URI."""
     from harness.registrar.drivers import get_driver
 
-    options = DcrOptions(enable_dcr=True, provider=PROVIDER_FOR_PROFILE.get(ctx.profile, "other"),
-                         grant_types=["client_credentials"], token_endpoint_auth_method=ctx.auth_method,
-                         response_types=["token"])
+    found = find_product(ctx.profile)
+    provider = {"provider": found.dcr_provider} if found is not None else {}
+    options = DcrOptions.model_validate({"enable_dcr": True, **provider, "grant_types": ["client_credentials"],
+                                         "token_endpoint_auth_method": ctx.auth_method, "response_types": ["token"]})
     try:
         driver = get_driver(options.provider)
     except ValueError:
@@ -125,17 +127,24 @@ IAT_EXPIRY_DEADLINE_S = 15.0
 
 @probe("iat.expiry")
 def probe_iat_expiry(ctx: CheckContext) -> Observation:
+    """Register with a fresh short-lived token, wait past its own ``exp`` without using
+    it, then register again — polling while the IdP still accepts it (its clock may lag
+    ours), to a deadline."""
     token = ctx.new_initial_access_token(expiration=IAT_EXPIRY_S, count=50)
     _r, fresh, _c = ctx.register(guide_metadata(ctx, "iat-fresh"), token=token)
     exchanges = {"fresh": fresh}
     deadline = time.monotonic() + IAT_EXPIRY_S + IAT_EXPIRY_DEADLINE_S
+    try:
+        wait_until_expired(token, expiration=IAT_EXPIRY_S, deadline_s=IAT_EXPIRY_S + IAT_EXPIRY_DEADLINE_S)
+    except TokenStillValid:
+        pass  # its exp is far away: the registration below shows whether the IdP enforces it
     pause = threading.Event()
-    while time.monotonic() < deadline:
-        pause.wait(0.5)  # poll the IdP's own clock until it refuses, to a deadline
+    while True:
         _r, later, client = ctx.register(guide_metadata(ctx, "iat-expired"), token=token)
         exchanges["expired"] = later
-        if client is None:
+        if client is None or time.monotonic() >= deadline:
             break
+        pause.wait(0.5)  # poll the IdP's own clock until it refuses, to a deadline
     return Observation(exchanges, {"expiration": IAT_EXPIRY_S})
 
 

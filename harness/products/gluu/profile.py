@@ -4,7 +4,9 @@ one field each.
 Defaults model **Gluu 4.2** (4.2.1-4.2.3, the release line the Tyk Gluu guide was written
 against, shared/seeds/003_*.txt); :meth:`GluuProfile.for_version` gives 4.4. Each field
 says what it does, which releases behave that way and where the fact comes from. The
-emulator branches on these fields, never on ``version`` (shared/STYLE.md §4).
+emulator branches on these fields, never on ``version``, and the quirks the conformance
+checks expect are derived from the same instance (:mod:`harness.products.gluu.quirks`) —
+shared/STYLE.md §4.
 
 Sources named below:
 * ``gluu.md`` — shared/reference/gluu.md;
@@ -20,7 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields, replace
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from harness.core.errors import ConfigError
 
@@ -70,6 +72,10 @@ DEFAULT_ID_TOKEN_ALGS: tuple[str, ...] = (
 #: client gets them (ce-setup scopes.ldif; src:RegisterRestWebServiceImpl
 #: ``scopeService.getDefaultScopesDn()``).
 DEFAULT_CLIENT_SCOPES: tuple[str, ...] = ("openid", "uma_protection", "oxd", "permission", "offline_access")
+#: Claims of a client_credentials JWT access token, in the order oxAuth writes them
+#: (src:AuthorizationGrant.createAccessTokenAsJwt; gluu.md "Token endpoint"). The grant has
+#: no user, so there is no ``sub``; there is no ``jti`` either (``code`` identifies the token).
+JWT_ACCESS_TOKEN_CLAIMS: tuple[str, ...] = ("iss", "aud", "exp", "iat", "scope", "client_id", "token_type", "code")
 
 _VERSION_RE = re.compile(r"^4\.(\d+)(?:\.(\d+))?(?:\.sp\d+)?$")
 
@@ -108,6 +114,9 @@ class GluuProfile:
     """How one Gluu 4 (oxAuth) release behaves on the wire (RFC 7591/7592, RFC 6749 §4.4,
     RFC 7517). Build it with :meth:`for_version`; override single fields with
     :func:`dataclasses.replace`."""
+
+    #: The product this profile belongs to (harness.products.detect).
+    product: ClassVar[str] = "gluu"
 
     #: Release modelled ("4.2" = 4.2.1-4.2.3, "4.4"). Informational except that
     #: ``ec_coordinate_serialisation`` must agree with it (see ``__post_init__``).
@@ -209,6 +218,12 @@ class GluuProfile:
     update_resets_omitted: tuple[str, ...] = (
         "token_endpoint_auth_method", "access_token_as_jwt", "application_type", "scope",
     )
+    #: A PUT is applied to the stored client (requestClientUpdate calls
+    #: updateClientFromRequestObject on it): members the body omits keep their values,
+    #: except ``update_resets_omitted`` (src:RegisterRestWebServiceImpl). RFC 7592 §2.2
+    #: says omitted members are deleted; when false the emulator rebuilds the client from
+    #: the body alone, as a registration would.
+    update_keeps_omitted: bool = True
 
     # --- Token endpoint (RFC 6749 §4.4, §5) -----------------------------------------
     #: ``token_type`` in lower case (gluu.md; src:TokenType ``BEARER("bearer")`` through
@@ -234,6 +249,14 @@ class GluuProfile:
     #: null: the NullPointerException ends as an empty 500 (src:TokenRestWebServiceImpl),
     #: not 400 unsupported_grant_type.
     unknown_grant_type_status: int = 500
+    #: Claims of a client_credentials JWT access token, in order (see
+    #: ``JWT_ACCESS_TOKEN_CLAIMS``): no ``sub`` (the grant's user is empty — why the Gluu
+    #: guide sets Tyk's identity source to ``client_id``, gluu.md) and no ``jti``
+    #: (src:AuthorizationGrant.createAccessTokenAsJwt). A subset drops claims.
+    jwt_access_token_claims: tuple[str, ...] = JWT_ACCESS_TOKEN_CLAIMS
+    #: JOSE header ``typ`` of JWT access tokens: ``JWT`` (src:JwtSigner.newJwt
+    #: ``setType(JwtType.JWT)``), not RFC 9068's ``at+jwt``.
+    access_token_typ: str = "JWT"
 
     # --- JWKS (RFC 7517) -----------------------------------------------------------
     #: ``jwksAlgorithmsSupported``: the JWKS endpoint publishes only keys whose ``alg`` is
@@ -297,6 +320,11 @@ class GluuProfile:
             problems.append(f"context_path {self.context_path!r} must start with '/' and not end with one")
         if self.key_lifetime_hours <= 0:
             problems.append("key_lifetime_hours must be positive")
+        unknown_claims = [c for c in self.jwt_access_token_claims if c not in JWT_ACCESS_TOKEN_CLAIMS]
+        if unknown_claims:
+            problems.append(f"jwt_access_token_claims has claims oxAuth does not write: {unknown_claims}")
+        if not self.access_token_typ:
+            problems.append("access_token_typ cannot be empty")
         if problems:
             raise ConfigError("GluuProfile: " + "; ".join(problems), hint="fix the profile fields")
 

@@ -21,7 +21,6 @@ import json
 import logging
 import re
 import secrets
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -29,6 +28,7 @@ from typing import Any
 import requests
 
 from harness.jose import decode_unverified
+from harness.products.keycloak.initial_access import TokenStillValid, wait_until_expired
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +85,8 @@ GUIDE_METADATA: dict[str, Any] = {
 _UUID_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _JWT_RE = re.compile(r"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*")
 _GARBAGE_TOKEN = "not-a-jwt.garbage.token"
+#: Seconds of life of the initial access token the sequence lets expire.
+SHORT_IAT_EXPIRATION_S = 1
 
 
 def _type_tag(value: Any) -> str:
@@ -315,13 +317,10 @@ class DifferentialRun:
 
     def _wait_expired(self, token: str) -> None:
         """Wait until the clock is past the token's own ``exp`` (bounded poll)."""
-        _, claims = decode_unverified(token)
-        exp = int(claims["exp"])
-        deadline = time.monotonic() + self.expiry_deadline_s
-        while time.time() < exp + 1.5:
-            if time.monotonic() > deadline:
-                raise SequenceError(f"initial access token exp={exp} still in the future after {self.expiry_deadline_s} s")
-            time.sleep(0.2)
+        try:
+            wait_until_expired(token, expiration=SHORT_IAT_EXPIRATION_S, deadline_s=self.expiry_deadline_s)
+        except TokenStillValid as exc:
+            raise SequenceError(str(exc)) from None
 
     # -- the sequence ------------------------------------------------------------------
 
@@ -366,7 +365,7 @@ class DifferentialRun:
         # --- initial access tokens (admin REST API) ---------------------------------------
         iat = self._create_iat("iat.create", expiration=600, count=10)
         iat_once = self._create_iat("iat.create_count_1", expiration=600, count=1)
-        iat_short = self._create_iat("iat.create_short_lived", expiration=1, count=5)
+        iat_short = self._create_iat("iat.create_short_lived", expiration=SHORT_IAT_EXPIRATION_S, count=5)
         _, short_claims = decode_unverified(iat_short)
         self.observe("iat.claims", "initial access token claims", short_claims,
                      {"exp_minus_iat": int(short_claims.get("exp", 0)) - int(short_claims.get("iat", 0))})

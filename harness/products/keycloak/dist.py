@@ -37,11 +37,13 @@ import requests
 from harness.core.errors import LaunchError
 from harness.core.lifecycle import StartStop
 from harness.core.serving import free_port
+from harness.products.keycloak.profile import KeycloakProfile
 
 log = logging.getLogger(__name__)
 
-#: Keycloak release run by default: the newest checked (shared/reference/keycloak.md).
-DEFAULT_VERSION = "26.7.3"
+#: Keycloak release run by default: the newest checked (shared/reference/keycloak.md), the
+#: one the default profile models — so the emulator and the real server agree by default.
+DEFAULT_VERSION = KeycloakProfile().version
 #: Env var overriding the version (``DCR_KEYCLOAK_VERSION=26.4.7``).
 ENV_VERSION = "DCR_KEYCLOAK_VERSION"
 #: Env var overriding the cache root (the Keycloak cache is ``<root>/keycloak``).

@@ -13,7 +13,7 @@ def register_driver(cls: type[Driver]) -> type[Driver]:
 
 
 def get_driver(name: str) -> Driver:
-    """The driver for provider ``name`` (``keycloak``, ``gluu``, ``okta``, ``other``)."""
+    """The driver for provider ``name`` (one of :data:`harness.registrar.options.PROVIDERS`)."""
     # Import for the registration side effect; each module registers itself.
     from harness.registrar.drivers import generic, keycloak, okta  # noqa: F401
 

@@ -413,8 +413,10 @@ async def read(request: Request) -> Response:
 
 
 async def update(request: Request) -> Response:
-    """RFC 7592 §2.2 update (requestClientUpdate). Not a full replacement: see
-    ``GluuProfile.update_resets_omitted``. The registration access token is kept."""
+    """RFC 7592 §2.2 update (requestClientUpdate). Not a full replacement while
+    ``GluuProfile.update_keeps_omitted`` (see also ``update_resets_omitted``); otherwise the
+    client is rebuilt from the body as a registration would be. The registration access
+    token is kept unless ``rotates_rat``."""
     state: GluuState = request.app.state.gluu
     p = state.profile
     client_id = request.query_params.get("client_id", "")
@@ -435,7 +437,7 @@ async def update(request: Request) -> Response:
         return _error(state, p.bad_rat_status_get_put, "invalid_token",
                       "The Access Token is not valid for the Client ID.")
     with state.lock:
-        client.metadata = build_metadata(state, req, current=client.metadata)
+        client.metadata = build_metadata(state, req, current=client.metadata if p.update_keeps_omitted else None)
         if p.rotates_rat:
             client.registration_access_token = str(uuid.uuid4())
     return json_response(client_json(state, client), 200)

@@ -109,31 +109,35 @@ def _granted_scopes(client: GluuClient, requested: str) -> list[str]:
 
 
 def access_token_jwt(state: GluuState, client: GluuClient, scopes: list[str], iat: int, exp: int, code: str) -> str:
-    """src:AuthorizationGrant.createAccessTokenAsJwt for a client_credentials grant:
-    iss, aud (= client_id), scope as a JSON array, client_id, token_type, code, exp, iat —
-    no ``sub`` (the grant's user is empty) and no ``username``. Header: kid, typ JWT, alg."""
-    alg = str(client.metadata.get("access_token_signing_alg") or state.profile.default_signature_algorithm)
-    claims: dict[str, Any] = {
+    """src:AuthorizationGrant.createAccessTokenAsJwt for a client_credentials grant: the
+    claims ``GluuProfile.jwt_access_token_claims`` names (iss, aud (= client_id), exp, iat,
+    scope as a JSON array, client_id, token_type, code — no ``sub``, the grant's user is
+    empty, and no ``jti``). Header: kid, typ (``GluuProfile.access_token_typ``), alg."""
+    p = state.profile
+    alg = str(client.metadata.get("access_token_signing_alg") or p.default_signature_algorithm)
+    values: dict[str, Any] = {
         "iss": state.issuer,
         "aud": client.client_id,
         "exp": exp,
         "iat": iat,
         "scope": scopes,
         "client_id": client.client_id,
-        "token_type": state.profile.token_type,
+        "token_type": p.token_type,
         "code": code,
     }
+    claims = {name: values[name] for name in p.jwt_access_token_claims}
+    header = {"typ": p.access_token_typ}
     if alg.startswith("HS"):
         # JwtSigner with the client secret as the HMAC key (no kid)
         key = jwk.JWK(kty="oct", k=base64.urlsafe_b64encode(client.client_secret.encode()).rstrip(b"=").decode())
-        return sign(claims, key, alg=alg)
+        return sign(claims, key, alg=alg, headers=header)
     try:
         gluu_key = state.keystore.signing_key(alg)
     except KeyError:
         # "none" and unknown names: not modelled, oxAuth's default algorithm is used
-        gluu_key = state.keystore.signing_key(state.profile.default_signature_algorithm)
+        gluu_key = state.keystore.signing_key(p.default_signature_algorithm)
         alg = gluu_key.alg
-    return sign(claims, gluu_key.jwk, alg=alg)
+    return sign(claims, gluu_key.jwk, alg=alg, headers=header)
 
 
 async def token(request: Request) -> Response:

@@ -34,8 +34,10 @@ GRANT_TYPES_SUPPORTED = [
 ]
 
 
-def openid_configuration(issuer: str, scopes: list[str]) -> dict[str, Any]:
-    """The discovery document of a realm whose issuer is ``issuer``."""
+def openid_configuration(issuer: str, scopes: list[str], *, jwt_bearer_grant: bool = True) -> dict[str, Any]:
+    """The discovery document of a realm whose issuer is ``issuer`` (the RFC 7523 grant
+    listed only with ``KeycloakProfile.jwt_bearer_grant``)."""
+    grants = [g for g in GRANT_TYPES_SUPPORTED if jwt_bearer_grant or g != "urn:ietf:params:oauth:grant-type:jwt-bearer"]
     oidc = f"{issuer}/protocol/openid-connect"
     registration = f"{issuer}/clients-registrations/openid-connect"
     return {
@@ -49,7 +51,7 @@ def openid_configuration(issuer: str, scopes: list[str]) -> dict[str, Any]:
         "frontchannel_logout_supported": True,
         "jwks_uri": f"{oidc}/certs",
         "check_session_iframe": f"{oidc}/login-status-iframe.html",
-        "grant_types_supported": list(GRANT_TYPES_SUPPORTED),
+        "grant_types_supported": grants,
         "acr_values_supported": ["0", "1"],
         "response_types_supported": ["code", "none", "id_token", "token", "id_token token", "code id_token", "code token", "code id_token token"],
         "subject_types_supported": ["public", "pairwise"],
@@ -114,7 +116,7 @@ def openid_configuration(issuer: str, scopes: list[str]) -> dict[str, Any]:
 async def well_known(ctx: Ctx, realm: Realm, request: Request) -> Response:
     # "openid" first, then the realm's client scopes (Keycloak's order is a hash order).
     scopes = ["openid", *sorted({*ctx.profile.default_client_scopes, *ctx.profile.optional_client_scopes, "service_account"})]
-    body = openid_configuration(ctx.issuer(request, realm.name), scopes)
+    body = openid_configuration(ctx.issuer(request, realm.name), scopes, jwt_bearer_grant=ctx.profile.jwt_bearer_grant)
     return json_response(body, headers={"Cache-Control": "no-cache, must-revalidate, no-transform, no-store"})
 
 

@@ -114,10 +114,11 @@ class RealmKeys:
         """RFC 7517 §5 JWK Set of the published keys (the HMAC key is never published)."""
         return {"keys": [self.sig.public_jwk(), self.enc.public_jwk()]}
 
-    def sign_access(self, claims: dict[str, Any]) -> str:
-        """An RS256 access token (header ``alg, typ: JWT, kid``)."""
+    def sign_access(self, claims: dict[str, Any], typ: str) -> str:
+        """An RS256 access token (header ``alg, typ, kid``; ``typ`` is
+        ``KeycloakProfile.access_token_typ``)."""
         key = self.sig.jwk
-        return sign(claims, key, alg="RS256", headers={"kid": self.sig.kid})
+        return sign(claims, key, alg="RS256", headers={"typ": typ, "kid": self.sig.kid})
 
     def sign_internal(self, claims: dict[str, Any], alg: str) -> str:
         """An HMAC-signed internal token (initial/registration access, refresh)."""

@@ -18,7 +18,10 @@ log = logging.getLogger(__name__)
 
 
 class KeycloakEmulatorLauncher(StartStop):
-    """Serve the emulated Keycloak on ``host:port`` (0 = a free port) in a thread."""
+    """Serve the emulated Keycloak on ``host:port`` (0 = a free port) in a thread.
+
+    ``version`` picks the release it behaves as (:meth:`KeycloakProfile.for_version`,
+    e.g. ``26.4.7``; default 26.7.3); ``profile`` gives the profile instance instead."""
 
     kind = "emulator"
     profile = "keycloak"
@@ -36,7 +39,13 @@ class KeycloakEmulatorLauncher(StartStop):
         ca_bundle: str | None = None,
         profile: KeycloakProfile | None = None,
         clock: Callable[[], float] | None = None,
+        version: str | None = None,
     ) -> None:
+        if profile is not None and version is not None and profile.version != version:
+            raise LaunchError(f"the Keycloak emulator was given profile {profile.version} and version {version}",
+                              hint="give one of them")
+        if profile is None and version is not None:
+            profile = KeycloakProfile.for_version(version)
         if bool(ssl_certfile) != bool(ssl_keyfile):
             raise LaunchError("the Keycloak emulator needs both ssl_certfile and ssl_keyfile, or neither")
         if ca_bundle and not ssl_certfile:

@@ -99,7 +99,7 @@ def service_account_token(
     }
     if profile.client_id_claim:
         claims["client_id"] = client.client_id
-    return realm.keys.sign_access(claims), claims
+    return realm.keys.sign_access(claims, profile.access_token_typ), claims
 
 
 def user_access_token(
@@ -137,7 +137,7 @@ def user_access_token(
     if not lightweight:
         claims["email_verified"] = False
         claims["preferred_username"] = user.username
-    return realm.keys.sign_access(claims)
+    return realm.keys.sign_access(claims, profile.access_token_typ)
 
 
 def refresh_token(

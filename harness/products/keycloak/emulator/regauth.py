@@ -34,8 +34,13 @@ class RegError(Exception):
         super().__init__(f"{status} {error}: {description}")
         self.status, self.error, self.description = status, error, description
 
-    def response(self) -> Response:
-        return oauth_error(self.status, self.error, self.description)
+    def response(self, *, www_authenticate: bool = False) -> Response:
+        """The JSON error; a 401 also gets the RFC 6750 §3 Bearer challenge when
+        ``www_authenticate`` (``KeycloakProfile.registration_www_authenticate``)."""
+        headers = None
+        if www_authenticate and self.status == 401:
+            headers = {"WWW-Authenticate": f'Bearer error="{self.error}", error_description="{self.description}"'}
+        return oauth_error(self.status, self.error, self.description, headers=headers)
 
 
 def unauthorized(description: str) -> RegError:

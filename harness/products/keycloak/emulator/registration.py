@@ -2,9 +2,10 @@
 
 RFC 7591 §3 (register) and RFC 7592 §2 (read, update, delete) as Keycloak 26.7.x
 answers them (keycloak.md; src:OIDCClientRegistrationProvider, AbstractClientRegistration
-Provider, ClientRegistrationAuth; observed 26.7.1). No response of this family carries
-``Cache-Control`` or ``WWW-Authenticate``; successes are ``application/json;charset=UTF-8``,
-refusals plain ``application/json``.
+Provider, ClientRegistrationAuth; observed 26.7.1). Keycloak sends no ``Cache-Control``
+(``KeycloakProfile.registration_no_store_headers``) and no ``WWW-Authenticate``
+(``registration_www_authenticate``) on this family; successes are
+``application/json;charset=UTF-8``, refusals plain ``application/json``.
 """
 
 from __future__ import annotations
@@ -52,10 +53,20 @@ from harness.products.keycloak.emulator.regauth import (
     unauthorized,
 )
 from harness.products.keycloak.emulator.state import Client, Realm, new_secret
+from harness.products.keycloak.profile import KeycloakProfile
 
 PROVIDER = "openid-connect"
 #: Providers Keycloak registers; only ``openid-connect`` is emulated.
 KNOWN_PROVIDERS = frozenset({"openid-connect", "default", "install", "saml2-entity-descriptor"})
+
+
+#: RFC 6749 §5.1 headers for a response holding credentials (RFC 7591 §3.2.1's example).
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+def _success_headers(profile: KeycloakProfile, headers: dict[str, str] | None = None) -> dict[str, str]:
+    """Headers of a client information response (register, read, update)."""
+    return {**(headers or {}), **(NO_STORE if profile.registration_no_store_headers else {})}
 
 
 def _check_metadata(meta: dict[str, Any]) -> None:
@@ -143,19 +154,22 @@ def _endpoint(handler: RealmHandler) -> Endpoint:
         except RedirectUriInvalid as inv:
             return oauth_error(400, "invalid_redirect_uri", inv.message)
         except RegError as err:
-            return err.response()
+            return err.response(www_authenticate=ctx.profile.registration_www_authenticate)
 
     return endpoint
 
 
 @_endpoint
 async def register(ctx: Ctx, realm: Realm, request: Request) -> Response:
-    """RFC 7591 §3.1: POST client metadata, 201 with the registered client."""
+    """RFC 7591 §3.1: POST client metadata, 201 with the registered client. The body is
+    judged before or after the caller as ``checks_body_before_auth`` says."""
+    caller = None if ctx.profile.checks_body_before_auth else authenticate(ctx, realm, request)
     meta = await _read_metadata(ctx, request)
     if meta.get("client_id") is not None:
         raise RegError(400, "invalid_client_metadata", "Client Identifier included")
     _check_metadata(meta)
-    caller = authenticate(ctx, realm, request)
+    if caller is None:
+        caller = authenticate(ctx, realm, request)
     auth = _require_create(ctx, realm, caller, meta)
     client_uuid = str(uuid.uuid4())
     client = Client(
@@ -180,7 +194,8 @@ async def register(ctx: Ctx, realm: Realm, request: Request) -> Response:
     uri = _registration_uri(ctx, request, realm, client.client_id)
     body = to_oidc(client, ctx.profile, registration_uri=uri, registration_access_token=rat, issued_at=ctx.state.now())
     return json_response(
-        body, ctx.profile.registration_status, content_type=ctx.profile.registration_success_content_type, headers={"Location": uri}
+        body, ctx.profile.registration_status, content_type=ctx.profile.registration_success_content_type,
+        headers=_success_headers(ctx.profile, {"Location": uri}),
     )
 
 
@@ -233,15 +248,18 @@ async def read_client(ctx: Ctx, realm: Realm, request: Request) -> Response:
     rat = caller.token if caller.kind == "registration" else None
     uri = _registration_uri(ctx, request, realm, client.client_id)
     body = to_oidc(client, ctx.profile, registration_uri=uri, registration_access_token=rat)
-    return json_response(body, 200, content_type=ctx.profile.registration_success_content_type)
+    return json_response(body, 200, content_type=ctx.profile.registration_success_content_type,
+                         headers=_success_headers(ctx.profile))
 
 
 @_endpoint
 async def update_client(ctx: Ctx, realm: Realm, request: Request) -> Response:
-    """RFC 7592 §2.2: PUT the client; the body must name the client; the RAT rotates."""
+    """RFC 7592 §2.2: PUT the client; the body must name the client; the RAT rotates. The
+    body is judged before or after the caller as ``checks_body_before_auth`` says."""
+    authorized = None if ctx.profile.checks_body_before_auth else _authorized_client(ctx, realm, request, _require_update)
     meta = await _read_metadata(ctx, request)
     _check_metadata(meta)
-    client, caller = _authorized_client(ctx, realm, request, _require_update)
+    client, caller = authorized or _authorized_client(ctx, realm, request, _require_update)
     if meta.get("client_id") != client.client_id:
         raise RegError(400, "invalid_client_metadata", "Client Identifier modified")
     _check_scope_policy(ctx, set(client.default_scopes) | set(client.optional_scopes), requested_scopes(meta))
@@ -261,7 +279,8 @@ async def update_client(ctx: Ctx, realm: Realm, request: Request) -> Response:
         ctx.state.sync_service_account(realm, client)
     uri = _registration_uri(ctx, request, realm, client.client_id)
     body = to_oidc(client, ctx.profile, registration_uri=uri, registration_access_token=rat)
-    return json_response(body, 200, content_type=ctx.profile.registration_success_content_type)
+    return json_response(body, 200, content_type=ctx.profile.registration_success_content_type,
+                         headers=_success_headers(ctx.profile))
 
 
 @_endpoint

@@ -238,7 +238,8 @@ class KeycloakState:
 
     def open_session(self, realm: Realm, user: User, client_id: str) -> Session:
         with self.lock:
-            # 26.x session ids are 24 url-safe characters, not UUIDs (observed 26.7.1/26.7.3).
-            session = Session(id=secrets.token_urlsafe(18), user_id=user.id, client_id=client_id, started=self.now())
+            # KeycloakProfile.uuid_session_ids: UUIDs in 26.4, else 24 url-safe characters.
+            sid = str(uuid.uuid4()) if self.profile.uuid_session_ids else secrets.token_urlsafe(18)
+            session = Session(id=sid, user_id=user.id, client_id=client_id, started=self.now())
             realm.sessions[session.id] = session
             return session

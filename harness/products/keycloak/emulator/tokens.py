@@ -36,7 +36,8 @@ log = logging.getLogger(__name__)
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 INVALID_CLIENT_DESC = "Invalid client or Invalid client credentials"
 
-#: Grant types Keycloak 26.7 registers an OAuth2GrantType provider for.
+#: Grant types Keycloak 26.7 registers an OAuth2GrantType provider for (the JWT bearer
+#: grant only with ``KeycloakProfile.jwt_bearer_grant``).
 KNOWN_GRANTS = frozenset(
     {
         "authorization_code",
@@ -50,6 +51,10 @@ KNOWN_GRANTS = frozenset(
         "urn:ietf:params:oauth:grant-type:jwt-bearer",
     }
 )
+
+
+#: RFC 7523 §2.1.
+JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 
 
 class TokenError(Exception):
@@ -84,7 +89,18 @@ def _parse_basic(header: str) -> tuple[str, str] | None:
 
 
 def authenticate_client(ctx: Ctx, realm: Realm, request: Request, form: dict[str, list[str]]) -> Client:
-    """Client authentication with ``client_secret_basic`` or ``client_secret_post``."""
+    """Client authentication with ``client_secret_basic`` or ``client_secret_post``; a
+    refusal carries a challenge only as ``KeycloakProfile.client_auth_www_authenticate`` says."""
+    try:
+        return _authenticate_client(ctx, realm, request, form)
+    except TokenError as err:
+        if ctx.profile.client_auth_www_authenticate and err.status == 401 and err.error is not None:
+            # RFC 6749 §5.2: the scheme the client used (Basic when it sent an Authorization header).
+            err.headers.setdefault("WWW-Authenticate", f'Basic realm="{realm.name}"')
+        raise
+
+
+def _authenticate_client(ctx: Ctx, realm: Realm, request: Request, form: dict[str, list[str]]) -> Client:
     profile = ctx.profile
     client_id: str | None = None
     secret: str | None = None
@@ -262,7 +278,7 @@ async def token_endpoint(ctx: Ctx, realm: Realm, request: Request) -> Response:
         grant_type = form.get("grant_type", [None])[0]
         if not grant_type:
             raise TokenError(400, "invalid_request", "Missing form parameter: grant_type")
-        if grant_type not in KNOWN_GRANTS:
+        if grant_type not in KNOWN_GRANTS or (grant_type == JWT_BEARER and not ctx.profile.jwt_bearer_grant):
             raise TokenError(400, "unsupported_grant_type", "Unsupported grant_type")
         client = authenticate_client(ctx, realm, request, form)
         if any(len(values) > 1 for values in form.values()):

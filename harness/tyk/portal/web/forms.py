@@ -12,13 +12,15 @@ from starlette.datastructures import FormData
 
 from harness.core.redact import Redactor
 from harness.registrar.errors import MalformedResponse, OAuthError, RegistrarError, TransportError
+from harness.registrar.options import PROVIDERS as PROVIDER_NAMES
 from harness.registrar.options import DcrOptions
 from harness.tyk.portal.service import Explain, PortalError
 
 # ---- DCR section (catalogue entry → Settings, and Portal Management → Settings → API Access)
 
-#: "Providers" (guide: "For IDPs that aren't on the list use the Other option").
-PROVIDERS: list[tuple[str, str]] = [("keycloak", "Keycloak"), ("gluu", "Gluu"), ("okta", "Okta"), ("other", "Other")]
+#: "Providers" (guide: "For IDPs that aren't on the list use the Other option"): (value,
+#: label) of the Dashboard's select, from the registrar's one list.
+PROVIDERS: list[tuple[str, str]] = [(p, p.capitalize()) for p in PROVIDER_NAMES]
 #: "Grant Types" (OpenID Connect Registration §2 grant_types; guides: Client Credentials).
 GRANT_TYPES: list[tuple[str, str]] = [
     ("client_credentials", "Client Credentials"), ("authorization_code", "Authorization Code"),

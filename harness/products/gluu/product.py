@@ -1,0 +1,43 @@
+"""Gluu Server 4 as a product: the facts and decisions about it that are not wire
+behaviour (those are :class:`~harness.products.gluu.profile.GluuProfile` fields)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from harness.products.gluu.profile import GUIDE_RSA_ONLY_JWKS_ALGORITHMS, GluuProfile
+from harness.products.gluu.quirks import quirks
+from harness.products.product import Imported, Product
+from harness.products.quirk import Quirk
+
+
+class Gluu(Product):
+    name: ClassVar[str] = "gluu"
+    title: ClassVar[str] = "Gluu"
+    #: oxAuth serves under ``/oxauth/restv1/``, Janssen under ``/jans-auth/restv1/``
+    #: (gluu.md "Endpoints"; docs/gluu-vs-janssen.md).
+    url_markers: ClassVar[tuple[str, ...]] = ("/oxauth/", "/jans-auth/")
+    #: shared/seeds (Gluu guide): 'For this guide, pick "Gluu"'.
+    dcr_provider: ClassVar[str] = "gluu"
+    #: oxTrust: Configuration → JSON Configuration → OxAuth (the guide's step 3).
+    guide_admin_step: ClassVar[tuple[str, str]] = (
+        "idp-configuration", "Gluu: OxAuth configuration (jwksAlgorithmsSupported)")
+
+    def profile(self, version: str | None = None) -> GluuProfile:
+        return GluuProfile.for_version(version) if version else GluuProfile.for_version()
+
+    def quirks(self, profile: Any) -> list[Quirk]:
+        assert isinstance(profile, GluuProfile)
+        return quirks(profile)
+
+    def import_registration(self, initial_access_token: str, *, keep_secrets: bool) -> Imported:
+        """Gluu registers openly (no initial access token); Tyk's exports do not hold the
+        server's ``jwksAlgorithmsSupported``, so the guide's RSA-only fix is assumed."""
+        return Imported(
+            fields={"jwks_algorithms_supported": list(GUIDE_RSA_ONLY_JWKS_ALGORITHMS)},
+            comments={("jwks_algorithms_supported",): ("the Gluu guide's setting (not in Tyk's exports); "
+                                                       "delete it to reproduce the EC JWKS bug")},
+        )
+
+
+PRODUCT = Gluu()

@@ -1,0 +1,87 @@
+"""What the rest of the harness may ask of an IdP product, besides its wire profile.
+
+Each product folder has one :class:`Product` (``harness/products/<product>/product.py``):
+its name and title, the profile of a version, the quirks of a profile instance, how its
+URLs look, and the product-specific decisions of the guide, the importer and the
+launchers. Callers outside ``harness/products/`` ask these questions instead of testing
+the product's name (shared/STYLE.md "Stop: branching on product names"); the one list of
+products is :data:`harness.products.detect.PRODUCTS`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol
+from urllib.parse import urlsplit
+
+from harness.products.quirk import Quirk
+
+
+class WireProfile(Protocol):
+    """What every product profile dataclass has (KeycloakProfile, GluuProfile)."""
+
+    #: The product the profile belongs to (``Product.name``).
+    product: ClassVar[str]
+    #: The release it models.
+    version: str
+
+
+@dataclass
+class Imported:
+    """Members of a scenario's ``idp`` section a product derives from a customer's Tyk
+    export, with the comments that explain them (keys: the member's path inside ``idp``)."""
+
+    fields: dict[str, Any] = field(default_factory=dict)
+    comments: dict[tuple[str, ...], str] = field(default_factory=dict)
+
+
+class Product(ABC):
+    """One IdP product: facts and decisions that are not wire behaviour."""
+
+    #: Name used by ``--idp-profile``, ``--profile``, scenario ``idp.profile``.
+    name: ClassVar[str]
+    #: Human name, e.g. "Keycloak".
+    title: ClassVar[str]
+    #: Path fragments only this product's endpoint URLs contain (detection from URLs).
+    url_markers: ClassVar[tuple[str, ...]]
+    #: Issuers are per realm (``<base>/realms/<realm>``), so scenarios and checks carry one.
+    has_realms: ClassVar[bool] = False
+    #: The Tyk Dashboard DCR "Provider" the product's guide selects (a driver of
+    #: harness.registrar.drivers, which shapes the registration request).
+    dcr_provider: ClassVar[str]
+    #: The guide's IdP admin step before discovery: (step id, title).
+    guide_admin_step: ClassVar[tuple[str, str]]
+    #: The conformance checks can create initial access tokens with the admin credentials.
+    admin_creates_initial_access_tokens: ClassVar[bool] = False
+
+    @abstractmethod
+    def profile(self, version: str | None = None) -> Any:
+        """The wire profile of ``version`` (``None``: the default release). Raises
+        ConfigError for a version the product does not model."""
+
+    @abstractmethod
+    def quirks(self, profile: Any) -> list[Quirk]:
+        """The quirks the checks expect from ``profile`` (an instance of this product's
+        profile class)."""
+
+    @property
+    def default_version(self) -> str:
+        return str(self.profile(None).version)
+
+    def recognises(self, urls: Iterable[str]) -> bool:
+        """True when one of ``urls`` has a path only this product's endpoints have."""
+        paths = [urlsplit(u).path for u in urls if u]
+        return any(marker in path for path in paths for marker in self.url_markers)
+
+    def import_location(self, urls: Iterable[str], *, endpoints: Iterable[str] = ()) -> Imported:
+        """``idp`` members that say where the customer's IdP serves (realm, path prefix),
+        read from the IdP URLs in their Tyk export (``endpoints``: the registration
+        endpoint and JWKS URL among them, in that order)."""
+        return Imported()
+
+    def import_registration(self, initial_access_token: str, *, keep_secrets: bool) -> Imported:
+        """``idp`` members the guide's registration needs at this product, given the
+        customer's initial access token (``""`` when they have none)."""
+        return Imported()
