@@ -69,4 +69,4 @@ def case_by_id(case_id: str) -> JwtCase:
 
 
 __all__ = ["APIS", "CASES", "CHECK_CASES", "COVERAGE", "GATEWAY_CASES", "ITEMS", "ApiSpec", "Carry", "JwtCase",
-           "Runner", "case_by_id", "coverage", "jwks"]
+           "Runner", "case_by_id", "coverage"]
