@@ -18,7 +18,10 @@ limit or quota), a fast local upstream, 8 rotating valid tokens. It prints, from
   (much slower itself; the output says so).
 
 Every server runs in its own process (its own GIL): the JWKS endpoint, the upstream
-and the gateway (one process: sessions, rate limits and quotas live in its memory).
+and the gateway (one process: sessions, rate limits and quotas live in its memory). They
+are the gateway testing kit's pieces (harness.tyk.gateway.testing: its JwksServer, the echo
+upstream, the gateway built from jwt_api/policy), served by uvicorn in those processes
+instead of the kit's loopback threads.
 The servers use httptools and uvloop when installed (``--http``/``--loop`` choose;
 ``harness.core.serving.BackgroundServer`` defaults to h11 and the stdlib loop).
 
@@ -33,7 +36,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import json
 import multiprocessing
 import os
@@ -50,15 +52,13 @@ from typing import Any
 import httpx
 import uvicorn
 from jwcrypto import jws
-from starlette.applications import Starlette
-from starlette.responses import Response
-from starlette.routing import Route
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from harness.core.serving import free_port, resolve_http, resolve_loop  # noqa: E402
 from harness.jose import generate_rsa, public_jwks, sign  # noqa: E402
 from harness.tyk.gateway import Gateway, create_echo_app  # noqa: E402
+from harness.tyk.gateway.testing import DEFAULT_JWKS, JwksServer, b64, in_process_gateway, jwt_api, policy  # noqa: E402
 
 API_ID = "bench-api"
 POLICY_ID = "bench-policy"
@@ -75,17 +75,12 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def build_gateway(jwks_url: str, upstream_url: str, **gateway_kwargs: Any) -> Gateway:
-    gw = Gateway(tyk_conf={"secret": "bench"}, **gateway_kwargs)
-    gw.load_api({
-        "name": "Bench API", "api_id": API_ID, "org_id": "org", "active": True, "enable_jwt": True,
-        "jwt_signing_method": "rsa", "jwt_source": base64.b64encode(jwks_url.encode()).decode(),
-        "jwt_identity_base_field": "sub", "jwt_policy_field_name": "pol", "jwt_default_policies": [POLICY_ID],
-        "proxy": {"listen_path": "/bench/", "target_url": upstream_url, "strip_listen_path": True},
-        "version_data": {"not_versioned": True},
-    })
-    gw.load_policies({POLICY_ID: {"org_id": "org", "rate": 0, "per": 0, "quota_max": -1,
-                                  "access_rights": {API_ID: {"api_id": API_ID, "versions": ["Default"]}}}})
-    return gw
+    """The gateway testing kit's JWT API (harness.tyk.gateway.testing.jwt_api: RS256 from a
+    base64 JWKS URL, identity ``sub``) and a policy without rate limit or quota."""
+    api = jwt_api(api_id=API_ID, name="Bench API", listen_path="/bench/", source=b64(jwks_url),
+                  target_url=upstream_url, default_policies=[POLICY_ID])
+    return in_process_gateway([api], {POLICY_ID: policy(name="Bench Policy", api_ids=[API_ID])},
+                              tyk_conf={"secret": "bench"}, **gateway_kwargs)
 
 
 # -- in-process figures ----------------------------------------------------------------
@@ -177,12 +172,7 @@ def _serve(kind: str, port: int, opts: dict[str, Any]) -> None:
         _run(serve_fast, opts["uvloop"])
         return
     if kind == "jwks":
-        body = json.dumps(opts["jwks"]).encode()
-
-        async def jwks_endpoint(request: object) -> Response:
-            return Response(body, media_type="application/json")
-
-        app: Any = Starlette(routes=[Route("/jwks", jwks_endpoint)])
+        app: Any = JwksServer({DEFAULT_JWKS: json.dumps(opts["jwks"]).encode()}).app
     elif kind == "echo-upstream":
         app = create_echo_app()
     else:

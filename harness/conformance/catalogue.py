@@ -109,7 +109,7 @@ def render_catalogue() -> str:
 
 def _gateway_coverage() -> list[str]:
     """shared/reference/checks.md "JWT validation at the gateway", item by item."""
-    from harness.conformance.checks.gateway_jwt_coverage import COVERAGE
+    from harness.tyk.gateway.jwt_cases import COVERAGE
 
     lines = ["### Coverage of the checks.md JWT list\n", "| checks.md item | checks |\n|---|---|"]
     for item, ids in COVERAGE:

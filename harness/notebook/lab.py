@@ -13,26 +13,18 @@ lab never decides anything itself: every verdict comes from the gateway, and
 
 from __future__ import annotations
 
-import base64
-import json
-import threading
 import time
 from dataclasses import dataclass
 from typing import Any
 
 from jwcrypto import jwk
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
 
 from harness.core.lifecycle import StartStop
-from harness.core.server_group import ServerGroup
-from harness.core.serving import BackgroundServer
 from harness.core.transcript import Exchange, RecordingSession, Transcript
 from harness.jose import generate_rsa, public_jwks, sign
 from harness.jose.rawtokens import segment, sign_segments
-from harness.tyk.gateway import Decision, Gateway, create_echo_app
+from harness.tyk.gateway import Decision, Gateway
+from harness.tyk.gateway.testing import DEFAULT_JWKS, GatewayKit, HarnessGateway, JwksDocument, policy
 
 ORG = "lab-org"
 API_ID = "lab-api"
@@ -65,91 +57,58 @@ class Answer:
         return f"{self.status} {self.message or 'OK'}{why}"
 
 
-class _JwksDocument:
-    def __init__(self) -> None:
-        self.body = b'{"keys": []}'
-        self.lock = threading.Lock()
-
-    def set(self, doc: Any) -> None:
-        with self.lock:
-            self.body = json.dumps(doc).encode()
-
-    def app(self) -> Starlette:
-        async def jwks(request: Request) -> Response:
-            with self.lock:
-                body = self.body
-            return Response(body, media_type="application/json")
-
-        return Starlette(routes=[Route("/jwks", jwks)])
-
-
 class JwtLab(StartStop):
     """Use as ``with JwtLab() as lab:``. The API is the Keycloak guide's: JWT with
     ``jwt_signing_method`` rsa, the JWKS URL stored base64-encoded, identity ``sub``,
     policy field ``pol``, default policy ``lab-policy``; a second policy
-    ``other-api-policy`` grants another API only."""
+    ``other-api-policy`` grants another API only. Built on the gateway testing kit
+    (:mod:`harness.tyk.gateway.testing`): the gateway is configured through Tyk's REST API."""
 
     def __init__(self, *, identity_base_field: str = "sub", policy_field_name: str = "pol") -> None:
         self.transcript = Transcript()
         self.key: jwk.JWK = generate_rsa(kid="lab-key-1")
         #: A second RSA key the gateway does not trust (an attacker's own key).
         self.attacker_key: jwk.JWK = generate_rsa(kid="lab-key-1")
-        self._jwks = _JwksDocument()
-        self._jwks.set(public_jwks([self.key]))
         self._offset = 0.0
-        self.gateway = Gateway(tyk_conf={"secret": "lab-gateway-secret", "jwks_cache_ttl": 0},
-                               transcript=self.transcript, clock=self.now)
-        self._api_fields = {"jwt_identity_base_field": identity_base_field,
-                            "jwt_policy_field_name": policy_field_name}
-        self._servers = ServerGroup()
+        self._target = HarnessGateway(tyk_conf={"secret": "lab-gateway-secret"}, transcript=self.transcript,
+                                      clock=self.now)
+        self._kit = GatewayKit(gateway=self._target, jwks={DEFAULT_JWKS: JwksDocument.of(self.key)})
+        #: The harness gateway behind the lab (its decisions say why it answered).
+        self.gateway: Gateway = self._target.gateway
+        self._api_fields: dict[str, Any] = {"jwt_identity_base_field": identity_base_field,
+                                            "jwt_policy_field_name": policy_field_name}
         self.jwks_url = self.gateway_url = self.upstream_url = ""
 
     # ---- lifetime ---------------------------------------------------------------------
     def start(self) -> JwtLab:
-        try:
-            self.jwks_url = self._serve(self._jwks.app(), "lab-jwks").url + "/jwks"
-            self.upstream_url = self._serve(create_echo_app(), "lab-upstream").url
-            self.configure_api()
-            self.gateway.load_policies({
-                POLICY_ID: _policy("Lab Policy", {API_ID: "Lab API"}),
-                OTHER_POLICY_ID: _policy("Other API Policy", {"other-api": "Other API"}),
-            }, replace=True)
-            self.gateway_url = self._serve(self.gateway.app, "lab-gateway").url
-        except BaseException:
-            self.stop()
-            raise
+        self._kit.start()
+        self.jwks_url, self.upstream_url = self._kit.jwks_url(), self._kit.upstream_url
+        self.gateway_url = self._kit.base_url
+        self._kit.load([], {POLICY_ID: policy(name="Lab Policy", api_ids={API_ID: "Lab API"}, org_id=ORG),
+                            OTHER_POLICY_ID: policy(name="Other API Policy", api_ids={"other-api": "Other API"},
+                                                    org_id=ORG)})
+        self.configure_api()
         return self
 
-    def _serve(self, app: Any, name: str) -> BackgroundServer:
-        return self._servers.serve(app, name)
-
     def stop(self) -> None:
-        self._servers.stop()
-
+        self._kit.stop()
 
     # ---- what the gateway is told -----------------------------------------------------
     def configure_api(self, **fields: Any) -> dict[str, Any]:
         """(Re)load the lab API with ``fields`` changed (e.g. ``jwt_signing_method="hmac"``,
         ``jwt_source=...``, ``jwt_expires_at_validation_skew=30``); returns the definition."""
         self._api_fields.update(fields)
-        apidef: dict[str, Any] = {
-            "name": "Lab API", "api_id": API_ID, "org_id": ORG, "active": True, "use_keyless": False,
-            "enable_jwt": True, "jwt_signing_method": "rsa",
-            # The Dashboard stores the JWKS URL base64-encoded (shared/reference/tyk.md).
-            "jwt_source": base64.b64encode(self.jwks_url.encode()).decode(),
-            "jwt_default_policies": [POLICY_ID],
-            "proxy": {"listen_path": LISTEN_PATH, "target_url": self.upstream_url, "strip_listen_path": True},
-            "version_data": {"not_versioned": True, "versions": {"Default": {"name": "Default"}}},
-        }
-        apidef.update(self._api_fields)
-        self.gateway.load_api(apidef)
-        self.gateway.invalidate_jwks_cache()
+        # The Dashboard stores the JWKS URL base64-encoded (shared/reference/tyk.md).
+        apidef = self._kit.api(api_id=API_ID, name="Lab API", listen_path=LISTEN_PATH, org_id=ORG,
+                               default_policies=[POLICY_ID], **self._api_fields)
+        self._kit.load([apidef], {})
+        self._target.rest.invalidate_jwks_cache()
         return apidef
 
     def set_jwks(self, doc: Any) -> None:
         """Publish ``doc`` (any JSON) as the JWKS; the gateway's cache is emptied."""
-        self._jwks.set(doc)
-        self.gateway.invalidate_jwks_cache()
+        self._kit.jwks[DEFAULT_JWKS].set_doc(doc)
+        self._target.rest.invalidate_jwks_cache()
 
     def publish_keys(self, *keys: jwk.JWK) -> None:
         """Publish the public halves of ``keys`` as the JWKS."""
@@ -216,13 +175,4 @@ class JwtLab(StartStop):
         decision = self.gateway.last_decision if len(self.gateway.decisions) > before else None
         exchanges = [e for e in self.transcript if e.actor == "developer"]
         return Answer(resp.status_code, body, decision, exchanges[-1] if exchanges else None)
-
-
-def _policy(name: str, rights: dict[str, str]) -> dict[str, Any]:
-    return {
-        "name": name, "org_id": ORG, "active": True, "rate": 0, "per": 0, "quota_max": -1,
-        "quota_renewal_rate": 3600, "key_expires_in": 0,
-        "access_rights": {api: {"api_id": api, "api_name": label, "versions": ["Default"]}
-                          for api, label in rights.items()},
-    }
 

@@ -1,6 +1,7 @@
 """The gateway-jwt checks with a passing and a failing exchange each (the expected
-status and message are Tyk's, shared/reference/tyk.md, the values
-tests/gateway/test_gw_jwt_cases.py asserts against the gateway itself)."""
+status and message are Tyk's, shared/reference/tyk.md, from the JWT case table
+harness.tyk.gateway.jwt_cases that tests/gateway/test_gw_jwt_cases.py also asserts
+against the gateway itself)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,13 @@ from typing import Any
 
 import pytest
 
-from harness.conformance.checks.gateway_jwt import CASES, make_keys
-from harness.conformance.checks.gateway_jwt_coverage import COVERAGE
-from harness.conformance.checks.gateway_jwt_model import DROP, GatewayCase
+from harness.conformance.checks.gateway_jwt import CASES
 from harness.conformance.context import Skip
 from harness.conformance.model import Verdict
 from harness.conformance.registry import checks_for_plan, get_check
 from harness.jose import decode_unverified
+from harness.tyk.gateway.jwt_cases import COVERAGE, JwtCase
+from harness.tyk.gateway.testing import DROP, make_keys
 
 from .fakes import ex, obs
 
@@ -26,20 +27,30 @@ def _answer(status: int, message: str):  # type: ignore[no-untyped-def]
     return ex(status, body, method="GET", actor="developer", target="gateway")
 
 
-def _decision(case: GatewayCase, **changes: Any) -> dict[str, Any]:
+def _decision(case: JwtCase, **changes: Any) -> dict[str, Any]:
     d = {"identity": case.identity, "policies": list(case.policies or ()), "fetches": case.fetches,
          "reason": "why the gateway decided so"}
     d.update(changes)
     return d
 
 
-def _observe(case: GatewayCase, status: int, message: str, **decision: Any):  # type: ignore[no-untyped-def]
+def _observe(case: JwtCase, status: int, message: str, **decision: Any):  # type: ignore[no-untyped-def]
     return obs({"decisions": {case.id: _decision(case, **decision)}}, **{case.id: _answer(status, message)})
 
 
 def test_every_gateway_check_is_a_case_or_the_idp_token() -> None:
     assert {c.id for c in checks_for_plan("gateway-jwt")} == set(IDS) | {"JWT-IDP-TOKEN"}
     assert len(IDS) == len(set(IDS))
+
+
+def test_the_plan_is_the_case_tables_check_cases_in_order() -> None:
+    from harness.tyk.gateway.jwt_cases import CHECK_CASES
+
+    assert [c.id for c in checks_for_plan("gateway-jwt")] == [c.id for c in CHECK_CASES] + ["JWT-IDP-TOKEN"]
+    seen: set[str] = set()
+    for case in CASES:  # a multi-step case runs after the cases it builds on
+        assert set(case.after) <= seen, case.id
+        seen.add(case.id)
 
 
 def test_every_checks_md_item_is_covered_by_registered_checks() -> None:
@@ -54,7 +65,7 @@ def test_every_checks_md_item_is_covered_by_registered_checks() -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_exact_tyk_answer_passes(case: GatewayCase) -> None:
+def test_exact_tyk_answer_passes(case: JwtCase) -> None:
     res = get_check(case.id).condition(_observe(case, case.status, case.message))
     assert res.verdict is Verdict.PASS, res.message
     assert res.actual == res.expected == f"{case.status} {case.message}".strip()
@@ -62,7 +73,7 @@ def test_exact_tyk_answer_passes(case: GatewayCase) -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_other_answer_fails(case: GatewayCase) -> None:
+def test_other_answer_fails(case: JwtCase) -> None:
     status, message = (200, "") if case.status != 200 else (403, "Key not authorized")
     res = get_check(case.id).condition(_observe(case, status, message))
     assert res.verdict is Verdict.FAIL
@@ -82,20 +93,20 @@ def test_no_answer_fails() -> None:
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.identity], ids=lambda c: c.id)
-def test_other_session_identity_fails(case: GatewayCase) -> None:
+def test_other_session_identity_fails(case: JwtCase) -> None:
     res = get_check(case.id).condition(_observe(case, case.status, case.message, identity="dcr-harness-mallory"))
     assert res.verdict is Verdict.FAIL
     assert "'dcr-harness-mallory'" in res.message and repr(case.identity) in res.message
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.policies], ids=lambda c: c.id)
-def test_other_policies_fail(case: GatewayCase) -> None:
+def test_other_policies_fail(case: JwtCase) -> None:
     res = get_check(case.id).condition(_observe(case, case.status, case.message, policies=["some-other-policy"]))
     assert res.verdict is Verdict.FAIL and "some-other-policy" in res.message
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.fetches], ids=lambda c: c.id)
-def test_other_jwks_fetch_count_fails(case: GatewayCase) -> None:
+def test_other_jwks_fetch_count_fails(case: JwtCase) -> None:
     res = get_check(case.id).condition(_observe(case, case.status, case.message, fetches=case.fetches + 1))
     assert res.verdict is Verdict.FAIL and f"{case.fetches + 1} time(s)" in res.message
 
@@ -129,7 +140,7 @@ def keys():  # type: ignore[no-untyped-def]
     return make_keys()
 
 
-def _case(case_id: str) -> GatewayCase:
+def _case(case_id: str) -> JwtCase:
     return next(c for c in CASES if c.id == case_id)
 
 

@@ -1,27 +1,22 @@
-"""Fixtures for the gateway tests: a controllable JWKS server, an echo upstream, a fake
-clock, and API/policy builders. Hypothesis profiles: ``ci`` (default, derandomized)
-and ``dev`` (more examples), chosen with ``HYPOTHESIS_PROFILE``."""
+"""Fixtures for the gateway tests, on the gateway testing kit (harness.tyk.gateway.testing):
+the kit's JWK Set server and echo upstream for the session, a fake clock, and the guide's
+API definition and policy. Hypothesis profiles: ``ci`` (default, derandomized) and
+``dev`` (more examples), chosen with ``HYPOTHESIS_PROFILE``."""
 
 from __future__ import annotations
 
-import asyncio
-import base64
 import os
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
 
-from harness.core.serving import BackgroundServer
-from harness.jose import generate_ec, generate_rsa, public_jwks
-from harness.tyk.gateway import Gateway, create_echo_app
+from harness.jose import generate_ec, generate_rsa
+from harness.tyk.gateway import Gateway
+from harness.tyk.gateway.testing import DEFAULT_JWKS, GatewayKit, JwksDocument, b64, in_process_gateway, jwt_api, policy
+
+__all__ = ["API_ID", "ORG", "POLICY_ID", "START", "FakeClock", "JwksDocument", "b64", "make_api", "make_policy"]
 
 settings.register_profile(
     "ci", derandomize=True, max_examples=100, deadline=None,
@@ -50,59 +45,28 @@ class FakeClock:
         self.now += seconds
 
 
-@dataclass
-class JwksBehaviour:
-    """What the JWKS endpoint answers; tests change it between requests."""
-
-    body: bytes = b'{"keys": []}'
-    status: int = 200
-    delay: float = 0.0
-    requests: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def set_keys(self, keys: list[Any]) -> None:
-        import json
-
-        self.body = json.dumps(public_jwks(keys)).encode()
-
-    def set_doc(self, doc: Any) -> None:
-        import json
-
-        self.body = json.dumps(doc).encode()
-
-
 @pytest.fixture(scope="session")
-def jwks_server() -> Iterator[tuple[BackgroundServer, JwksBehaviour]]:
-    behaviour = JwksBehaviour()
-
-    async def jwks(request: Request) -> Response:
-        with behaviour.lock:
-            behaviour.requests += 1
-        if behaviour.delay:
-            await asyncio.sleep(behaviour.delay)  # simulates a slow IdP, not a readiness wait
-        return Response(behaviour.body, status_code=behaviour.status, media_type="application/json")
-
-    app = Starlette(routes=[Route("/jwks", jwks)])
-    with BackgroundServer(app, name="jwks") as server:
-        yield server, behaviour
+def kit() -> Iterator[GatewayKit]:
+    """The kit's JWK Set server and echo upstream (no gateway: each test builds its own)."""
+    with GatewayKit() as running:
+        yield running
 
 
 @pytest.fixture
-def jwks(jwks_server: tuple[BackgroundServer, JwksBehaviour]) -> JwksBehaviour:
-    _, behaviour = jwks_server
-    behaviour.body, behaviour.status, behaviour.delay, behaviour.requests = b'{"keys": []}', 200, 0.0, 0
-    return behaviour
+def jwks(kit: GatewayKit) -> JwksDocument:
+    """The JWK Set at :func:`jwks_url`, empty and never fetched yet; tests change it."""
+    kit.jwks.reset()
+    return kit.jwks[DEFAULT_JWKS]
 
 
 @pytest.fixture(scope="session")
-def jwks_url(jwks_server: tuple[BackgroundServer, JwksBehaviour]) -> str:
-    return jwks_server[0].url + "/jwks"
+def jwks_url(kit: GatewayKit) -> str:
+    return kit.jwks_url()
 
 
 @pytest.fixture(scope="session")
-def upstream() -> Iterator[BackgroundServer]:
-    with BackgroundServer(create_echo_app(), name="upstream") as server:
-        yield server
+def upstream_url(kit: GatewayKit) -> str:
+    return kit.upstream_url
 
 
 @pytest.fixture(scope="session")
@@ -125,65 +89,31 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
-def b64(text: str | bytes) -> str:
-    raw = text.encode() if isinstance(text, str) else text
-    return base64.b64encode(raw).decode()
-
-
-def make_api(
-    jwt_source: str, target_url: str = "http://127.0.0.1:9/", **overrides: Any
-) -> dict[str, Any]:
-    """An API definition in the shape the Dashboard exports for the Keycloak guide."""
-    api: dict[str, Any] = {
-        "name": "Keycloak API",
-        "api_id": API_ID,
-        "org_id": ORG,
-        "active": True,
-        "use_keyless": False,
-        "enable_jwt": True,
-        "jwt_signing_method": "rsa",
-        "jwt_source": jwt_source,
-        "jwt_identity_base_field": "sub",
-        "jwt_policy_field_name": "pol",
-        "jwt_default_policies": [POLICY_ID],
-        "jwt_skip_kid": False,
-        "jwt_expires_at_validation_skew": 0,
-        "jwt_issued_at_validation_skew": 0,
-        "jwt_not_before_validation_skew": 0,
-        "auth": {"auth_header_name": "Authorization"},
-        "proxy": {"listen_path": "/keycloak-api/", "target_url": target_url, "strip_listen_path": True},
-        "version_data": {"not_versioned": True, "versions": {"Default": {"name": "Default"}}},
-    }
-    api.update(overrides)
+def make_api(jwt_source: str, target_url: str = "http://127.0.0.1:9/", **overrides: Any) -> dict[str, Any]:
+    """The Keycloak guide's API definition (:func:`harness.tyk.gateway.testing.jwt_api`)."""
+    api = jwt_api(api_id=API_ID, name="Keycloak API", listen_path="/keycloak-api/", source=jwt_source,
+                  target_url=target_url, org_id=ORG, default_policies=[POLICY_ID])
+    api.update(overrides)  # any top-level key, api_id and name included
     return api
 
 
 def make_policy(**overrides: Any) -> dict[str, Any]:
-    pol: dict[str, Any] = {
-        "name": "Keycloak Policy",
-        "org_id": ORG,
-        "active": True,
-        "rate": 0,
-        "per": 0,
-        "quota_max": -1,
-        "quota_renewal_rate": 3600,
-        "key_expires_in": 0,
-        "access_rights": {API_ID: {"api_id": API_ID, "api_name": "Keycloak API", "versions": ["Default"]}},
-    }
-    pol.update(overrides)
+    """The Keycloak guide's policy (:func:`harness.tyk.gateway.testing.policy`)."""
+    pol = policy(name="Keycloak Policy", api_ids={API_ID: "Keycloak API"}, org_id=ORG)
+    pol.update(overrides)  # any top-level key, name and org_id included
     return pol
 
 
 @pytest.fixture
 def make_gateway(clock: FakeClock, jwks_url: str) -> Any:
-    """Build a gateway with one API (overrides apply) and the default policy."""
+    """Build an in-process gateway with one API (overrides apply) and the default policy."""
 
     def build(*, policies: dict[str, dict[str, Any]] | None = None, tyk_conf: dict[str, Any] | None = None,
               **api_overrides: Any) -> Gateway:
-        gw = Gateway(tyk_conf=tyk_conf or {"secret": "s3cret", "dcr_harness": {"jwks_fetch_timeout": 2}}, clock=clock)
         api_overrides.setdefault("jwt_source", b64(jwks_url))
-        gw.load_api(make_api(**api_overrides))
-        gw.load_policies(policies if policies is not None else {POLICY_ID: make_policy()})
-        return gw
+        return in_process_gateway([make_api(**api_overrides)],
+                                  policies if policies is not None else {POLICY_ID: make_policy()},
+                                  tyk_conf=tyk_conf or {"secret": "s3cret", "dcr_harness": {"jwks_fetch_timeout": 2}},
+                                  clock=clock)
 
     return build

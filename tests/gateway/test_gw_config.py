@@ -12,8 +12,8 @@ import pytest
 import requests
 
 from harness.core.errors import ConfigError
-from harness.core.serving import BackgroundServer
 from harness.tyk.gateway import Gateway, load_file_config, parse_apidef
+from harness.tyk.gateway.testing import HarnessGateway
 
 from .conftest import POLICY_ID, make_api, make_policy
 
@@ -140,9 +140,8 @@ SECRET = {"x-tyk-authorization": "s3cret"}
 
 @pytest.fixture
 def admin() -> Iterator[tuple[Gateway, str]]:
-    gw = Gateway(tyk_conf={"secret": "s3cret"})
-    with BackgroundServer(gw.app, name="gateway") as server:
-        yield gw, server.url + "/tyk"
+    with HarnessGateway(tyk_conf={"secret": "s3cret"}) as target:
+        yield target.gateway, target.base_url + "/tyk"
 
 
 def test_admin_requires_secret(admin: tuple[Gateway, str]) -> None:

@@ -1,5 +1,6 @@
 """The guide's flow over real HTTP: an RS256 token from a JWKS URL, identity ``sub``,
-the default policy → 200 and the upstream's echo; refusals are Tyk's exact bytes."""
+the default policy → 200 and the upstream's echo; refusals are Tyk's exact bytes. The
+gateway is configured through Tyk's REST API (harness.tyk.gateway.testing.HarnessGateway)."""
 
 from __future__ import annotations
 
@@ -9,23 +10,21 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from harness.core.serving import BackgroundServer
 from harness.core.transcript import Transcript
 from harness.jose import sign
 from harness.tyk.gateway import Gateway
+from harness.tyk.gateway.testing import HarnessGateway, in_process_gateway
 
-from .conftest import POLICY_ID, JwksBehaviour, b64, make_api, make_policy
+from .conftest import POLICY_ID, JwksDocument, b64, make_api, make_policy
 
 
 @pytest.fixture
-def live(jwks: JwksBehaviour, jwks_url: str, upstream: BackgroundServer, rsa_key: object) -> Iterator[tuple[Gateway, str, Transcript]]:
+def live(jwks: JwksDocument, jwks_url: str, upstream_url: str, rsa_key: object) -> Iterator[tuple[Gateway, str, Transcript]]:
     jwks.set_keys([rsa_key])
     transcript = Transcript()
-    gw = Gateway(tyk_conf={"secret": "s3cret"}, transcript=transcript)
-    gw.load_api(make_api(b64(jwks_url), target_url=upstream.url + "/base"))
-    gw.load_policies({POLICY_ID: make_policy()})
-    with BackgroundServer(gw.app, name="gateway") as server:
-        yield gw, server.url, transcript
+    with HarnessGateway(tyk_conf={"secret": "s3cret"}, transcript=transcript) as target:
+        target.load([make_api(b64(jwks_url), target_url=upstream_url + "/base")], {POLICY_ID: make_policy()})
+        yield target.gateway, target.base_url, transcript
 
 
 def token(key: object, **claims: object) -> str:
@@ -76,36 +75,31 @@ def test_unknown_path_is_404(live: tuple[Gateway, str, Transcript]) -> None:
     assert (r.status_code, r.text) == (404, "404 page not found\n")
 
 
-def test_unreachable_upstream_is_500(jwks: JwksBehaviour, jwks_url: str, rsa_key: object) -> None:
+def test_unreachable_upstream_is_500(jwks: JwksDocument, jwks_url: str, rsa_key: object) -> None:
     jwks.set_keys([rsa_key])
-    gw = Gateway()
-    gw.load_api(make_api(b64(jwks_url), target_url="http://127.0.0.1:9/"))
-    gw.load_policies({POLICY_ID: make_policy()})
-    with BackgroundServer(gw.app) as server:
-        r = requests.get(server.url + "/keycloak-api/", headers={"Authorization": token(rsa_key)}, timeout=10)
+    with HarnessGateway() as target:
+        target.load([make_api(b64(jwks_url), target_url="http://127.0.0.1:9/")], {POLICY_ID: make_policy()})
+        r = requests.get(target.base_url + "/keycloak-api/", headers={"Authorization": token(rsa_key)}, timeout=10)
     assert (r.status_code, r.json()) == (500, {"error": "There was a problem proxying the request"})
 
 
-def test_strip_auth_data_and_no_strip_listen_path(jwks: JwksBehaviour, jwks_url: str, upstream: BackgroundServer,
+def test_strip_auth_data_and_no_strip_listen_path(jwks: JwksDocument, jwks_url: str, upstream_url: str,
                                                  rsa_key: object) -> None:
     jwks.set_keys([rsa_key])
-    gw = Gateway()
-    api = make_api(b64(jwks_url), target_url=upstream.url, strip_auth_data=True)
+    api = make_api(b64(jwks_url), target_url=upstream_url, strip_auth_data=True)
     api["proxy"]["strip_listen_path"] = False
-    gw.load_api(api)
-    gw.load_policies({POLICY_ID: make_policy()})
-    with BackgroundServer(gw.app) as server:
-        r = requests.get(server.url + "/keycloak-api/a", headers={"Authorization": token(rsa_key)}, timeout=10)
+    with HarnessGateway() as target:
+        target.load([api], {POLICY_ID: make_policy()})
+        r = requests.get(target.base_url + "/keycloak-api/a", headers={"Authorization": token(rsa_key)}, timeout=10)
     assert r.status_code == 200
     assert r.json()["path"] == "/keycloak-api/a"
     assert "authorization" not in r.json()["headers"]
 
 
-def test_keyless_api_needs_no_token(upstream: BackgroundServer) -> None:
-    gw = Gateway()
-    gw.load_api(make_api("", target_url=upstream.url, use_keyless=True, enable_jwt=False, api_id="open"))
+def test_keyless_api_needs_no_token(upstream_url: str) -> None:
+    gw = in_process_gateway([make_api("", target_url=upstream_url, use_keyless=True, enable_jwt=False, api_id="open")])
     assert gw.check("/keycloak-api/x").allowed
-    other = make_api("", target_url=upstream.url, enable_jwt=False, api_id="authtoken")
+    other = make_api("", target_url=upstream_url, enable_jwt=False, api_id="authtoken")
     other["proxy"]["listen_path"] = "/auth-token/"
     gw.load_api(other)
     d = gw.check("/auth-token/x", headers={"Authorization": "some-key"})

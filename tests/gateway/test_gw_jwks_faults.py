@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from jwcrypto import jwk
 
-from harness.core.serving import free_port
 from harness.jose import generate_ec, generate_rsa, public_jwks
 from harness.tyk.gateway import Gateway
+from harness.tyk.gateway.testing import closed_url, in_process_gateway
 
-from .conftest import START, FakeClock, JwksBehaviour, b64
+from .conftest import POLICY_ID, START, FakeClock, JwksDocument, b64, make_api, make_policy
 from .helpers import make_token
 
 KNA = "Key not authorized"
@@ -44,17 +44,14 @@ def gluu_ec_jwk(coordinate_bytes: int) -> dict[str, Any]:
 
 
 def test_unreachable_jwks_is_403_and_not_cached(clock: FakeClock, rsa_key: jwk.JWK) -> None:
-    gw = Gateway(clock=clock, tyk_conf={"dcr_harness": {"jwks_fetch_timeout": 2}})
-    from .conftest import POLICY_ID, make_api, make_policy
-
-    gw.load_api(make_api(b64(f"http://127.0.0.1:{free_port()}/jwks")))
-    gw.load_policies({POLICY_ID: make_policy()})
+    gw = in_process_gateway([make_api(b64(closed_url()))], {POLICY_ID: make_policy()}, clock=clock,
+                            tyk_conf={"dcr_harness": {"jwks_fetch_timeout": 2}})
     assert call(gw, rsa_key) == (403, KNA)
     assert "cannot connect" in gw.last_decision.reason  # type: ignore[union-attr]
     assert len(gw.state.jwks_cache("keycloak-api")) == 0
 
 
-def test_slow_jwks_is_bounded_by_the_timeout(make_gateway: Callable[..., Gateway], jwks: JwksBehaviour,
+def test_slow_jwks_is_bounded_by_the_timeout(make_gateway: Callable[..., Gateway], jwks: JwksDocument,
                                              rsa_key: jwk.JWK) -> None:
     jwks.set_keys([rsa_key])
     jwks.delay = 1.5
@@ -66,7 +63,7 @@ def test_slow_jwks_is_bounded_by_the_timeout(make_gateway: Callable[..., Gateway
 
 
 @pytest.mark.parametrize("body", [b"<html>502 Bad Gateway</html>", b"", b"[]", b'{"keys": {}}', b'"keys"'])
-def test_non_json_or_wrong_shape_is_403_and_refetched(make_gateway: Callable[..., Gateway], jwks: JwksBehaviour,
+def test_non_json_or_wrong_shape_is_403_and_refetched(make_gateway: Callable[..., Gateway], jwks: JwksDocument,
                                                       rsa_key: jwk.JWK, body: bytes) -> None:
     jwks.body = body
     gw = make_gateway()
@@ -78,21 +75,21 @@ def test_non_json_or_wrong_shape_is_403_and_refetched(make_gateway: Callable[...
 
 
 @pytest.mark.parametrize("doc", [{"keys": []}, {}, None, {"Keys": []}])
-def test_empty_jwks_is_403(make_gateway: Callable[..., Gateway], jwks: JwksBehaviour, rsa_key: jwk.JWK, doc: Any) -> None:
+def test_empty_jwks_is_403(make_gateway: Callable[..., Gateway], jwks: JwksDocument, rsa_key: jwk.JWK, doc: Any) -> None:
     jwks.set_doc(doc)
     gw = make_gateway()
     assert call(gw, rsa_key) == (403, KNA)
     assert "No matching KID" in gw.last_decision.reason  # type: ignore[union-attr]
 
 
-def test_http_error_status_with_valid_body_is_used(make_gateway: Callable[..., Gateway], jwks: JwksBehaviour,
+def test_http_error_status_with_valid_body_is_used(make_gateway: Callable[..., Gateway], jwks: JwksDocument,
                                                   rsa_key: jwk.JWK) -> None:
     jwks.set_keys([rsa_key])
     jwks.status = 500  # Tyk never looks at the status of the JWKS response
     assert call(make_gateway(), rsa_key) == (200, "")
 
 
-def test_keys_without_kid(make_gateway: Callable[..., Gateway], jwks: JwksBehaviour) -> None:
+def test_keys_without_kid(make_gateway: Callable[..., Gateway], jwks: JwksDocument) -> None:
     key = generate_rsa(kid="x")
     doc = public_jwks([key])
     del doc["keys"][0]["kid"]
@@ -103,7 +100,7 @@ def test_keys_without_kid(make_gateway: Callable[..., Gateway], jwks: JwksBehavi
     assert call(gw, key, kid="") == (200, "")  # go-jose Key(""): an empty kid matches keys without one
 
 
-def test_duplicate_kids_first_wins(make_gateway: Callable[..., Gateway], jwks: JwksBehaviour) -> None:
+def test_duplicate_kids_first_wins(make_gateway: Callable[..., Gateway], jwks: JwksDocument) -> None:
     a, b = generate_rsa(kid="same"), generate_rsa(kid="same")
     jwks.set_keys([a, b])
     gw = make_gateway()
@@ -112,7 +109,7 @@ def test_duplicate_kids_first_wins(make_gateway: Callable[..., Gateway], jwks: J
 
 
 @pytest.mark.parametrize("size", [31, 33])
-def test_one_malformed_ec_key_fails_the_whole_set(make_gateway: Callable[..., Gateway], jwks: JwksBehaviour,
+def test_one_malformed_ec_key_fails_the_whole_set(make_gateway: Callable[..., Gateway], jwks: JwksDocument,
                                                   rsa_key: jwk.JWK, size: int) -> None:
     doc = public_jwks([rsa_key])
     doc["keys"].append(gluu_ec_jwk(size))
@@ -137,7 +134,7 @@ def test_one_malformed_ec_key_fails_the_whole_set(make_gateway: Callable[..., Ga
         (lambda k: k.update(x5t="AAAA"), "x5t is of incorrect size"),
     ],
 )
-def test_other_malformed_keys_fail_the_set(make_gateway: Callable[..., Gateway], jwks: JwksBehaviour,
+def test_other_malformed_keys_fail_the_set(make_gateway: Callable[..., Gateway], jwks: JwksDocument,
                                            rsa_key: jwk.JWK, rsa_key2: jwk.JWK, mutate: Any, reason_part: str) -> None:
     doc = public_jwks([rsa_key, rsa_key2])
     mutate(doc["keys"][1])
@@ -147,7 +144,7 @@ def test_other_malformed_keys_fail_the_set(make_gateway: Callable[..., Gateway],
     assert reason_part in gw.last_decision.reason  # type: ignore[union-attr]
 
 
-def test_unknown_members_and_use_enc_are_ignored(make_gateway: Callable[..., Gateway], jwks: JwksBehaviour,
+def test_unknown_members_and_use_enc_are_ignored(make_gateway: Callable[..., Gateway], jwks: JwksDocument,
                                                  rsa_key: jwk.JWK) -> None:
     doc = public_jwks([rsa_key])
     doc["keys"][0].update(use="enc", key_ops=["encrypt"], alg="RSA-OAEP", exp=1_900_000_000_000, extra={"a": 1})
@@ -156,7 +153,7 @@ def test_unknown_members_and_use_enc_are_ignored(make_gateway: Callable[..., Gat
     assert call(make_gateway(), rsa_key) == (200, "")
 
 
-def test_cache_ttl_and_rotation(make_gateway: Callable[..., Gateway], jwks: JwksBehaviour, clock: FakeClock) -> None:
+def test_cache_ttl_and_rotation(make_gateway: Callable[..., Gateway], jwks: JwksDocument, clock: FakeClock) -> None:
     old, new = generate_rsa(kid="2024"), generate_rsa(kid="2025")
     jwks.set_keys([old])
     gw = make_gateway()
@@ -175,7 +172,7 @@ def test_cache_ttl_and_rotation(make_gateway: Callable[..., Gateway], jwks: Jwks
     assert call(gw, old) == (403, KNA)
 
 
-def test_cache_timeout_from_tyk_conf(make_gateway: Callable[..., Gateway], jwks: JwksBehaviour, clock: FakeClock,
+def test_cache_timeout_from_tyk_conf(make_gateway: Callable[..., Gateway], jwks: JwksDocument, clock: FakeClock,
                                      rsa_key: jwk.JWK) -> None:
     jwks.set_keys([rsa_key])
     gw = make_gateway(tyk_conf={"jwks": {"cache": {"timeout": 10}}})
@@ -185,7 +182,7 @@ def test_cache_timeout_from_tyk_conf(make_gateway: Callable[..., Gateway], jwks:
     assert jwks.requests == 2
 
 
-def test_invalidate_cache_endpoint_semantics(make_gateway: Callable[..., Gateway], jwks: JwksBehaviour) -> None:
+def test_invalidate_cache_endpoint_semantics(make_gateway: Callable[..., Gateway], jwks: JwksDocument) -> None:
     old, new = generate_rsa(kid="a"), generate_rsa(kid="b")
     jwks.set_keys([old])
     gw = make_gateway()
@@ -195,7 +192,7 @@ def test_invalidate_cache_endpoint_semantics(make_gateway: Callable[..., Gateway
     assert call(gw, new) == (200, "")
 
 
-def test_plain_url_source_works_on_first_request_only(make_gateway: Callable[..., Gateway], jwks: JwksBehaviour,
+def test_plain_url_source_works_on_first_request_only(make_gateway: Callable[..., Gateway], jwks: JwksDocument,
                                                       jwks_url: str, clock: FakeClock, rsa_key: jwk.JWK) -> None:
     jwks.set_keys([rsa_key])
     gw = make_gateway(jwt_source=jwks_url)  # not base64: Tyk 5.9+ bug
@@ -206,7 +203,7 @@ def test_plain_url_source_works_on_first_request_only(make_gateway: Callable[...
     assert call(gw, rsa_key) == (200, "")
 
 
-def test_plain_url_source_with_the_bug_switched_off(make_gateway: Callable[..., Gateway], jwks: JwksBehaviour,
+def test_plain_url_source_with_the_bug_switched_off(make_gateway: Callable[..., Gateway], jwks: JwksDocument,
                                                     jwks_url: str, rsa_key: jwk.JWK) -> None:
     jwks.set_keys([rsa_key])
     gw = make_gateway(jwt_source=jwks_url,
@@ -227,7 +224,7 @@ def test_pem_source(make_gateway: Callable[..., Gateway], rsa_key: jwk.JWK, ec_k
     assert call(gw, rsa_key) == (403, KNA)
 
 
-def test_transcript_records_each_fetch(make_gateway: Callable[..., Gateway], jwks: JwksBehaviour, rsa_key: jwk.JWK) -> None:
+def test_transcript_records_each_fetch(make_gateway: Callable[..., Gateway], jwks: JwksDocument, rsa_key: jwk.JWK) -> None:
     from harness.core.transcript import Transcript
 
     jwks.body = b"not json"

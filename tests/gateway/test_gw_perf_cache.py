@@ -30,14 +30,14 @@ from starlette.datastructures import Headers
 from starlette.requests import Request
 
 import harness.tyk.gateway.jwt_middleware as jwt_middleware
-from harness.core.serving import BackgroundServer
 from harness.jose import generate_ec, generate_rsa
 from harness.tyk.gateway import Gateway
 from harness.tyk.gateway.app import path_and_query
 from harness.tyk.gateway.http1 import Http1Pool, Origin, UpstreamError
 from harness.tyk.gateway.jwt_middleware import RequestView
+from harness.tyk.gateway.testing import HarnessGateway, in_process_gateway
 
-from .conftest import API_ID, POLICY_ID, START, FakeClock, JwksBehaviour, b64, make_api, make_policy
+from .conftest import API_ID, POLICY_ID, START, FakeClock, JwksDocument, b64, make_api, make_policy
 from .helpers import make_token
 
 PATH = "/keycloak-api/"
@@ -69,15 +69,13 @@ def call(gw: Gateway, token: str, path: str = PATH) -> Verdict:
 
 
 def build(clock: FakeClock, jwks_url: str, *, cache: int = 10_000, **api: Any) -> Gateway:
-    gw = Gateway(tyk_conf={"dcr_harness": {"jwks_fetch_timeout": 2}}, clock=clock, verify_cache_size=cache)
     api.setdefault("jwt_source", b64(jwks_url))
-    gw.load_api(make_api(**api))
-    gw.load_policies({POLICY_ID: make_policy()})
-    return gw
+    return in_process_gateway([make_api(**api)], {POLICY_ID: make_policy()}, clock=clock, verify_cache_size=cache,
+                              tyk_conf={"dcr_harness": {"jwks_fetch_timeout": 2}})
 
 
 # -- the verified-token cache ---------------------------------------------------------------
-def test_repeated_token_is_verified_once(clock: FakeClock, jwks: JwksBehaviour, jwks_url: str, rsa_key: jwk.JWK,
+def test_repeated_token_is_verified_once(clock: FakeClock, jwks: JwksDocument, jwks_url: str, rsa_key: jwk.JWK,
                                          verifications: list[str]) -> None:
     jwks.set_keys([rsa_key])
     gw = build(clock, jwks_url)
@@ -89,7 +87,7 @@ def test_repeated_token_is_verified_once(clock: FakeClock, jwks: JwksBehaviour, 
     assert d is not None and (d.identity, d.policies) == ("alice", (POLICY_ID,))
 
 
-def test_cache_off_verifies_every_time(clock: FakeClock, jwks: JwksBehaviour, jwks_url: str, rsa_key: jwk.JWK,
+def test_cache_off_verifies_every_time(clock: FakeClock, jwks: JwksDocument, jwks_url: str, rsa_key: jwk.JWK,
                                        verifications: list[str]) -> None:
     jwks.set_keys([rsa_key])
     gw = build(clock, jwks_url, cache=0)
@@ -99,7 +97,7 @@ def test_cache_off_verifies_every_time(clock: FakeClock, jwks: JwksBehaviour, jw
     assert len(gw.state.verified) == 0
 
 
-def test_cached_token_is_refused_once_expired(clock: FakeClock, jwks: JwksBehaviour, jwks_url: str,
+def test_cached_token_is_refused_once_expired(clock: FakeClock, jwks: JwksDocument, jwks_url: str,
                                               rsa_key: jwk.JWK, verifications: list[str]) -> None:
     jwks.set_keys([rsa_key])
     gw = build(clock, jwks_url)
@@ -115,7 +113,7 @@ def test_cached_token_is_refused_once_expired(clock: FakeClock, jwks: JwksBehavi
 
 
 @pytest.mark.parametrize("cache", [10_000, 0])
-def test_expiry_skew_with_a_cached_token(clock: FakeClock, jwks: JwksBehaviour, jwks_url: str, rsa_key: jwk.JWK,
+def test_expiry_skew_with_a_cached_token(clock: FakeClock, jwks: JwksDocument, jwks_url: str, rsa_key: jwk.JWK,
                                          cache: int) -> None:
     jwks.set_keys([rsa_key])
     gw = build(clock, jwks_url, cache=cache, jwt_expires_at_validation_skew=30)
@@ -129,7 +127,7 @@ def test_expiry_skew_with_a_cached_token(clock: FakeClock, jwks: JwksBehaviour, 
     assert call(gw, tok) == EXPIRED
 
 
-def test_not_yet_valid_token_is_refused_from_the_cache_too(clock: FakeClock, jwks: JwksBehaviour, jwks_url: str,
+def test_not_yet_valid_token_is_refused_from_the_cache_too(clock: FakeClock, jwks: JwksDocument, jwks_url: str,
                                                            rsa_key: jwk.JWK) -> None:
     jwks.set_keys([rsa_key])
     gw = build(clock, jwks_url)
@@ -141,7 +139,7 @@ def test_not_yet_valid_token_is_refused_from_the_cache_too(clock: FakeClock, jwk
 
 
 def test_key_rotation_with_the_same_kid_after_the_jwks_cache_expires(
-        clock: FakeClock, jwks: JwksBehaviour, jwks_url: str, verifications: list[str]) -> None:
+        clock: FakeClock, jwks: JwksDocument, jwks_url: str, verifications: list[str]) -> None:
     old, new = generate_rsa(kid="k1"), generate_rsa(kid="k1")
     jwks.set_keys([old])
     gw = build(clock, jwks_url)
@@ -159,7 +157,7 @@ def test_key_rotation_with_the_same_kid_after_the_jwks_cache_expires(
     assert call(gw, make_token({"sub": "alice", "exp": NOW + 3600}, new)) == OK
 
 
-def test_jwks_refresh_evicts_the_apis_tokens(clock: FakeClock, jwks: JwksBehaviour, jwks_url: str,
+def test_jwks_refresh_evicts_the_apis_tokens(clock: FakeClock, jwks: JwksDocument, jwks_url: str,
                                              rsa_key: jwk.JWK) -> None:
     jwks.set_keys([rsa_key])
     gw = build(clock, jwks_url)
@@ -172,7 +170,7 @@ def test_jwks_refresh_evicts_the_apis_tokens(clock: FakeClock, jwks: JwksBehavio
     assert jwks.requests == 2
 
 
-def test_key_rotation_after_cache_invalidation(clock: FakeClock, jwks: JwksBehaviour, jwks_url: str) -> None:
+def test_key_rotation_after_cache_invalidation(clock: FakeClock, jwks: JwksDocument, jwks_url: str) -> None:
     old, new = generate_rsa(kid="k1"), generate_rsa(kid="k2")
     jwks.set_keys([old])
     gw = build(clock, jwks_url)
@@ -184,7 +182,7 @@ def test_key_rotation_after_cache_invalidation(clock: FakeClock, jwks: JwksBehav
     assert gw.last_decision is not None and "No matching KID" in gw.last_decision.reason
 
 
-def test_api_change_signing_method(clock: FakeClock, jwks: JwksBehaviour, jwks_url: str, rsa_key: jwk.JWK) -> None:
+def test_api_change_signing_method(clock: FakeClock, jwks: JwksDocument, jwks_url: str, rsa_key: jwk.JWK) -> None:
     jwks.set_keys([rsa_key])
     gw = build(clock, jwks_url)
     tok = make_token({"sub": "alice", "exp": NOW + 600}, rsa_key)
@@ -193,7 +191,7 @@ def test_api_change_signing_method(clock: FakeClock, jwks: JwksBehaviour, jwks_u
     assert call(gw, tok) == (403, "Key not authorized: Unexpected signing method")
 
 
-def test_api_change_source_to_another_key(clock: FakeClock, jwks: JwksBehaviour, jwks_url: str,
+def test_api_change_source_to_another_key(clock: FakeClock, jwks: JwksDocument, jwks_url: str,
                                           rsa_key: jwk.JWK, rsa_key2: jwk.JWK) -> None:
     jwks.set_keys([rsa_key])
     gw = build(clock, jwks_url)
@@ -205,7 +203,7 @@ def test_api_change_source_to_another_key(clock: FakeClock, jwks: JwksBehaviour,
     assert gw.last_decision is not None and gw.last_decision.stage == "signature"
 
 
-def test_api_change_through_the_rest_api_and_reload(clock: FakeClock, jwks: JwksBehaviour, jwks_url: str,
+def test_api_change_through_the_rest_api_and_reload(clock: FakeClock, jwks: JwksDocument, jwks_url: str,
                                                     rsa_key: jwk.JWK) -> None:
     jwks.set_keys([rsa_key])
     gw = build(clock, jwks_url)
@@ -217,7 +215,7 @@ def test_api_change_through_the_rest_api_and_reload(clock: FakeClock, jwks: Jwks
     assert call(gw, tok) == (403, "Key not authorized: Unexpected signing method")
 
 
-def test_api_removed_then_restored(clock: FakeClock, jwks: JwksBehaviour, jwks_url: str, rsa_key: jwk.JWK,
+def test_api_removed_then_restored(clock: FakeClock, jwks: JwksDocument, jwks_url: str, rsa_key: jwk.JWK,
                                    verifications: list[str]) -> None:
     jwks.set_keys([rsa_key])
     gw = build(clock, jwks_url)
@@ -230,7 +228,7 @@ def test_api_removed_then_restored(clock: FakeClock, jwks: JwksBehaviour, jwks_u
     assert verifications == ["RS256", "RS256"]  # a new API object: verified again
 
 
-def test_policy_change_access_rights(clock: FakeClock, jwks: JwksBehaviour, jwks_url: str, rsa_key: jwk.JWK) -> None:
+def test_policy_change_access_rights(clock: FakeClock, jwks: JwksDocument, jwks_url: str, rsa_key: jwk.JWK) -> None:
     jwks.set_keys([rsa_key])
     gw = build(clock, jwks_url)
     tok = make_token({"sub": "alice", "exp": NOW + 600}, rsa_key)
@@ -239,7 +237,7 @@ def test_policy_change_access_rights(clock: FakeClock, jwks: JwksBehaviour, jwks
     assert call(gw, tok) == (403, "Access to this API has been disallowed")
 
 
-def test_policy_removed(clock: FakeClock, jwks: JwksBehaviour, jwks_url: str, rsa_key: jwk.JWK) -> None:
+def test_policy_removed(clock: FakeClock, jwks: JwksDocument, jwks_url: str, rsa_key: jwk.JWK) -> None:
     jwks.set_keys([rsa_key])
     gw = build(clock, jwks_url)
     tok = make_token({"sub": "alice", "exp": NOW + 600}, rsa_key)
@@ -250,7 +248,7 @@ def test_policy_removed(clock: FakeClock, jwks: JwksBehaviour, jwks_url: str, rs
     assert call(gw, fresh) == (500, f'failed to create key: policy not found: "{POLICY_ID}"')
 
 
-def test_policy_change_limits(clock: FakeClock, jwks: JwksBehaviour, jwks_url: str, rsa_key: jwk.JWK) -> None:
+def test_policy_change_limits(clock: FakeClock, jwks: JwksDocument, jwks_url: str, rsa_key: jwk.JWK) -> None:
     jwks.set_keys([rsa_key])
     gw = build(clock, jwks_url)
     tok = make_token({"sub": "alice", "exp": NOW + 600}, rsa_key)
@@ -264,7 +262,7 @@ def test_policy_change_limits(clock: FakeClock, jwks: JwksBehaviour, jwks_url: s
     assert call(gw, tok) == (403, "Key is inactive, please renew")
 
 
-def test_policy_key_expiry_applies_to_a_cached_token(clock: FakeClock, jwks: JwksBehaviour, jwks_url: str,
+def test_policy_key_expiry_applies_to_a_cached_token(clock: FakeClock, jwks: JwksDocument, jwks_url: str,
                                                      rsa_key: jwk.JWK) -> None:
     jwks.set_keys([rsa_key])
     gw = build(clock, jwks_url)
@@ -275,7 +273,7 @@ def test_policy_key_expiry_applies_to_a_cached_token(clock: FakeClock, jwks: Jwk
     assert call(gw, tok) == (401, "Key has expired, please renew")
 
 
-def test_tampered_token_never_matches(clock: FakeClock, jwks: JwksBehaviour, jwks_url: str, rsa_key: jwk.JWK) -> None:
+def test_tampered_token_never_matches(clock: FakeClock, jwks: JwksDocument, jwks_url: str, rsa_key: jwk.JWK) -> None:
     jwks.set_keys([rsa_key])
     gw = build(clock, jwks_url)
     tok = make_token({"sub": "alice", "exp": NOW + 600}, rsa_key)
@@ -288,7 +286,7 @@ def test_tampered_token_never_matches(clock: FakeClock, jwks: JwksBehaviour, jwk
     assert call(gw, tok) == OK
 
 
-def test_cache_is_per_api(clock: FakeClock, jwks: JwksBehaviour, jwks_url: str, rsa_key: jwk.JWK) -> None:
+def test_cache_is_per_api(clock: FakeClock, jwks: JwksDocument, jwks_url: str, rsa_key: jwk.JWK) -> None:
     jwks.set_keys([rsa_key])
     gw = build(clock, jwks_url)
     other = make_api(b64(jwks_url), api_id="other", jwt_signing_method="ecdsa")
@@ -299,7 +297,7 @@ def test_cache_is_per_api(clock: FakeClock, jwks: JwksBehaviour, jwks_url: str, 
     assert call(gw, tok, "/other/") == (403, "Key not authorized: Unexpected signing method")
 
 
-def test_cache_is_bounded(clock: FakeClock, jwks: JwksBehaviour, jwks_url: str, rsa_key: jwk.JWK) -> None:
+def test_cache_is_bounded(clock: FakeClock, jwks: JwksDocument, jwks_url: str, rsa_key: jwk.JWK) -> None:
     jwks.set_keys([rsa_key])
     gw = build(clock, jwks_url, cache=4)
     tokens = [make_token({"sub": f"user-{i}", "exp": NOW + 600}, rsa_key) for i in range(10)]
@@ -308,7 +306,7 @@ def test_cache_is_bounded(clock: FakeClock, jwks: JwksBehaviour, jwks_url: str, 
     assert [call(gw, t) for t in tokens] == [OK] * 10
 
 
-def test_hmac_and_ec_sources(clock: FakeClock, jwks: JwksBehaviour, jwks_url: str,
+def test_hmac_and_ec_sources(clock: FakeClock, jwks: JwksDocument, jwks_url: str,
                              verifications: list[str]) -> None:
     secret = b"a-shared-secret-of-32-bytes-long"
     gw = build(clock, jwks_url, jwt_signing_method="hmac", jwt_source=base64.b64encode(secret).decode())
@@ -336,7 +334,7 @@ def test_pem_source_is_parsed_once(clock: FakeClock, jwks_url: str, rsa_key: jwk
     assert call(gw, tok) == (403, KNA)  # a bad key is refused every time (failures not memoised)
 
 
-def _scenario(clock: FakeClock, jwks: JwksBehaviour, jwks_url: str, cache: int) -> list[tuple[int, str, str]]:
+def _scenario(clock: FakeClock, jwks: JwksDocument, jwks_url: str, cache: int) -> list[tuple[int, str, str]]:
     """A mixed sequence of requests; returns every verdict (status, message, stage)."""
     k1, k2 = generate_rsa(kid="s1"), generate_rsa(kid="s1")
     jwks.set_keys([k1])
@@ -365,7 +363,7 @@ def _scenario(clock: FakeClock, jwks: JwksBehaviour, jwks_url: str, cache: int) 
     return out
 
 
-def test_verdicts_equal_with_and_without_the_cache(jwks: JwksBehaviour, jwks_url: str) -> None:
+def test_verdicts_equal_with_and_without_the_cache(jwks: JwksDocument, jwks_url: str) -> None:
     with_cache = _scenario(FakeClock(), jwks, jwks_url, 10_000)
     without = _scenario(FakeClock(), jwks, jwks_url, 0)
     assert with_cache == without
@@ -404,7 +402,7 @@ def test_cache_unit_rules(rsa_key: jwk.JWK, rsa_key2: jwk.JWK) -> None:
 
 
 # -- deciding on the event loop ------------------------------------------------------------------
-def test_try_decide_defers_a_jwks_fetch(clock: FakeClock, jwks: JwksBehaviour, jwks_url: str,
+def test_try_decide_defers_a_jwks_fetch(clock: FakeClock, jwks: JwksDocument, jwks_url: str,
                                         rsa_key: jwk.JWK) -> None:
     jwks.set_keys([rsa_key])
     gw = build(clock, jwks_url)
@@ -422,20 +420,19 @@ def test_try_decide_defers_a_jwks_fetch(clock: FakeClock, jwks: JwksBehaviour, j
 
 
 @pytest.mark.parametrize("http,loop", [("h11", "asyncio"), ("httptools", "uvloop")])
-def test_gateway_over_http_on_each_server_stack(jwks: JwksBehaviour, jwks_url: str, upstream: BackgroundServer,
+def test_gateway_over_http_on_each_server_stack(jwks: JwksDocument, jwks_url: str, upstream_url: str,
                                                 rsa_key: jwk.JWK, http: str, loop: str) -> None:
     for module in (http, loop):
         if module not in ("h11", "asyncio"):
             pytest.importorskip(module)
     jwks.set_keys([rsa_key])
-    gw = Gateway()
-    gw.load_api(make_api(b64(jwks_url), target_url=upstream.url + "/base"))
-    gw.load_policies({POLICY_ID: make_policy()})
     tok = make_token({"sub": "alice", "exp": int(time.time()) + 600}, rsa_key)  # real clock here
-    with BackgroundServer(gw.app, name="gateway", http=http, loop=loop) as server, requests.Session() as s:
-        answers = [s.get(server.url + "/keycloak-api/a%20b?x=1", headers={"Authorization": "Bearer " + tok},
+    with HarnessGateway(http=http, loop=loop) as target, requests.Session() as s:
+        target.load([make_api(b64(jwks_url), target_url=upstream_url + "/base")], {POLICY_ID: make_policy()})
+        gw = target.gateway
+        answers = [s.get(target.base_url + "/keycloak-api/a%20b?x=1", headers={"Authorization": "Bearer " + tok},
                          timeout=10) for _ in range(3)]  # first: JWKS fetch in a thread; then on the loop
-        missing = s.get(server.url + "/keycloak-api/a", timeout=10)
+        missing = s.get(target.base_url + "/keycloak-api/a", timeout=10)
     assert [r.status_code for r in answers] == [200, 200, 200]
     assert {(r.json()["path"], r.json()["query"]) for r in answers} == {("/base/a b", "x=1")}  # the echo decodes the path
     assert (missing.status_code, missing.content) == (400, b'{\n    "error": "Authorization field missing"\n}')
@@ -542,8 +539,8 @@ def _get(target: bytes = b"/x", method: str = "GET") -> bytes:
     (b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", b"ok"),
     (b"HTTP/1.1 204 No Content\r\n\r\n", b""),
     (b"HTTP/1.1 200 OK\nContent-Length: 2\n\nok", b"ok"),  # bare LF line ends
-    (b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: " + str(len(gzip.compress(b"zipped"))).encode()
-     + b"\r\n\r\n" + gzip.compress(b"zipped"), b"zipped"),
+    (b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: " + str(len(gzip.compress(b"zipped", mtime=0))).encode()
+     + b"\r\n\r\n" + gzip.compress(b"zipped", mtime=0), b"zipped"),
     (b"HTTP/1.1 200 OK\r\nContent-Encoding: deflate\r\nContent-Length: " + str(len(zlib.compress(b"defl"))).encode()
      + b"\r\n\r\n" + zlib.compress(b"defl"), b"defl"),
 ])

@@ -14,8 +14,9 @@ from jwcrypto import jwk
 from harness.jose import generate_rsa
 from harness.jose.rawtokens import segment, sign_segments
 from harness.tyk.gateway import Gateway
+from harness.tyk.gateway.testing import in_process_gateway
 
-from .conftest import POLICY_ID, START, JwksBehaviour, b64, make_api, make_policy
+from .conftest import POLICY_ID, START, JwksDocument, b64, make_api, make_policy
 from .gw_oracle import MISSING, Recipe, expected
 
 NOW = int(START)
@@ -124,19 +125,17 @@ def build_token(r: Recipe, keys: dict[str, jwk.JWK]) -> str:
 
 def gateway_for(r: Recipe, jwks_url: str, clock: Any) -> Gateway:
     source = b64(SECRET) if r.family == "hmac" else b64(jwks_url)
-    gw = Gateway(clock=clock)
-    gw.load_api(make_api(
+    api = make_api(
         source, jwt_signing_method=r.family, jwt_identity_base_field=r.identity_field,
         jwt_default_policies=[POLICY_ID] if r.defaults else [],
         jwt_expires_at_validation_skew=r.skews[0], jwt_issued_at_validation_skew=r.skews[1],
         jwt_not_before_validation_skew=r.skews[2],
-    ))
-    gw.load_policies({POLICY_ID: make_policy()})
-    return gw
+    )
+    return in_process_gateway([api], {POLICY_ID: make_policy()}, clock=clock)
 
 
 @given(recipe=recipes())
-def test_gateway_matches_oracle(recipe: Recipe, jwks: JwksBehaviour, jwks_url: str, rsa_key: jwk.JWK,
+def test_gateway_matches_oracle(recipe: Recipe, jwks: JwksDocument, jwks_url: str, rsa_key: jwk.JWK,
                                 ec_key: jwk.JWK) -> None:
     jwks.set_keys([rsa_key, ec_key])
     keys = {"rsa": rsa_key, "ec": ec_key}

@@ -10,7 +10,7 @@ from jwcrypto import jwk
 
 from harness.tyk.gateway import Gateway
 
-from .conftest import ORG, POLICY_ID, START, FakeClock, JwksBehaviour, make_policy
+from .conftest import ORG, POLICY_ID, START, FakeClock, JwksDocument, make_policy
 from .helpers import make_token
 
 PATH = "/keycloak-api/"
@@ -23,7 +23,7 @@ def call(gw: Gateway, key: jwk.JWK, **claims: Any) -> tuple[int, str]:
     return d.status, d.message
 
 
-def test_session_key_is_org_plus_md5_of_identity(make_gateway: Callable[..., Gateway], jwks: JwksBehaviour,
+def test_session_key_is_org_plus_md5_of_identity(make_gateway: Callable[..., Gateway], jwks: JwksDocument,
                                                  rsa_key: jwk.JWK) -> None:
     jwks.set_keys([rsa_key])
     gw = make_gateway()
@@ -32,7 +32,7 @@ def test_session_key_is_org_plus_md5_of_identity(make_gateway: Callable[..., Gat
     assert gw.state.sessions.keys() == [ORG + hashlib.md5(b"alice").hexdigest()]
 
 
-def test_rate_limit(make_gateway: Callable[..., Gateway], jwks: JwksBehaviour, rsa_key: jwk.JWK, clock: FakeClock) -> None:
+def test_rate_limit(make_gateway: Callable[..., Gateway], jwks: JwksDocument, rsa_key: jwk.JWK, clock: FakeClock) -> None:
     jwks.set_keys([rsa_key])
     gw = make_gateway(policies={POLICY_ID: make_policy(rate=2, per=60)})
     assert [call(gw, rsa_key) for _ in range(3)] == [(200, ""), (200, ""), (429, "Rate Limit Exceeded")]
@@ -41,13 +41,13 @@ def test_rate_limit(make_gateway: Callable[..., Gateway], jwks: JwksBehaviour, r
     assert call(gw, rsa_key) == (200, "")
 
 
-def test_rate_limit_disabled_on_api(make_gateway: Callable[..., Gateway], jwks: JwksBehaviour, rsa_key: jwk.JWK) -> None:
+def test_rate_limit_disabled_on_api(make_gateway: Callable[..., Gateway], jwks: JwksDocument, rsa_key: jwk.JWK) -> None:
     jwks.set_keys([rsa_key])
     gw = make_gateway(policies={POLICY_ID: make_policy(rate=1, per=60)}, disable_rate_limit=True)
     assert [call(gw, rsa_key)[0] for _ in range(3)] == [200, 200, 200]
 
 
-def test_quota(make_gateway: Callable[..., Gateway], jwks: JwksBehaviour, rsa_key: jwk.JWK, clock: FakeClock) -> None:
+def test_quota(make_gateway: Callable[..., Gateway], jwks: JwksDocument, rsa_key: jwk.JWK, clock: FakeClock) -> None:
     jwks.set_keys([rsa_key])
     gw = make_gateway(policies={POLICY_ID: make_policy(quota_max=2, quota_renewal_rate=3600)})
     assert [call(gw, rsa_key) for _ in range(3)] == [(200, ""), (200, ""), (403, "Quota exceeded")]
@@ -55,14 +55,14 @@ def test_quota(make_gateway: Callable[..., Gateway], jwks: JwksBehaviour, rsa_ke
     assert call(gw, rsa_key) == (200, "")
 
 
-def test_rate_limit_is_checked_before_quota(make_gateway: Callable[..., Gateway], jwks: JwksBehaviour,
+def test_rate_limit_is_checked_before_quota(make_gateway: Callable[..., Gateway], jwks: JwksDocument,
                                             rsa_key: jwk.JWK) -> None:
     jwks.set_keys([rsa_key])
     gw = make_gateway(policies={POLICY_ID: make_policy(rate=1, per=60, quota_max=1)})
     assert [call(gw, rsa_key) for _ in range(2)] == [(200, ""), (429, "Rate Limit Exceeded")]
 
 
-def test_key_expiry_from_policy(make_gateway: Callable[..., Gateway], jwks: JwksBehaviour, rsa_key: jwk.JWK,
+def test_key_expiry_from_policy(make_gateway: Callable[..., Gateway], jwks: JwksDocument, rsa_key: jwk.JWK,
                                 clock: FakeClock) -> None:
     jwks.set_keys([rsa_key])
     gw = make_gateway(policies={POLICY_ID: make_policy(key_expires_in=60)})
@@ -73,7 +73,7 @@ def test_key_expiry_from_policy(make_gateway: Callable[..., Gateway], jwks: Jwks
     assert call(gw, rsa_key, exp=NOW + 3600) == (200, "")
 
 
-def test_token_exp_replaces_shorter_policy_expiry(make_gateway: Callable[..., Gateway], jwks: JwksBehaviour,
+def test_token_exp_replaces_shorter_policy_expiry(make_gateway: Callable[..., Gateway], jwks: JwksDocument,
                                                   rsa_key: jwk.JWK, clock: FakeClock) -> None:
     jwks.set_keys([rsa_key])
     gw = make_gateway(policies={POLICY_ID: make_policy(key_expires_in=10)})
@@ -82,7 +82,7 @@ def test_token_exp_replaces_shorter_policy_expiry(make_gateway: Callable[..., Ga
     assert call(gw, rsa_key) == (200, "")  # session lives until the token's exp
 
 
-def test_later_token_repoints_session_to_other_policy(make_gateway: Callable[..., Gateway], jwks: JwksBehaviour,
+def test_later_token_repoints_session_to_other_policy(make_gateway: Callable[..., Gateway], jwks: JwksDocument,
                                                       rsa_key: jwk.JWK) -> None:
     jwks.set_keys([rsa_key])
     gold = make_policy(name="Gold", access_rights={"other-api": {"api_id": "other-api", "versions": ["Default"]}})
@@ -95,7 +95,7 @@ def test_later_token_repoints_session_to_other_policy(make_gateway: Callable[...
     assert call(gw, rsa_key, pol="nope") == (403, "key not authorized: no matching policy")
 
 
-def test_existing_session_without_policy_claim_or_default(make_gateway: Callable[..., Gateway], jwks: JwksBehaviour,
+def test_existing_session_without_policy_claim_or_default(make_gateway: Callable[..., Gateway], jwks: JwksDocument,
                                                           rsa_key: jwk.JWK) -> None:
     jwks.set_keys([rsa_key])
     gw = make_gateway(jwt_default_policies=[])
@@ -103,7 +103,7 @@ def test_existing_session_without_policy_claim_or_default(make_gateway: Callable
     assert call(gw, rsa_key) == (403, "key not authorized: no matching policy found")
 
 
-def test_several_default_policies_merge(make_gateway: Callable[..., Gateway], jwks: JwksBehaviour, rsa_key: jwk.JWK) -> None:
+def test_several_default_policies_merge(make_gateway: Callable[..., Gateway], jwks: JwksDocument, rsa_key: jwk.JWK) -> None:
     jwks.set_keys([rsa_key])
     limited = make_policy(rate=1, per=60)
     generous = make_policy(rate=100, per=60, access_rights={"x": {"api_id": "x"}})
@@ -112,7 +112,7 @@ def test_several_default_policies_merge(make_gateway: Callable[..., Gateway], jw
     assert gw.last_decision.policies == ("limited", "generous")  # type: ignore[union-attr]
 
 
-def test_policy_update_applies_to_stored_sessions(make_gateway: Callable[..., Gateway], jwks: JwksBehaviour,
+def test_policy_update_applies_to_stored_sessions(make_gateway: Callable[..., Gateway], jwks: JwksDocument,
                                                   rsa_key: jwk.JWK) -> None:
     jwks.set_keys([rsa_key])
     gw = make_gateway()
@@ -121,7 +121,7 @@ def test_policy_update_applies_to_stored_sessions(make_gateway: Callable[..., Ga
     assert call(gw, rsa_key) == (403, "Access to this API has been disallowed")
 
 
-def test_versioned_api_checks_policy_versions(make_gateway: Callable[..., Gateway], jwks: JwksBehaviour,
+def test_versioned_api_checks_policy_versions(make_gateway: Callable[..., Gateway], jwks: JwksDocument,
                                               rsa_key: jwk.JWK) -> None:
     jwks.set_keys([rsa_key])
     gw = make_gateway(version_data={"not_versioned": False, "default_version": "v2", "versions": {"v2": {}}})
@@ -130,7 +130,7 @@ def test_versioned_api_checks_policy_versions(make_gateway: Callable[..., Gatewa
     assert call(gw, rsa_key) == (200, "")
 
 
-def test_oauth_client_id_recorded(make_gateway: Callable[..., Gateway], jwks: JwksBehaviour, rsa_key: jwk.JWK) -> None:
+def test_oauth_client_id_recorded(make_gateway: Callable[..., Gateway], jwks: JwksDocument, rsa_key: jwk.JWK) -> None:
     jwks.set_keys([rsa_key])
     gw = make_gateway()
     call(gw, rsa_key, clientId="kc-client", client_id="other")

@@ -4,7 +4,6 @@ tyk.conf turns verification off, a CA bundle makes a private CA trusted."""
 from __future__ import annotations
 
 import datetime
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,13 +13,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from jwcrypto import jwk
-from starlette.applications import Starlette
-from starlette.responses import Response
-from starlette.routing import Route
 
 from harness.core.serving import BackgroundServer
-from harness.jose import public_jwks
-from harness.tyk.gateway import Gateway
+from harness.tyk.gateway.testing import DEFAULT_JWKS, JwksDocument, JwksServer, in_process_gateway
 
 from .conftest import POLICY_ID, START, b64, make_api, make_policy
 from .helpers import make_token
@@ -48,20 +43,13 @@ def self_signed(tmp: Path) -> tuple[Path, Path]:
 @pytest.fixture
 def https_jwks(tmp_path: Path, rsa_key: jwk.JWK) -> Iterator[tuple[str, Path]]:
     cert, key = self_signed(tmp_path)
-    body = json.dumps(public_jwks([rsa_key])).encode()
-
-    async def jwks(request: object) -> Response:
-        return Response(body, media_type="application/json")
-
-    app = Starlette(routes=[Route("/jwks", jwks)])
-    with BackgroundServer(app, ssl_certfile=str(cert), ssl_keyfile=str(key), name="https-jwks") as server:
+    jwks = JwksServer({DEFAULT_JWKS: JwksDocument.of(rsa_key)})  # the testing kit's JWK Set server, over TLS
+    with BackgroundServer(jwks.app, ssl_certfile=str(cert), ssl_keyfile=str(key), name="https-jwks") as server:
         yield server.url + "/jwks", cert
 
 
 def outcome(tyk_conf: dict, url: str, key: jwk.JWK) -> tuple[int, str]:
-    gw = Gateway(tyk_conf=tyk_conf, clock=lambda: START)
-    gw.load_api(make_api(b64(url)))
-    gw.load_policies({POLICY_ID: make_policy()})
+    gw = in_process_gateway([make_api(b64(url))], {POLICY_ID: make_policy()}, tyk_conf=tyk_conf, clock=lambda: START)
     d = gw.check("/keycloak-api/", headers={"Authorization": make_token({"sub": "a", "exp": START + 60}, key)})
     return d.status, d.reason if d.status != 200 else ""
 

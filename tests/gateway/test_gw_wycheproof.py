@@ -37,14 +37,10 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives import serialization
 from jwcrypto import jwk
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
 
-from harness.core.serving import BackgroundServer
 from harness.jose import sign
 from harness.tyk.gateway import Gateway
+from harness.tyk.gateway.testing import GatewayKit, in_process_gateway
 
 from .conftest import POLICY_ID, b64, make_api, make_policy
 
@@ -147,12 +143,9 @@ def bearer(token: str) -> dict[str, str]:
 
 
 def gateway_with(apis: list[dict[str, Any]]) -> Gateway:
-    gw = Gateway(tyk_conf={"secret": "s3cret", "dcr_harness": {"jwks_fetch_timeout": 5}}, verify_cache_size=0)
-    for api in apis:
-        gw.load_api(api)
     rights = {a["api_id"]: {"api_id": a["api_id"], "api_name": a["name"], "versions": ["Default"]} for a in apis}
-    gw.load_policies({POLICY_ID: make_policy(access_rights=rights)})
-    return gw
+    return in_process_gateway(apis, {POLICY_ID: make_policy(access_rights=rights)}, verify_cache_size=0,
+                              tyk_conf={"secret": "s3cret", "dcr_harness": {"jwks_fetch_timeout": 5}})
 
 
 def api_for(api_id: str, family: str, jwt_source: str) -> dict[str, Any]:
@@ -162,15 +155,12 @@ def api_for(api_id: str, family: str, jwt_source: str) -> dict[str, Any]:
 
 # --- the keys' homes: one JWKS per JWK-set group on loopback ------------------------------
 @pytest.fixture(scope="module")
-def jwks_docs() -> Iterator[tuple[str, dict[str, bytes]]]:
-    docs: dict[str, bytes] = {}
-
-    async def serve(request: Request) -> Response:
-        body = docs.get(request.path_params["name"])
-        return Response(body or b"", status_code=200 if body is not None else 404, media_type="application/json")
-
-    with BackgroundServer(Starlette(routes=[Route("/jwks/{name}", serve)]), name="wycheproof-jwks") as server:
-        yield server.url, docs
+def wycheproof_kit() -> Iterator[GatewayKit]:
+    """The testing kit's JWK Set server, one set per JWK-set group (its own: the session
+    kit's sets are reset by other tests)."""
+    docs = {f"jwk-{gi}": json.dumps({"keys": keys}).encode() for gi, keys, _ in jwk_groups()}
+    with GatewayKit(jwks=docs) as kit:
+        yield kit
 
 
 # --- JWS vectors: one API per key group ----------------------------------------------------
@@ -233,13 +223,11 @@ def token_family(token: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def jwk_gateway(jwks_docs: tuple[str, dict[str, bytes]]) -> Gateway:
-    url, docs = jwks_docs
+def jwk_gateway(wycheproof_kit: GatewayKit) -> Gateway:
     apis = []
-    for gi, keys, group in jwk_groups():
-        docs[f"jwk-{gi}"] = json.dumps({"keys": keys}).encode()
+    for gi, _keys, group in jwk_groups():
         for family in sorted({token_family(t["jws"]) for t in group["tests"]}):
-            apis.append(api_for(f"jwk-{gi}-{family}", family, b64(f"{url}/jwks/jwk-{gi}")))
+            apis.append(api_for(f"jwk-{gi}-{family}", family, b64(wycheproof_kit.jwks_url(f"jwk-{gi}"))))
     return gateway_with(apis)
 
 
@@ -289,10 +277,10 @@ def test_pss_vectors_match_wycheproof_when_salt_length_is_fixed() -> None:
     """With the profile's ``pss_salt_length_auto`` off (not Tyk), the PSS file agrees
     with Wycheproof on every vector: the GO_PSS_AUTO entries are that rule alone."""
     name = "rsa_pss_2048_sha256_mgf1_32_test.json"
-    gw = Gateway(tyk_conf={"dcr_harness": {"pss_salt_length_auto": False}}, verify_cache_size=0)
     groups = load(name)["testGroups"]
-    for gi, g in enumerate(groups):
-        gw.load_api(api_for(f"raw-{gi}", "rsa", pem_source_from_der(g["publicKeyDer"])))
+    gw = in_process_gateway([api_for(f"raw-{gi}", "rsa", pem_source_from_der(g["publicKeyDer"]))
+                             for gi, g in enumerate(groups)],
+                            tyk_conf={"dcr_harness": {"pss_salt_length_auto": False}}, verify_cache_size=0)
     for gi, g in enumerate(groups):
         for t in g["tests"]:
             d = gw.check_raw_signature(f"/raw-{gi}/", "PS256", bytes.fromhex(t["msg"]), bytes.fromhex(t["sig"]))

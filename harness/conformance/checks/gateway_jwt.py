@@ -3,65 +3,44 @@ gateway") run against :mod:`harness.tyk.gateway` over HTTP, each expecting exact
 status and error message (shared/reference/tyk.md). The gateway's own validation is
 what is checked — nothing here verifies a JWT; tokens are built with :mod:`harness.jose`.
 
-The cases live by topic: :mod:`.gateway_jwt_alg` (token, alg, header parameters),
-:mod:`.gateway_jwt_kid_sig` (kid, signature), :mod:`.gateway_jwt_structure` (compact
-serialization, JSON), :mod:`.gateway_jwt_time` (time claims, identity, policy) and
-:mod:`.gateway_jwt_jwks` (the JWK Set and its cache).
+The cases are the plan rows of the Tyk JWT case table,
+:data:`harness.tyk.gateway.jwt_cases.CHECK_CASES` (the gateway tests read the same table);
+this module registers one check per case and runs them.
 
-The probe starts, on loopback: a JWK Set server (one set per fault), the echo
-upstream, and one gateway (real clock plus an offset the rotation cases advance) with
-one API per JWK Set or setting (:data:`.gateway_jwt_model.APIS`) and, when the token
-plan got a JWT, an API on the IdP's ``jwks_uri`` for the IdP's own token. Every case
-gets a unique identity, so no two cases share a gateway session. Everything is stopped
-before the probe returns.
+The probe starts, on loopback, the gateway testing kit (:mod:`harness.tyk.gateway.testing`):
+a JWK Set server (one set per fault), the echo upstream, and one gateway (real clock plus
+an offset the rotation cases advance) configured through Tyk's REST API with one API per
+JWK Set or setting (:data:`harness.tyk.gateway.jwt_cases.APIS`) and, when the token plan
+got a JWT, an API on the IdP's ``jwks_uri`` for the IdP's own token. Every case gets a
+unique identity, so no two cases share a gateway session. Everything is stopped before
+the probe returns.
 """
 
 from __future__ import annotations
 
-import asyncio
-import base64
 import dataclasses
-import secrets
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
-
-from harness.conformance.checks import (
-    gateway_jwt_alg,
-    gateway_jwt_jwks,
-    gateway_jwt_kid_sig,
-    gateway_jwt_structure,
-    gateway_jwt_time,
-)
 from harness.conformance.checks.common import body_json, no_answer
-from harness.conformance.checks.gateway_jwt_model import (
-    APIS,
-    IDP_API,
-    ORG,
-    POLICY2_ID,
-    POLICY_ID,
-    ApiSpec,
-    GatewayCase,
-    Keys,
-)
 from harness.conformance.context import CheckContext, Skip
 from harness.conformance.model import Check, Level, Observation, Result
 from harness.conformance.registry import add_check, probe
-from harness.core.serving import BackgroundServer, free_port
 from harness.core.transcript import Exchange
-from harness.jose import generate_ec, generate_rsa
+from harness.tyk.gateway.jwt_cases import APIS, CHECK_CASES, COVERAGE, ApiSpec, Carry, JwtCase
+from harness.tyk.gateway.jwt_cases.jwks import TYK_CONF, jwks_documents
+from harness.tyk.gateway.jwt_cases.model import POLICY2_ID, POLICY_ID, bearer
+from harness.tyk.gateway.testing import GatewayKit, HarnessGateway, closed_url, make_keys, policy
 
 PLAN = "gateway-jwt"
 
 #: Every case, in catalogue (and run) order; the rotation cases are last on purpose.
-CASES: tuple[GatewayCase, ...] = (gateway_jwt_alg.CASES + gateway_jwt_kid_sig.CASES + gateway_jwt_structure.CASES
-                                  + gateway_jwt_time.CASES + gateway_jwt_jwks.CASES)
+CASES: tuple[JwtCase, ...] = CHECK_CASES
+#: The API on the IdP's own ``jwks_uri`` (loaded only when the IdP gave a JWT).
+IDP_API = ApiSpec("dcr-harness-idp", "/jwt-idp/", "idp")
+
+__all__ = ["CASES", "COVERAGE", "IDP_API", "PLAN"]
 
 
 def _answer(ex: Exchange) -> str:
@@ -70,7 +49,7 @@ def _answer(ex: Exchange) -> str:
     return f"{ex.status} {message}".strip()
 
 
-def _expectation(case: GatewayCase) -> Callable[[Observation], Result]:
+def _expectation(case: JwtCase) -> Callable[[Observation], Result]:
     expected = case.expected
 
     def condition(obs: Observation) -> Result:
@@ -159,90 +138,44 @@ add_check(Check(id="JWT-IDP-TOKEN", title="The IdP's client_credentials token pa
 
 
 # --- the probe ------------------------------------------------------------------------------
-def _b64(text: str) -> str:
-    return base64.b64encode(text.encode()).decode()
-
-
-def _api(api: ApiSpec, jwks_url: str, upstream: str, identity: str | None = None) -> dict[str, Any]:
-    """A Tyk API definition with JWT auth, as the Dashboard exports it (guide settings)."""
-    return {
-        "name": api.api_id, "api_id": api.api_id, "org_id": ORG, "active": True, "use_keyless": False,
-        "enable_jwt": True, "jwt_signing_method": api.signing_method, "jwt_source": _b64(jwks_url),
-        "jwt_identity_base_field": identity or api.identity, "jwt_policy_field_name": "pol",
-        "jwt_default_policies": [POLICY_ID], "jwt_skip_kid": False,
-        "jwt_expires_at_validation_skew": api.exp_skew, "jwt_issued_at_validation_skew": api.iat_skew,
-        "jwt_not_before_validation_skew": api.nbf_skew,
-        "auth": {"auth_header_name": "Authorization"},
-        "proxy": {"listen_path": api.listen, "target_url": upstream, "strip_listen_path": True},
-        "version_data": {"not_versioned": True, "versions": {"Default": {"name": "Default"}}},
-    }
-
-
-def _policy(name: str, api_ids: list[str]) -> dict[str, Any]:
-    return {
-        "name": name, "org_id": ORG, "active": True, "rate": 0, "per": 0, "quota_max": -1,
-        "quota_renewal_rate": 3600, "key_expires_in": 0,
-        "access_rights": {a: {"api_id": a, "api_name": a, "versions": ["Default"]} for a in api_ids},
-    }
-
-
-class JwksServer:
-    """Serves the named JWK Sets at ``/jwks/<name>``, counts requests per name; the
-    ``slow`` set answers after :data:`.gateway_jwt_jwks.SLOW_DELAY` seconds."""
-
-    def __init__(self, documents: dict[str, bytes]) -> None:
-        self.documents = dict(documents)
-        self.requests: dict[str, int] = {}
-        self._lock = threading.Lock()
-        self.app = Starlette(routes=[Route("/jwks/{name}", self._serve)])
-
-    async def _serve(self, request: Request) -> Response:
-        name = request.path_params["name"]
-        with self._lock:
-            self.requests[name] = self.requests.get(name, 0) + 1
-            body = self.documents.get(name)
-        if body is None:
-            return Response(b"", status_code=404)
-        if name == "slow":
-            await asyncio.sleep(gateway_jwt_jwks.SLOW_DELAY)  # simulates a slow IdP, not a readiness wait
-        return Response(body, media_type="application/json")
-
-    def count(self, name: str) -> int:
-        with self._lock:
-            return self.requests.get(name, 0)
-
-
 class _Run:
     """One probe run: sends each case's request and records exchange and decision (the
-    :class:`.gateway_jwt_jwks.Runner` of multi-step cases)."""
+    :class:`harness.tyk.gateway.jwt_cases.Runner` of multi-step cases)."""
 
-    def __init__(self, ctx: CheckContext, gw: Any, gw_url: str, jwks: JwksServer, clock: _Clock) -> None:
-        self.ctx, self.gw, self.gw_url, self.jwks, self.clock = ctx, gw, gw_url, jwks, clock
-        self.ttl = float(gw.profile.jwks_cache_ttl)
+    def __init__(self, ctx: CheckContext, kit: GatewayKit, target: HarnessGateway, clock: _Clock) -> None:
+        self.ctx, self.kit, self.target, self.clock = ctx, kit, target, clock
+        self.ttl = float(target.gateway.profile.jwks_cache_ttl)
         self.exchanges: dict[str, Exchange] = {}
         self.decisions: dict[str, dict[str, Any]] = {}
 
-    def send(self, name: str, tok: str | None, api: ApiSpec, *, in_process: bool = False) -> Exchange:
-        headers = {"Authorization": f"Bearer {tok}"} if tok is not None else {}
+    def send(self, name: str, tok: str | None, api: ApiSpec, *, in_process: bool = False,
+             carry: Callable[[str | None], Carry] = bearer) -> Exchange:
+        sent = carry(tok)
         if in_process:
-            ex = self._in_process(api, headers, tok)
+            ex = self._in_process(api, sent, tok)
         else:
-            _r, ex = self.ctx.call("GET", self.gw_url + api.listen + "get", actor="developer", target="gateway",
-                                   headers=headers)
+            extra: dict[str, Any] = {}
+            if sent.query:
+                extra["params"] = dict(sent.query)
+            if sent.cookies:
+                extra["cookies"] = dict(sent.cookies)
+            _r, ex = self.ctx.call("GET", self.kit.base_url + api.listen + "get", actor="developer",
+                                   target="gateway", headers=dict(sent.headers), **extra)
         self.exchanges[name] = ex
-        last = self.gw.last_decision
+        last = self.target.gateway.last_decision
         self.decisions[name] = {"identity": getattr(last, "identity", None),
                                 "policies": list(getattr(last, "policies", ()) or ()),
                                 "reason": getattr(last, "reason", None),
-                                "fetches": self.jwks.count(api.jwks)}
+                                "fetches": self.kit.jwks.count(api.jwks)}
         return ex
 
-    def _in_process(self, api: ApiSpec, headers: dict[str, str], tok: str | None) -> Exchange:
+    def _in_process(self, api: ApiSpec, sent: Carry, tok: str | None) -> Exchange:
         """:meth:`Gateway.check` (routing and the JWT middleware, no HTTP), recorded as an
         exchange whose URL says so; the body is the one Tyk's error template would carry."""
         from harness.tyk.gateway.decisions import error_body
 
-        d = self.gw.check(api.listen + "get", headers=headers)
+        d = self.target.gateway.check(api.listen + "get", headers=sent.headers, query=sent.query,
+                                      cookies=sent.cookies)
         body = '{"in_process": "allowed; not proxied"}' if d.allowed else error_body(d.message).decode("utf-8")
         shown = {"Authorization": f"Bearer <a {len(tok)}-character token>"} if tok is not None else {}
         return self.ctx.transcript.add(Exchange(
@@ -251,7 +184,7 @@ class _Run:
             response_headers={"Content-Type": "application/json"}, response_body=body))
 
     def set_jwks(self, name: str, body: bytes) -> None:
-        self.jwks.documents[name] = body
+        self.kit.jwks.set(name, body)
 
     def advance(self, seconds: float) -> None:
         self.clock.offset += seconds
@@ -267,51 +200,40 @@ class _Clock:
         return time.time() + self.offset
 
 
-def make_keys() -> Keys:
-    return Keys(rsa=generate_rsa(kid="dcr-harness-rsa-1"), rsa2=generate_rsa(kid="dcr-harness-rsa-2"),
-                ec=generate_ec(kid="dcr-harness-ec-1"), ec384=generate_ec(kid="dcr-harness-ec-384", crv="P-384",
-                                                                          alg="ES384"),
-                ec521=generate_ec(kid="dcr-harness-ec-521", crv="P-521", alg="ES512"),
-                attacker=generate_rsa(kid="dcr-harness-rsa-1"), now=int(time.time()))
-
-
 @probe("gateway-jwt")
 def probe_gateway_jwt(ctx: CheckContext) -> Observation:
-    from harness.tyk.gateway import Gateway, create_echo_app
-
     keys = make_keys()
-    jwks = JwksServer(gateway_jwt_jwks.jwks_documents(keys))
     facts: dict[str, Any] = {}
     idp_token, idp_identity = _idp_token(ctx, facts)
     clock = _Clock()
-    with BackgroundServer(jwks.app, name="conformance-jwks") as jwks_srv, \
-            BackgroundServer(create_echo_app(), name="conformance-upstream") as upstream:
-        tyk_conf = {"secret": secrets.token_urlsafe(16), "jwt_ssl_insecure_skip_verify": ctx.verify is False,
-                    "dcr_harness": {"jwks_fetch_timeout": gateway_jwt_jwks.FETCH_TIMEOUT}}
-        gw = Gateway(tyk_conf=tyk_conf, transcript=ctx.transcript, clock=clock)
-        closed = f"http://127.0.0.1:{free_port()}/jwks"
-        apis = [_api(a, closed if a.jwks == "unreachable" else f"{jwks_srv.url}/jwks/{a.jwks}", upstream.url)
-                for a in APIS]
+    target = HarnessGateway(tyk_conf={**TYK_CONF, "jwt_ssl_insecure_skip_verify": ctx.verify is False},
+                            transcript=ctx.transcript, clock=clock)
+    with GatewayKit(gateway=target, jwks=jwks_documents(keys), keys=keys) as kit:
+        closed = closed_url()
+
+        def jwks_url(name: str) -> str:
+            return closed if name == "unreachable" else kit.jwks_url(name)
+
+        apis = [a.definition(jwks_url=jwks_url, upstream=kit.upstream_url, keys=keys) for a in APIS]
         if idp_token:
-            apis.append(_api(IDP_API, ctx.endpoint("jwks_uri"), upstream.url, idp_identity or "sub"))
-        for a in apis:
-            gw.load_api(a, source="<conformance>")
+            idp_api = dataclasses.replace(IDP_API, identity=idp_identity or "sub")
+            apis.append(idp_api.definition(jwks_url=lambda _name: ctx.endpoint("jwks_uri"),
+                                           upstream=kit.upstream_url, keys=keys))
         ids = [a["api_id"] for a in apis]
-        gw.load_policies({POLICY_ID: _policy("dcr-harness policy", ids),
-                          POLICY2_ID: _policy("dcr-harness policy 2", ids)}, source="<conformance>")
-        with BackgroundServer(gw.app, name="conformance-gateway") as gw_srv:
-            run = _Run(ctx, gw, gw_srv.url, jwks, clock)
-            if idp_token:  # first: on the real clock, before any case moves it
-                run.send("JWT-IDP-TOKEN", idp_token, IDP_API)
-                last = gw.last_decision
-                if last is not None and not last.allowed:
-                    facts["idp_reason"] = last.reason
-            for case in CASES:
-                k = dataclasses.replace(keys, tag=case.id.lower(), now=int(clock()))
-                if case.prepare is not None:
-                    case.prepare(run, k)
-                    k = dataclasses.replace(k, now=int(clock()))
-                run.send(case.id, case.token(k), case.api, in_process=case.in_process)
+        kit.load(apis, {POLICY_ID: policy(name="dcr-harness policy", api_ids=ids),
+                        POLICY2_ID: policy(name="dcr-harness policy 2", api_ids=ids)})
+        run = _Run(ctx, kit, target, clock)
+        if idp_token:  # first: on the real clock, before any case moves it
+            run.send("JWT-IDP-TOKEN", idp_token, IDP_API)
+            last = target.gateway.last_decision
+            if last is not None and not last.allowed:
+                facts["idp_reason"] = last.reason
+        for case in CASES:
+            k = dataclasses.replace(keys, tag=case.id.lower(), now=int(clock()))
+            if case.prepare is not None:
+                case.prepare(run, k)
+                k = dataclasses.replace(k, now=int(clock()))
+            run.send(case.id, case.token(k), case.api, in_process=case.in_process, carry=case.carry)
     facts["idp_identity"] = idp_identity
     facts["decisions"] = run.decisions
     return Observation(run.exchanges, facts)

@@ -13,12 +13,6 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-#: Stages of the decision order (shared/reference/tyk.md "Decision order").
-STAGES = (
-    "route", "token", "parse", "signing_method", "key", "signature", "time_claims",
-    "identity", "policy", "key_expiry", "access_rights", "rate_limit", "quota", "proxy",
-)
-
 
 class Refusal(Exception):
     """Raised inside the middleware: stop here and answer ``status`` + ``message``."""

@@ -158,13 +158,6 @@ class Gateway:
             self._set_apis(apis)
             self.stored_apis.pop(api_id, None)
 
-    def remove_policy(self, policy_id: str) -> None:
-        with self._lock:
-            pols = dict(self._policies)
-            pols.pop(policy_id, None)
-            self._set_policies(pols)
-            self.stored_policies.pop(policy_id, None)
-
     def reload(self) -> list[str]:
         """Make the stored (REST-written) APIs and policies live, as ``/tyk/reload`` does.
         Returns one line per stored object that failed validation (and was skipped)."""
@@ -279,21 +272,8 @@ class Gateway:
         return self.middleware.signature_stage(api, parsed)
 
     @property
-    def last_decisions(self) -> list[Decision]:
-        return list(self.decisions)
-
-    @property
     def last_decision(self) -> Decision | None:
         return self.decisions.last()
-
-    def reset_state(self) -> None:
-        """Forget sessions, rate/quota counters, JWKS caches and decisions."""
-        self.state.sessions.clear()
-        self.state.limiter.clear()
-        self.state.quota.clear()
-        self.state.jwks_caches.clear()
-        self.state.verified.clear()
-        self.decisions.clear()
 
     async def aclose(self) -> None:
         await self.proxy.aclose()
