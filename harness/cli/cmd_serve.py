@@ -146,7 +146,7 @@ def serve(args: argparse.Namespace, console: Console) -> int:
     with world:
         # "Target URL" prefill on the Dashboard's new-API page: the echo upstream.
         # (an extra DashboardSettings field the Dashboard pages read).
-        world.dashboard.default_target_url = world.upstream_url + "/"  # type: ignore[attr-defined]
+        world.dashboard.default_target_url = world.upstream_url + "/"  # type: ignore[attr-defined]  # extra field of a pydantic model with extra='allow'
         if served.scenario is not None:
             seed(served, args.until)
         print_summary(console, served)

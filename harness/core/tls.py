@@ -187,9 +187,9 @@ def generate_ca_signed(
 def generate(directory: str | Path, kind: CertificateKind = "self-signed", **kw: object) -> TlsFiles:
     """``generate_self_signed`` or ``generate_ca_signed`` by name."""
     if kind == "self-signed":
-        return generate_self_signed(directory, **kw)  # type: ignore[arg-type]
+        return generate_self_signed(directory, **kw)  # type: ignore[arg-type]  # kw holds the keywords both accept
     if kind == "ca-signed":
-        return generate_ca_signed(directory, **kw)  # type: ignore[arg-type]
+        return generate_ca_signed(directory, **kw)  # type: ignore[arg-type]  # kw holds the keywords both accept
     raise ValueError(f"unknown certificate kind {kind!r}; use 'self-signed' or 'ca-signed'")
 
 

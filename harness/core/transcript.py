@@ -148,7 +148,7 @@ def describe_transport_error(exc: BaseException) -> str:
 def _root(exc: BaseException) -> str:
     seen = exc
     while seen.__cause__ is not None or seen.__context__ is not None:
-        seen = seen.__cause__ or seen.__context__  # type: ignore[assignment]
+        seen = seen.__cause__ or seen.__context__  # type: ignore[assignment]  # None ends the loop
     text = str(seen) or type(seen).__name__
     return text.split("] ")[-1][:200]
 
@@ -168,7 +168,7 @@ class RecordingSession(requests.Session):
         self.default_timeout = timeout
         self.headers["User-Agent"] = f"dcr-harness/{actor}"
 
-    def request(self, method: str, url: str, *args: Any, target: str | None = None, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def request(self, method: str, url: str, *args: Any, target: str | None = None, **kwargs: Any) -> requests.Response:  # type: ignore[override]  # adds target=
         kwargs.setdefault("timeout", self.default_timeout)
         # Pass the session's verify per request: requests lets REQUESTS_CA_BUNDLE /
         # CURL_CA_BUNDLE override a *session-level* verify (False or a CA path), which

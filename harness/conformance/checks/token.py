@@ -306,7 +306,7 @@ def token_error_format(obs: Observation) -> Result:
     """Each refusal is ``application/json`` with a string ``error`` from RFC 6749 §5.2
     (``invalid_request``, ``invalid_client``, ``invalid_grant``, ``unauthorized_client``,
     ``unsupported_grant_type``, ``invalid_scope``) and status 400 or 401."""
-    refusals = {n: obs.ex(n) for n in ERROR_EXCHANGES if obs.ex(n) is not None and (obs.ex(n).status or 0) >= 300}  # type: ignore[union-attr]
+    refusals = {n: obs.ex(n) for n in ERROR_EXCHANGES if obs.ex(n) is not None and (obs.ex(n).status or 0) >= 300}  # type: ignore[union-attr]  # None filtered
     if not refusals:
         raise Skip("no token request was refused")
     problems = []
@@ -404,7 +404,7 @@ def token_jwt_exp(obs: Observation) -> Result:
     if isinstance(exp, bool) or not isinstance(exp, (int, float)):
         return Result.fail(f"exp is {exp!r}", expected="NumericDate", actual=exp if exp is not None else ABSENT,
                            evidence=("token",))
-    issued = obs.ex("token").started if obs.ex("token") else time.time()  # type: ignore[union-attr]
+    issued = obs.ex("token").started if obs.ex("token") else time.time()  # type: ignore[union-attr]  # guarded
     if isinstance(iat, (int, float)) and not isinstance(iat, bool) and exp <= iat:
         return Result.fail(f"exp {exp} is not after iat {iat}", expected="exp > iat", actual={"exp": exp, "iat": iat},
                            evidence=("token",))

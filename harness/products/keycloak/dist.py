@@ -518,7 +518,7 @@ class KeycloakDistLauncher(StartStop):
     def _cleanup_files(self) -> None:
         if self._log_file is not None:
             try:
-                self._log_file.close()  # type: ignore[attr-defined]
+                self._log_file.close()  # type: ignore[attr-defined]  # set only when start() opened the log
             except OSError:
                 pass
             self._log_file = None

@@ -120,7 +120,7 @@ class _Connection(asyncio.Protocol):
 
     # -- asyncio.Protocol ----------------------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = transport  # type: ignore[assignment]
+        self.transport = transport  # type: ignore[assignment]  # asyncio hands the base class; it is a Transport here
 
     def data_received(self, data: bytes) -> None:
         self._last_rx = self.loop.time()
@@ -235,13 +235,13 @@ class _Connection(asyncio.Protocol):
             if line[:1] in (b" ", b"\t"):  # obs-fold (RFC 9112 §5.2): join to the previous value
                 if not headers:
                     raise UpstreamError("RemoteProtocolError: continuation line before any header")
-                name, value = headers[-1]
-                headers[-1] = (name, value + " " + line.strip(b" \t").decode("latin-1"))
+                prev_name, prev_value = headers[-1]
+                headers[-1] = (prev_name, prev_value + " " + line.strip(b" \t").decode("latin-1"))
                 continue
-            name, sep, value = line.partition(b":")
-            if not sep or not _TOKEN.fullmatch(name):
+            raw_name, sep, raw_value = line.partition(b":")
+            if not sep or not _TOKEN.fullmatch(raw_name):
                 raise UpstreamError(f"RemoteProtocolError: malformed header line {line[:80]!r}")
-            headers.append((name.decode("ascii").lower(), value.strip(b" \t").decode("latin-1")))
+            headers.append((raw_name.decode("ascii").lower(), raw_value.strip(b" \t").decode("latin-1")))
         if 100 <= status < 200:
             if status == 101:
                 raise UpstreamError("RemoteProtocolError: the upstream switched protocols")

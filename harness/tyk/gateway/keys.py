@@ -13,7 +13,7 @@ import re
 import threading
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeAlias
 
 from jwcrypto import jwk
 
@@ -33,7 +33,7 @@ HTTP_SCHEME = re.compile(r"^(?i:https?://)")
 #: The cache entry that remembers which jwt_source filled the cache (JWKsAPIDef).
 MARKER_PREFIX = "jwks_api_def_"
 
-Key = jwk.JWK | bytes
+Key: TypeAlias = jwk.JWK | bytes
 
 
 #: Bound on the memo of parsed PEM/DER keys (one per distinct ``jwt_source``).
@@ -196,7 +196,7 @@ def _legacy_keys(body: bytes) -> list[dict[str, Any]]:
         return []
     if not isinstance(raw, list):
         raise ValueError("keys is not an array")
-    out = []
+    out: list[dict[str, Any]] = []
     for item in raw:
         if item is None:
             out.append({})

@@ -9,6 +9,7 @@ from typing import Any
 import requests
 
 from harness.core.errors import HarnessError
+from harness.core.transcript import RecordingSession
 
 
 class GatewaySyncError(HarnessError):
@@ -16,7 +17,7 @@ class GatewaySyncError(HarnessError):
 
 
 class GatewaySync:
-    def __init__(self, base_url: str, secret: str, session: requests.Session) -> None:
+    def __init__(self, base_url: str, secret: str, session: RecordingSession) -> None:
         self.base_url = base_url.rstrip("/")
         self.secret = secret
         self.session = session

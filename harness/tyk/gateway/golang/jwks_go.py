@@ -173,8 +173,8 @@ def _ec_key(label: str, crv: str, buf: dict[str, bytes | None]) -> tuple[jwk.JWK
         if len(value) != size:
             # go-jose: "invalid EC public key, wrong length for x" (Gluu's BigInteger bug)
             raise JwksDecodeError(f"{label} has {name} of {len(value)} bytes, expected {size} for {crv}")
-    if private and len(d) != size:  # type: ignore[arg-type]
-        raise JwksDecodeError(f"{label}: EC private key has d of {len(d)} bytes, expected {size}")  # type: ignore[arg-type]
+    if private and len(d) != size:  # type: ignore[arg-type]  # d is set when private
+        raise JwksDecodeError(f"{label}: EC private key has d of {len(d)} bytes, expected {size}")  # type: ignore[arg-type]  # d is set when private
     try:
         pub = ec.EllipticCurvePublicNumbers(
             int.from_bytes(x, "big"), int.from_bytes(y, "big"), EC_CURVES[crv]

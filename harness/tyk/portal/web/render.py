@@ -43,7 +43,7 @@ def render(template: str, context: dict[str, Any], *, status: int = 200) -> HTML
 def asset(name: str, media_type: str) -> Response:
     """A stylesheet or script from ``templates/assets/`` (``.j2`` files are rendered)."""
     text = _env.get_template(f"assets/{name}").render() if name.endswith(".j2") else \
-        _env.loader.get_source(_env, f"assets/{name}")[0]  # type: ignore[union-attr]
+        _env.loader.get_source(_env, f"assets/{name}")[0]  # type: ignore[union-attr]  # _env is built with a loader
     return Response(text, media_type=media_type, headers={"Cache-Control": "no-cache",
                                                           "X-Content-Type-Options": "nosniff"})
 
