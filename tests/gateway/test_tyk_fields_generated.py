@@ -2,21 +2,25 @@
 (tools/tykfields) makes of Tyk's Go structs at the pinned commit, and it reports the same
 unknown fields as the hand-kept schema it replaced.
 
-Offline tests: the JSON loads, holds the fields the gateway relies on, pins the snapshot's
-bytes, and the golden fixture (fixtures/tyk-fields) yields the recorded warnings.
-With Go: the generator's own rules (``go test``) and the staleness check (regenerate from the
-snapshot of Tyk's source, compare byte for byte). With Go and a source of Tyk (the module
-proxy, or ``DCR_HARNESS_TYK_SRC`` = a checkout at the pinned commit): the snapshot is Tyk's.
-Each needs-something test skips naming what is missing; none passes without checking.
+Offline: the JSON loads, holds the fields the gateway relies on and the header of what was
+read; the golden fixture (fixtures/tyk-fields) yields the recorded warnings; a stale schema
+is reported field by field; with no source of Tyk the command fails in one line.
+With Go: the generator's own tests (``go test``: one case per rule, and encoding/json as an
+oracle, on a synthetic module of ours) and its output on that module (``expected.json``),
+end to end through ``fields_gen``.
+With Go and Tyk's source (``DCR_HARNESS_TYK_SRC`` = a checkout at the pinned commit, or the
+Go module proxy): the staleness test. No copy of Tyk's code is kept in this repository, so
+without one it skips, saying why and how to run it.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -27,6 +31,8 @@ from harness.tyk.gateway.fieldschema import API_DEFINITION, POLICY, SOURCE, STRU
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "fixtures" / "tyk-fields"
+#: Our own Tyk-shaped module (tools/tykfields/testdata/synthetic/README.md).
+SYNTHETIC = fields_gen.GENERATOR_DIR / "testdata" / "synthetic"
 
 
 def committed() -> dict:
@@ -57,7 +63,17 @@ def test_schema_loads_with_the_fields_the_gateway_reads() -> None:
     assert POLICY["access_rights"] == MapOf(STRUCTS["user.AccessDefinition"])
     assert {"rate", "per", "quota_max", "partitions", "_id"} <= set(POLICY)
     assert "versions" in STRUCTS["user.AccessDefinition"]
+
+
+def test_header_names_the_pin_and_each_file_read() -> None:
+    assert SOURCE["module"] == fields_gen.TYK_MODULE
     assert SOURCE["commit"] == fields_gen.TYK_COMMIT and SOURCE["version"] == fields_gen.TYK_VERSION
+    assert fields_gen.TYK_VERSION.endswith("-" + fields_gen.TYK_COMMIT[:12])
+    files = SOURCE["files"]
+    assert {"apidef/api_definitions.go", "user/policy.go", "user/session.go"} <= set(files)
+    for name, digest in files.items():
+        assert re.fullmatch(r"(apidef|user)/[a-z0-9_]+\.go", name) and not name.endswith("_test.go"), name
+        assert re.fullmatch(r"sha256:[0-9a-f]{64}", digest), (name, digest)
 
 
 def test_loader_shares_one_dict_per_struct_and_refuses_unknown_nodes() -> None:
@@ -71,15 +87,6 @@ def test_loader_shares_one_dict_per_struct_and_refuses_unknown_nodes() -> None:
         "f: unknown field 'b.z'", "f: unknown field 'self.k.bs[0].anon.w'"]
     with pytest.raises(ValueError, match="unknown schema node"):
         load_structs({"structs": {"p.A": {"b": {"tuple": None}}}})
-
-
-def test_snapshot_is_what_the_json_says_was_read() -> None:
-    files = committed()["source"]["files"]
-    on_disk = {p.relative_to(fields_gen.SNAPSHOT_DIR).as_posix() for p in fields_gen.SNAPSHOT_DIR.glob("*/*.go")}
-    assert on_disk == set(files)
-    for name, digest in files.items():
-        assert "sha256:" + hashlib.sha256((fields_gen.SNAPSHOT_DIR / name).read_bytes()).hexdigest() == digest, name
-    assert (fields_gen.SNAPSHOT_DIR / "LICENSE.md").read_text().count("Mozilla Public License Version 2.0") >= 1
 
 
 def golden_lines() -> list[str]:
@@ -109,8 +116,10 @@ def test_stale_report_names_each_changed_field() -> None:
     del new["structs"]["user.Policy"]["rate"]
     new["structs"]["apidef.APIDefinition"]["enable_jwt"] = {"list": None}
     new["source"]["commit"] = "0" * 40
+    new["source"]["files"]["apidef/api_definitions.go"] = "sha256:" + "0" * 64
     assert fields_gen.changes(old, new) == [
         f"~ source.commit: {fields_gen.TYK_COMMIT} -> {'0' * 40}",
+        "~ source file apidef/api_definitions.go",
         '~ apidef.APIDefinition.enable_jwt: null -> {"list": null}',
         "+ apidef.JWK.kid: null",
         "- user.Policy.rate",
@@ -118,36 +127,101 @@ def test_stale_report_names_each_changed_field() -> None:
     assert fields_gen.changes(old, old) == []
 
 
+def test_compare_prints_the_stale_report(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """``main`` on a tree whose generated JSON differs by one field (the generator's output
+    stood in for by an edit of the committed JSON): exit 1, the field named."""
+    (tmp_path / "apidef").mkdir()
+    (tmp_path / "user").mkdir()
+    edited = committed()
+    del edited["structs"]["apidef.JWK"]["url"]
+    monkeypatch.setattr(fields_gen, "generate", lambda src: json.dumps(edited, indent=2) + "\n")
+    assert fields_gen.main(["--tyk-src", str(tmp_path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out == [f"tyk_fields.json is stale against {tmp_path} (--tyk-src) (run with --write):", "  - apidef.JWK.url"]
+
+
+def refused_by_the_proxy(version: str = fields_gen.TYK_VERSION, timeout_s: float = 0) -> fields_gen.TykSource:
+    """What ``download_module`` raises here (the proxy's answer, measured 2026-12-04)."""
+    raise fields_gen.SourceUnavailable(
+        f"go mod download {fields_gen.TYK_MODULE}@{version}: reading https://proxy.golang.org/...: "
+        "403 Forbidden server response: This module version is not available.")
+
+
+@pytest.mark.parametrize("argv", [[], ["--write"]])
+def test_without_a_source_of_tyk_the_command_says_what_to_provide(
+        argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delenv(fields_gen.ENV_TYK_SRC, raising=False)
+    monkeypatch.setattr(fields_gen, "go_binary", lambda: "go")
+    monkeypatch.setattr(fields_gen, "download_module", refused_by_the_proxy)
+    before = fields_gen.JSON_PATH.read_bytes()
+    assert fields_gen.main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1, err
+    assert err.startswith(f"error: no source of Tyk {fields_gen.TYK_COMMIT[:8]} to read: go mod download "), err
+    assert "403 Forbidden server response: This module version is not available." in err
+    assert (f"(fix: pass --tyk-src DIR or set DCR_HARNESS_TYK_SRC=DIR, DIR a checkout of TykTechnologies/tyk at "
+            f"{fields_gen.TYK_COMMIT})") in err
+    assert fields_gen.JSON_PATH.read_bytes() == before
+
+
+def test_a_tree_that_is_not_tyk_is_refused_in_one_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    assert fields_gen.main(["--tyk-src", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (f"error: --tyk-src {tmp_path}: not a TykTechnologies/tyk source tree "
+                                       "(no apidef/ and user/)\n")
+    monkeypatch.setenv(fields_gen.ENV_TYK_SRC, str(tmp_path))
+    assert fields_gen.main([]) == 2
+    assert capsys.readouterr().err == (f"error: DCR_HARNESS_TYK_SRC {tmp_path}: not a TykTechnologies/tyk source tree "
+                                       "(no apidef/ and user/)\n")
+
+
+def test_the_command_without_go_fails_in_one_line_without_a_traceback(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != fields_gen.ENV_TYK_SRC}
+    env.update(PATH=str(tmp_path), PYTHONPATH=str(ROOT))
+    proc = subprocess.run([sys.executable, "-m", "harness.tyk.gateway.fields_gen"], capture_output=True, text=True,
+                          env=env, cwd=tmp_path, timeout=60)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == "error: the Go toolchain ('go') is not on PATH (fix: install Go 1.22 or newer)\n"
+
+
 # --- with Go ---------------------------------------------------------------------------------
 
 def test_generator_rules() -> None:
-    """tools/tykfields/main_test.go: one case per encoding/json rule the generator follows."""
+    """tools/tykfields/main_test.go: one case per encoding/json rule the generator follows,
+    and the synthetic module's schema checked against encoding/json itself."""
     go = need_go()
-    proc = subprocess.run([go, "test", "."], cwd=fields_gen.GENERATOR_DIR, capture_output=True, text=True,
+    proc = subprocess.run([go, "test", "-count=1", "."], cwd=fields_gen.GENERATOR_DIR, capture_output=True, text=True,
                           env=fields_gen.go_env(), timeout=fields_gen.GO_TIMEOUT_S)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-def test_committed_json_is_what_the_generator_makes_of_the_pinned_source() -> None:
-    """The staleness test: regenerate from the snapshot of Tyk at the pinned commit."""
+def test_generator_output_on_the_synthetic_module() -> None:
+    """End to end through ``fields_gen.generate`` (``go run``): the committed expected.json."""
     need_go()
-    text = fields_gen.generate(fields_gen.snapshot_source())
-    current = fields_gen.JSON_PATH.read_text(encoding="utf-8")
-    assert text == current, ("tyk_fields.json is stale (python -m harness.tyk.gateway.fields_gen --write):\n"
-                             + "\n".join(fields_gen.changes(json.loads(current), json.loads(text))))
+    text = fields_gen.generate(fields_gen.TykSource(SYNTHETIC, "the synthetic module"),
+                               commit="synthetic", version="v0.0.0-synthetic")
+    expected = (SYNTHETIC / "expected.json").read_text(encoding="utf-8")
+    assert text == expected, ("tools/tykfields/testdata/synthetic/expected.json differs (its README says how to "
+                              "regenerate it):\n" + "\n".join(fields_gen.changes(json.loads(expected), json.loads(text))))
 
 
-def test_snapshot_is_tyk_at_the_pinned_commit() -> None:
-    """The snapshot's files are byte for byte those of Tyk's module at TYK_VERSION (from
-    the Go module proxy), or of the checkout named by DCR_HARNESS_TYK_SRC."""
+def test_committed_json_is_what_the_generator_makes_of_tyk_at_the_pinned_commit() -> None:
+    """The staleness test: regenerate from Tyk's source (``DCR_HARNESS_TYK_SRC``, else the
+    Go module proxy) and compare byte for byte; a tree at another commit, or patched, shows
+    up as changed source files."""
     need_go()
-    checkout = os.environ.get("DCR_HARNESS_TYK_SRC")
+    checkout = os.environ.get(fields_gen.ENV_TYK_SRC)
     if checkout:
-        src = fields_gen.resolve_source(Path(checkout))
+        src = fields_gen.tree(Path(checkout), fields_gen.ENV_TYK_SRC)
     else:
         try:
             src = fields_gen.download_module(timeout_s=180)
         except fields_gen.SourceUnavailable as exc:
-            pytest.skip(f"{exc} (set DCR_HARNESS_TYK_SRC to a checkout of TykTechnologies/tyk at {fields_gen.TYK_COMMIT[:8]})")
-    assert fields_gen.snapshot_drift(src, committed()) == []
-    assert fields_gen.generate(src) == fields_gen.JSON_PATH.read_text(encoding="utf-8")
+            pytest.skip(f"no source of Tyk {fields_gen.TYK_COMMIT[:8]}: {exc.message}; run this test with "
+                        f"DCR_HARNESS_TYK_SRC=<a checkout of TykTechnologies/tyk at {fields_gen.TYK_COMMIT}>")
+    text = fields_gen.generate(src)
+    current = fields_gen.JSON_PATH.read_text(encoding="utf-8")
+    assert text == current, (f"tyk_fields.json is stale against {src.origin} "
+                             "(python -m harness.tyk.gateway.fields_gen --write):\n"
+                             + "\n".join(fields_gen.changes(json.loads(current), json.loads(text))))

@@ -11,17 +11,25 @@
 //   - an embedded struct (or pointer to one) without a tag name is flattened into its
 //     parent; among promoted fields of one name the shallowest wins, a tagged one
 //     beats an untagged one at the same depth, and a tie drops the name;
-//   - a type with its own UnmarshalJSON or UnmarshalText method (declared or promoted
-//     from an embedded field), interface{}, []byte, and any type of another package
-//     (another module, the standard library, Tyk's other packages) is null: its value
-//     is not checked further; so is a struct that embeds a type of another package
-//     without a tag name (its promoted keys cannot be read here);
+//   - a type with its own UnmarshalJSON or UnmarshalText method (declared, or promoted
+//     from an embedded field, with a tag name or without), interface{}, []byte, and any
+//     type of another package (another module, the standard library, Tyk's other
+//     packages) is null: its value is not checked further; so is a struct that embeds a
+//     type of another package (its promoted keys and methods cannot be read here);
+//   - an alias is the type it names (methods included); a defined type `type D T` has
+//     T's fields but not T's methods;
 //   - map[K]V is {"map": V}, []T and [N]T are {"list": T}, a named struct is
 //     {"ref": "pkg.Name"} (its keys under "structs"), an anonymous struct is
-//     {"struct": {...}}, everything else (strings, numbers, booleans) is null.
+//     {"struct": {...}}, everything else (strings, numbers, booleans, funcs, generic
+//     instantiations) is null.
+//
+// A null is conservative: it never makes a key unknown that encoding/json would accept.
+// main_test.go has one case per rule, on the synthetic module testdata/synthetic (our own
+// code in Tyk's shapes), and checks the schema against encoding/json itself there.
 //
 // Usage: go run . -src DIR -commit SHA -version PSEUDO-VERSION > tyk_fields.json
-// (harness/tyk/gateway/fields_gen.py runs it; its docstring says where DIR comes from).
+// (harness/tyk/gateway/fields_gen.py runs it; its docstring says where DIR comes from:
+// a checkout of Tyk, or the Go module cache; none of Tyk's code is kept in this tree).
 package main
 
 import (
@@ -254,8 +262,8 @@ func (g *generator) schema(pkg string, f *ast.File, e ast.Expr) any {
 		g.external[importPath(f, t)+"."+t.Sel.Name] = true
 		return nil
 	case *ast.ArrayType:
-		if id, ok := t.Elt.(*ast.Ident); ok && (id.Name == "byte" || id.Name == "uint8") {
-			return nil // []byte is a base64 string to encoding/json
+		if id, ok := t.Elt.(*ast.Ident); ok && t.Len == nil && (id.Name == "byte" || id.Name == "uint8") {
+			return nil // []byte is a base64 string to encoding/json ([N]byte is a list of numbers)
 		}
 		return map[string]any{"list": g.schema(pkg, f, t.Elt)}
 	case *ast.MapType:
@@ -363,8 +371,8 @@ func (g *generator) underlyingStruct(pkg string, decl *typeDecl) (*ast.StructTyp
 // encoding/json's typeFields does (breadth first, each embedded type expanded once, at
 // its shallowest depth; a type embedded twice at one depth yields its fields twice, so
 // they cancel); opaque is true when the struct gets an UnmarshalJSON or UnmarshalText
-// promoted from an embedded field, or embeds a struct of another package whose fields
-// cannot be read here.
+// promoted from an embedded field, or embeds a type of another package whose fields and
+// methods cannot be read here.
 func (g *generator) structFields(pkg string, f *ast.File, st *ast.StructType) (map[string]any, bool) {
 	type level struct {
 		st   *ast.StructType
@@ -407,14 +415,16 @@ func (g *generator) structFields(pkg string, f *ast.File, st *ast.StructType) (m
 				if edecl != nil {
 					est, spkg, sfile = g.underlyingStruct(epkg, edecl)
 				}
-				if name == "" && edecl == nil && selectorOf(fl.Type) != nil {
-					// a type of another package flattened (or keyed by its name) here:
-					// its keys, and whether it decodes itself, are unknown.
+				if edecl == nil && selectorOf(fl.Type) != nil {
+					// a type of another package embedded here (with a tag name or without):
+					// whether it promotes an UnmarshalJSON, and its keys, are unknown.
 					g.external[importPath(lv.file, selectorOf(fl.Type))+"."+typeName+" (embedded)"] = true
 					return nil, true
 				}
-				if name == "" && edecl != nil && g.unmarshals[epkg+"."+typeName] {
-					return nil, true // the method is promoted: the whole struct decodes itself
+				if edecl != nil && g.decodesItself(epkg, typeName) {
+					// the method is promoted (a tag name does not stop that): the whole
+					// struct decodes itself
+					return nil, true
 				}
 				if !exported && est == nil {
 					continue
@@ -488,10 +498,53 @@ func jsonName(fl *ast.Field) (string, bool) {
 	return name, false
 }
 
-// embeddedName is the type name of an embedded field (T, *T, pkg.T, *pkg.T) and
-// whether it is exported.
-func embeddedName(e ast.Expr) (string, bool) {
+// decodesItself says whether the declared type pkg.name has an UnmarshalJSON or
+// UnmarshalText method, following aliases: an alias has the methods of the type it names,
+// and an alias of a type of another package may have them (unknown here, so yes).
+func (g *generator) decodesItself(pkg, name string) bool {
+	for range 16 {
+		key := pkg + "." + name
+		if g.unmarshals[key] {
+			return true
+		}
+		decl, ok := g.types[key]
+		if !ok || !decl.spec.Assign.IsValid() {
+			return false
+		}
+		switch t := genericBase(decl.spec.Type).(type) {
+		case *ast.Ident:
+			if _, ok := g.types[pkg+"."+t.Name]; !ok {
+				return false // a predeclared type
+			}
+			name = t.Name
+		case *ast.SelectorExpr:
+			other, ok := g.tykPackage(decl.file, t)
+			if !ok {
+				return true
+			}
+			pkg, name = other, t.Sel.Name
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// genericBase is the type name of a generic instantiation (T of T[A] or T[A, B]), else e.
+func genericBase(e ast.Expr) ast.Expr {
 	switch t := e.(type) {
+	case *ast.IndexExpr:
+		return t.X
+	case *ast.IndexListExpr:
+		return t.X
+	}
+	return e
+}
+
+// embeddedName is the type name of an embedded field (T, *T, pkg.T, *pkg.T, and those
+// instantiated: T[A]) and whether it is exported.
+func embeddedName(e ast.Expr) (string, bool) {
+	switch t := genericBase(e).(type) {
 	case *ast.StarExpr:
 		return embeddedName(t.X)
 	case *ast.Ident:
@@ -503,7 +556,7 @@ func embeddedName(e ast.Expr) (string, bool) {
 }
 
 func selectorOf(e ast.Expr) *ast.SelectorExpr {
-	switch t := e.(type) {
+	switch t := genericBase(e).(type) {
 	case *ast.StarExpr:
 		return selectorOf(t.X)
 	case *ast.SelectorExpr:
@@ -515,7 +568,7 @@ func selectorOf(e ast.Expr) *ast.SelectorExpr {
 // embeddedDecl is the declaration of an embedded field's type when it is in a followed
 // package (nil for a predeclared type or one of another package).
 func (g *generator) embeddedDecl(pkg string, f *ast.File, e ast.Expr) (string, *typeDecl) {
-	switch t := e.(type) {
+	switch t := genericBase(e).(type) {
 	case *ast.StarExpr:
 		return g.embeddedDecl(pkg, f, t.X)
 	case *ast.Ident:

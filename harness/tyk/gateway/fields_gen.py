@@ -1,23 +1,24 @@
 """Regenerate ``tyk_fields.json`` (the fields of Tyk's API definition and policy) from Tyk's Go source.
 
     python -m harness.tyk.gateway.fields_gen                  # compare: exit 0 if up to date, 1 (with the changes) if stale
-    python -m harness.tyk.gateway.fields_gen --write          # write tyk_fields.json (and refresh the source snapshot)
+    python -m harness.tyk.gateway.fields_gen --write          # write tyk_fields.json
     python -m harness.tyk.gateway.fields_gen --tyk-src DIR    # read Tyk's source from DIR (a checkout at TYK_COMMIT)
 
 The generator is ``tools/tykfields`` (Go, go/parser + go/ast, standard library only; its
-doc comment states the encoding/json rules it follows), run with ``go run``. Tyk's source
-comes from, in this order:
+doc comment states the encoding/json rules it follows, its tests check them on a synthetic
+module of our own), run with ``go run``. No copy of Tyk's code is kept in this repository:
+Tyk's source comes from, in this order,
 
-1. ``--tyk-src DIR``: any tree of TykTechnologies/tyk (a git checkout, the module's directory);
-2. the Go module proxy: ``go mod download -json github.com/TykTechnologies/tyk@TYK_VERSION``;
-3. when the proxy does not serve that module (measured here: every version of it, the
-   version list included, answers ``403 This module version is not available``), the
-   committed snapshot ``tools/tykfields/testdata/tyk``: the non-test ``apidef/*.go`` and
-   ``user/*.go`` files at TYK_COMMIT, byte for byte (MPL-2.0, Tyk's LICENSE.md beside them),
-   each pinned by its sha256 in the JSON's ``source.files``.
+1. ``--tyk-src DIR``, else ``$DCR_HARNESS_TYK_SRC``: a tree of TykTechnologies/tyk at
+   TYK_COMMIT that the user has (a git checkout, an unpacked archive);
+2. the Go module proxy: ``go mod download -json github.com/TykTechnologies/tyk@TYK_VERSION``
+   (measured here, 2026-12-04: proxy.golang.org answers ``403 Forbidden ... This module
+   version is not available`` for every version of that module; other machines may be
+   served, so it is still tried).
 
-With a source other than the snapshot, the snapshot is compared too, and ``--write``
-refreshes it, so the snapshot, the JSON and the pin below always describe one commit.
+With neither, the command fails with one line naming what to provide (exit 2). The JSON's
+header records the commit, the pseudo-version and the sha256 of every Go file read, so a
+run on another tree (another commit, a patched checkout) reports those files as changed.
 
 TYK_COMMIT is the commit the harness runs as the real open-source gateway (the last one
 whose Go dependencies the module proxy serves; shared/reference/tyk.md); TYK_VERSION is its
@@ -36,7 +37,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,15 +54,18 @@ TYK_VERSION = "v1.9.2-0.20260804115409-381c1935128e"
 JSON_PATH = Path(__file__).with_name("tyk_fields.json")
 #: The Go generator (outside the package: a source checkout is needed to regenerate).
 GENERATOR_DIR = Path(__file__).resolve().parents[3] / "tools" / "tykfields"
-#: Tyk's source files the generator reads, at TYK_COMMIT.
-SNAPSHOT_DIR = GENERATOR_DIR / "testdata" / "tyk"
+#: The environment variable naming a tree of Tyk's source (as ``--tyk-src``).
+ENV_TYK_SRC = "DCR_HARNESS_TYK_SRC"
 
 #: A generous bound for one ``go`` call (a cold module download of Tyk is tens of MB).
 GO_TIMEOUT_S = 600
 
 
 class SourceUnavailable(HarnessError):
-    """Tyk's source could not be had (no ``go``, or the module proxy refused the module)."""
+    """Tyk's source could not be had (no ``go``, or the module proxy refused the module):
+    something to provide, so exit code 2 as for other input errors."""
+
+    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -109,20 +113,16 @@ def download_module(version: str = TYK_VERSION, timeout_s: float = GO_TIMEOUT_S)
     return TykSource(Path(info["Dir"]), f"{ref} (Go module cache)")
 
 
-def snapshot_source() -> TykSource:
-    """The committed snapshot of Tyk's input files at TYK_COMMIT."""
-    if not SNAPSHOT_DIR.is_dir():
-        raise SourceUnavailable(f"{SNAPSHOT_DIR} is missing", hint="regenerate from a source checkout of dcr-harness")
-    return TykSource(SNAPSHOT_DIR, f"the snapshot {SNAPSHOT_DIR.relative_to(GENERATOR_DIR.parents[1])} ({TYK_COMMIT[:8]})")
-
-
 def generate(src: TykSource, commit: str = TYK_COMMIT, version: str = TYK_VERSION) -> str:
     """The JSON text ``tools/tykfields`` makes of the tree ``src`` (``go run``)."""
     go = go_binary()
     if not (GENERATOR_DIR / "main.go").is_file():
         raise SourceUnavailable(f"the generator {GENERATOR_DIR} is missing", hint="run from a source checkout of dcr-harness")
-    proc = subprocess.run([go, "run", ".", "-src", str(src.root.resolve()), "-commit", commit, "-version", version],
-                          capture_output=True, text=True, env=go_env(), cwd=GENERATOR_DIR, timeout=GO_TIMEOUT_S)
+    try:
+        proc = subprocess.run([go, "run", ".", "-src", str(src.root.resolve()), "-commit", commit, "-version", version],
+                              capture_output=True, text=True, env=go_env(), cwd=GENERATOR_DIR, timeout=GO_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        raise HarnessError(f"tools/tykfields on {src.origin}: no answer within {GO_TIMEOUT_S} s") from None
     if proc.returncode != 0:
         raise HarnessError(f"tools/tykfields failed on {src.origin}: {' '.join(proc.stderr.split())}")
     return proc.stdout
@@ -161,52 +161,36 @@ def changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     return out
 
 
-def snapshot_drift(src: TykSource, doc: dict[str, Any]) -> list[str]:
-    """The input files (``source.files`` of ``doc``) whose snapshot copy differs from ``src``'s."""
-    out = []
-    names = set(doc["source"]["files"])
-    if SNAPSHOT_DIR.is_dir():
-        names |= {p.relative_to(SNAPSHOT_DIR).as_posix() for p in SNAPSHOT_DIR.glob("*/*.go")}
-    for name in sorted(names):
-        mine, theirs = SNAPSHOT_DIR / name, src.root / name
-        if name not in doc["source"]["files"]:
-            out.append(f"- snapshot {name} (not an input any more)")
-        elif not mine.is_file() or mine.read_bytes() != theirs.read_bytes():
-            out.append(f"~ snapshot {name}")
-    return out
+def tree(path: Path, how: str) -> TykSource:
+    """``path`` as a source of Tyk (``how`` names where it was given), or :class:`ConfigError`."""
+    if not (path / "apidef").is_dir() or not (path / "user").is_dir():
+        raise ConfigError(f"{how} {path}: not a TykTechnologies/tyk source tree (no apidef/ and user/)")
+    return TykSource(path, f"{path} ({how})")
 
 
-def refresh_snapshot(src: TykSource, doc: dict[str, Any]) -> None:
-    """Make the snapshot hold exactly ``doc``'s input files, copied from ``src``."""
-    for old in SNAPSHOT_DIR.glob("*/*.go"):
-        if old.relative_to(SNAPSHOT_DIR).as_posix() not in doc["source"]["files"]:
-            old.unlink()
-    for name in doc["source"]["files"]:
-        (SNAPSHOT_DIR / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(src.root / name, SNAPSHOT_DIR / name)
-    if (src.root / "LICENSE.md").is_file():
-        shutil.copyfile(src.root / "LICENSE.md", SNAPSHOT_DIR / "LICENSE.md")
-
-
-def resolve_source(tyk_src: Path | None) -> TykSource:
-    """``--tyk-src``, else the module proxy, else (with a notice on stderr) the snapshot."""
+def resolve_source(tyk_src: Path | None, environ: Mapping[str, str] = os.environ) -> TykSource:
+    """``--tyk-src``, else ``$DCR_HARNESS_TYK_SRC``, else the module proxy; when the proxy
+    refuses, :class:`SourceUnavailable` with its answer and what to provide instead."""
     if tyk_src is not None:
-        if not (tyk_src / "apidef").is_dir() or not (tyk_src / "user").is_dir():
-            raise ConfigError(f"--tyk-src {tyk_src}: not a TykTechnologies/tyk source tree (no apidef/ and user/)")
-        return TykSource(tyk_src, f"{tyk_src} (--tyk-src)")
+        return tree(tyk_src, "--tyk-src")
+    if environ.get(ENV_TYK_SRC):
+        return tree(Path(environ[ENV_TYK_SRC]), ENV_TYK_SRC)
+    go_binary()  # missing, it is the thing to fix first (the generator needs it too)
     try:
         return download_module()
     except SourceUnavailable as exc:
-        src = snapshot_source()
-        sys.stderr.write(f"note: {exc}; reading {src.origin} instead\n")
-        return src
+        raise SourceUnavailable(f"no source of Tyk {TYK_COMMIT[:8]} to read: {exc.message}",
+                                hint=f"pass --tyk-src DIR or set {ENV_TYK_SRC}=DIR, DIR a checkout of "
+                                     f"TykTechnologies/tyk at {TYK_COMMIT}") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m harness.tyk.gateway.fields_gen",
                                      description="Regenerate tyk_fields.json from Tyk's Go structs (tools/tykfields).")
-    parser.add_argument("--write", action="store_true", help="write the JSON (and refresh the snapshot) instead of comparing")
-    parser.add_argument("--tyk-src", type=Path, metavar="DIR", help=f"a TykTechnologies/tyk source tree at {TYK_COMMIT[:8]}")
+    parser.add_argument("--write", action="store_true", help="write the JSON instead of comparing")
+    parser.add_argument("--tyk-src", type=Path, metavar="DIR",
+                        help=f"a TykTechnologies/tyk source tree at {TYK_COMMIT[:8]} (default: ${ENV_TYK_SRC}, "
+                             "else the Go module proxy)")
     args = parser.parse_args(argv)
     try:
         src = resolve_source(args.tyk_src)
@@ -214,19 +198,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except HarnessError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return exc.exit_code
-    new = json.loads(text)
-    drift = [] if src.root.resolve() == SNAPSHOT_DIR.resolve() else snapshot_drift(src, new)
     current = JSON_PATH.read_text(encoding="utf-8") if JSON_PATH.is_file() else ""
     if args.write:
         JSON_PATH.write_text(text, encoding="utf-8")
-        if drift:
-            refresh_snapshot(src, new)
-        sys.stdout.write(f"wrote {JSON_PATH.name} from {src.origin}" + (f"; refreshed {len(drift)} snapshot file(s)" if drift else "") + "\n")
+        sys.stdout.write(f"wrote {JSON_PATH.name} from {src.origin}\n")
         return 0
-    if current == text and not drift:
+    if current == text:
         sys.stdout.write(f"{JSON_PATH.name} is up to date with {src.origin}\n")
         return 0
-    lines = (changes(json.loads(current), new) if current else ["+ (no JSON yet)"]) + drift
+    lines = changes(json.loads(current), json.loads(text)) if current else ["+ (no JSON yet)"]
     sys.stdout.write(f"{JSON_PATH.name} is stale against {src.origin} (run with --write):\n")
     sys.stdout.write("".join(f"  {line}\n" for line in lines or ["(formatting only)"]))
     return 1
