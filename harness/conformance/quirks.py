@@ -131,6 +131,13 @@ def _keycloak() -> list[Quirk]:
             f"KeycloakProfile.enforce_registered_secret_method; {kc_md} (\"both work at the token endpoint\")",
         ))
     q.append(Quirk(
+        "REG-REDIRECT-URI-IMPLICIT-HTTPS", "201",
+        "Keycloak registers a web client using the implicit grant with an http redirect URI on any host: "
+        "its client registration service does not check redirect URIs against application_type "
+        "(OIDC Registration §2 says the server MUST)",
+        "observed 26.4.7, 26.5.6 and 26.7.3 (docs/verdicts/keycloak.md)",
+    ))
+    q.append(Quirk(
         "TOKEN-JWT-TYP-AT-JWT", "JWT",
         "Keycloak access tokens carry typ \"JWT\" (the RFC 9068 profile is not used by default)",
         f"{kc_md} (Access token: \"Header alg RS256, typ JWT\")",
@@ -156,7 +163,8 @@ def _gluu() -> list[Quirk]:
             f"GluuProfile.registration_status; {g_md} (Registration)",
         ))
     if _GLUU.bad_rat_status_get_put != 401:
-        for cid in ("MGMT-READ-BAD-RAT-401", "MGMT-UPDATE-BAD-RAT-401", "MGMT-DELETED-READ-401"):
+        for cid in ("MGMT-READ-BAD-RAT-401", "MGMT-UPDATE-BAD-RAT-401", "MGMT-DELETED-READ-401",
+                    "MGMT-RAT-OTHER-CLIENT"):
             q.append(Quirk(
                 cid, _status(_GLUU.bad_rat_status_get_put),
                 f"Gluu 4 answers GET/PUT with a registration access token that does not match with "

@@ -7,6 +7,7 @@ from :class:`~harness.products.keycloak.profile.KeycloakProfile`.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -145,6 +146,14 @@ def apply_metadata(client: Client, meta: dict[str, Any], profile: KeycloakProfil
                 client.attributes.pop(name, None)
             else:
                 client.attributes[name] = str(meta[name])
+    if take("jwks"):
+        # Keys by value: Keycloak keeps them in the client attribute "jwks.string" with
+        # "use.jwks.string" (DescriptionConverter.toInternal; observed 26.7.3: a
+        # private_key_jwt client registered with jwks authenticates with an assertion).
+        if isinstance(meta.get("jwks"), dict):
+            client.attributes["jwks.string"] = json.dumps(meta["jwks"])
+        else:
+            client.attributes.pop("jwks.string", None)
     if take("post_logout_redirect_uris"):
         uris = meta.get("post_logout_redirect_uris")
         if uris is None:
