@@ -355,7 +355,7 @@ def disc_jwks_kids(obs: Observation) -> Result:
     the token's kid and never tries the others."""
     keys = [k for k in _keys(obs) if k.get("use", "sig") == "sig"]
     missing = [i for i, k in enumerate(keys) if not isinstance(k.get("kid"), str) or not k.get("kid")]
-    kids = [k.get("kid") for k in keys if isinstance(k.get("kid"), str)]
+    kids = [str(k["kid"]) for k in keys if isinstance(k.get("kid"), str)]
     dupes = sorted({k for k in kids if kids.count(k) > 1})
     if missing or dupes:
         problems = ([f"{len(missing)} key(s) without kid"] if missing else []) + (
