@@ -216,3 +216,38 @@ def test_conditions_never_put_raw_secrets_in_actual() -> None:
     res = get_check("TOKEN-ACCESS-TOKEN").condition(tok())
     assert res.actual == "(issued, redacted)"
     assert MASK not in str(res.actual)
+
+
+BEARER_INVALID = {"WWW-Authenticate": 'Bearer error="invalid_token", error_description="Malformed token"'}
+
+
+def test_a_bearer_challenge_carries_the_rfc6750_error_without_a_body() -> None:
+    o = obs({"open_registration": False}, bad_token=ex(401, None, BEARER_INVALID))
+    res = get_check("REG-BAD-IAT-401").condition(o)
+    assert (res.verdict, res.actual) == (Verdict.PASS, "401 invalid_token")
+    assert "Malformed token" in res.message
+    bare = get_check("REG-BAD-IAT-401").condition(obs({"open_registration": False}, bad_token=ex(401, None, {})))
+    assert bare.verdict is Verdict.FAIL
+
+
+def test_error_format_accepts_a_bearer_challenge_but_not_a_foreign_code() -> None:
+    ok = get_check("REG-ERROR-FORMAT").condition(obs({}, bad_token=ex(401, None, BEARER_INVALID)))
+    assert ok.verdict is Verdict.PASS
+    bad = get_check("REG-ERROR-FORMAT").condition(
+        obs({}, bad_token=ex(401, None, {"WWW-Authenticate": 'Bearer error="nope"'})))
+    assert bad.verdict is Verdict.FAIL
+
+
+def test_old_rat_refused_with_any_401_code_passes() -> None:
+    res = get_check("MGMT-OLD-RAT-REVOKED").condition(mgmt(read_old_rat=err(401, "request_unauthorized")))
+    assert res.verdict is Verdict.PASS
+    assert get_check("MGMT-OLD-RAT-REVOKED").condition(mgmt(read_old_rat=ex(200, {}))).verdict is Verdict.FAIL
+
+
+@pytest.mark.parametrize("check_id,valid,bad", [("MGMT-UPDATE-BAD-RAT-401", "update", "update_bad_rat"),
+                                                ("MGMT-DELETE-BAD-RAT-401", "delete", "delete_bad_rat")])
+def test_bad_token_on_an_operation_the_server_lacks_is_skip(check_id: str, valid: str, bad: str) -> None:
+    with pytest.raises(Skip, match="offers none"):
+        get_check(check_id).condition(mgmt(**{valid: ex(403, None, {}), bad: ex(403, None, {})}))
+    # With the operation offered, a 403 for a bad token is a FAIL.
+    assert get_check(check_id).condition(mgmt(**{bad: ex(403, None, {})})).verdict is Verdict.FAIL

@@ -17,6 +17,7 @@ from harness.conformance.checks.common import (
     ABSENT,
     answered,
     body_json,
+    challenge_params,
     error_description,
     header,
     is_json,
@@ -530,7 +531,8 @@ def reg_error_format(obs: Observation) -> Result:
     ``invalid_software_statement``, ``unapproved_software_statement``) or RFC 6750 §3.1
     (``invalid_token`` 401, ``insufficient_scope`` 403, ``invalid_request``); an optional
     ``error_description`` is a string. A bare 401 to a request without any token is
-    allowed (RFC 6750 §3.1)."""
+    allowed (RFC 6750 §3.1), and a token error may come as a ``WWW-Authenticate: Bearer
+    error="..."`` challenge without a body (RFC 6750 §3)."""
     refusals = {n: e for n, e in obs.exchanges.items() if answered(e) and (e.status or 0) >= 300}
     if not refusals:
         raise Skip("no registration was refused, so there is no error answer to inspect")
@@ -538,6 +540,12 @@ def reg_error_format(obs: Observation) -> Result:
     for name, ex in refusals.items():
         data = body_json(ex)
         if name == "anonymous" and ex.status == 401 and not ex.response_body:
+            continue
+        bearer_code = challenge_params(ex).get("error")
+        if ex.status in (401, 403) and bearer_code and not isinstance(data, dict):
+            # RFC 6750 §3: a Bearer token error lives in WWW-Authenticate; no body is needed.
+            if bearer_code not in REGISTRATION_ERRORS:
+                problems.append(f"{name}: Bearer error {bearer_code!r} is not an RFC 6750 code")
             continue
         if not is_json(ex) or not isinstance(data, dict):
             problems.append(f"{name}: {ex.status} is not a JSON object (Content-Type {header(ex, 'content-type')!r})")
