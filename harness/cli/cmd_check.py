@@ -46,6 +46,14 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "the guide plan uses it for the guide's admin steps")
     p.add_argument("--admin-password", default=os.environ.get("DCR_ADMIN_PASSWORD"), metavar="P",
                    help="password of --admin-user (default: $DCR_ADMIN_PASSWORD, which keeps it out of the process list)")
+    p.add_argument("--registrar-client-id", default=None, metavar="ID",
+                   help="a client allowed to get initial access tokens with client_credentials (e.g. Spring "
+                        "Authorization Server's registrar with scope client.create): every registration gets a "
+                        "fresh token")
+    p.add_argument("--registrar-client-secret", default=os.environ.get("DCR_REGISTRAR_CLIENT_SECRET"), metavar="S",
+                   help="secret of --registrar-client-id (default: $DCR_REGISTRAR_CLIENT_SECRET)")
+    p.add_argument("--registrar-scope", default="client.create", metavar="SCOPE",
+                   help="scope asked for with --registrar-client-id (default: client.create)")
     p.add_argument("--plan", action="append", default=None, metavar="NAME",
                    help=f"plan to run, repeatable or comma-separated: {', '.join(PLANS)}, all "
                         f"(default: {', '.join(DEFAULT_PLANS)})")
@@ -77,6 +85,10 @@ def validate(args: argparse.Namespace) -> list[str]:
         args.admin_password = None  # from the environment, and not asked for
     if args.initial_access_token and args.admin_user and os.environ.get("DCR_INITIAL_ACCESS_TOKEN") == args.initial_access_token:
         args.initial_access_token = None
+    if args.registrar_client_id and not args.registrar_client_secret:
+        raise ConfigError("--registrar-client-id needs --registrar-client-secret (or $DCR_REGISTRAR_CLIENT_SECRET)")
+    if args.registrar_client_id and args.initial_access_token:
+        raise ConfigError("give either --initial-access-token or --registrar-client-id, not both")
     if bool(args.admin_user) != bool(args.admin_password):
         raise ConfigError("--admin-user and --admin-password go together")
     if args.profile is not None and args.profile not in PROFILES:
@@ -126,6 +138,9 @@ def run(args: argparse.Namespace, console: Console) -> int:
     ctx = CheckContext(issuer=args.issuer, profile=profile, idp_profile=idp_profile,
                        initial_access_token=args.initial_access_token,
                        admin_user=args.admin_user, admin_password=args.admin_password, verify=verify,
+                       registrar_client_id=args.registrar_client_id,
+                       registrar_client_secret=args.registrar_client_secret if args.registrar_client_id else None,
+                       registrar_scope=args.registrar_scope,
                        report_dir=report_dir, guide_runner=ScenarioGuideRunner(),
                        transcript=Transcript(args.redactor))  # the run's (harness.cli.main)
     checks = checks_for(plans)
@@ -140,7 +155,12 @@ def run(args: argparse.Namespace, console: Console) -> int:
                                 on_result=lambda r: progress.advance(task))
     else:
         result = run_checks(ctx, checks, plans=plans)
-    console.print(result_table(result, width=console.width))
+    if console.is_terminal:
+        console.print(result_table(result, width=console.width))
+    else:  # CI logs: one line per check, never wrapped at 80 columns
+        from harness.report.console import print_check_lines
+
+        print_check_lines(console, result.results, result.redactor)
     report_dir.mkdir(parents=True, exist_ok=True)
     write_json(result.to_dict(), report_dir / "report.json", result.redactor)
     write_check_junit(result, report_dir / "junit.xml")

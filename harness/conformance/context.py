@@ -72,6 +72,13 @@ class CheckContext:
     #: When omitted it is the profile of ``profile`` at the version of the launcher that
     #: runs that product (else the product's default release); given, it sets ``profile``.
     idp_profile: ProductProfile | None = None
+    #: A client of the IdP allowed to get initial access tokens with the client_credentials
+    #: grant (RFC 6749 §4.4) — e.g. Spring Authorization Server's registrar client with scope
+    #: ``client.create``. When given, every registration gets a fresh token (such tokens may
+    #: be single-use).
+    registrar_client_id: str | None = None
+    registrar_client_secret: str | None = None
+    registrar_scope: str = "client.create"
     transcript: Transcript = field(default_factory=Transcript)
     created: list[RegisteredClient] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
@@ -82,7 +89,7 @@ class CheckContext:
     _reg_token_ready: bool = False
 
     def __post_init__(self) -> None:
-        self.redactor.add(self.initial_access_token, self.admin_password)
+        self.redactor.add(self.initial_access_token, self.admin_password, self.registrar_client_secret)
         if self.idp_profile is not None:
             self.profile = self.idp_profile.product
         else:
@@ -160,8 +167,11 @@ class CheckContext:
         return bool(self.admin_user and self.admin_password and self.is_keycloak_issuer)
 
     def registration_token(self) -> str | None:
-        """The Bearer token for registrations: the one given, else one created with the
-        admin credentials (Keycloak), else ``None`` (open or trusted-host registration)."""
+        """The Bearer token for registrations: the one given, else a fresh one from the
+        registrar client (every call), else one created with the admin credentials
+        (Keycloak), else ``None`` (open or trusted-host registration)."""
+        if self.registrar_client_id and not self.initial_access_token:
+            return self.registrar_token()
         if not self._reg_token_ready:
             if self.initial_access_token:
                 self._reg_token = self.initial_access_token
@@ -170,8 +180,28 @@ class CheckContext:
             self._reg_token_ready = True
         return self._reg_token
 
+    def registrar_token(self) -> str:
+        """An initial access token from the registrar client: ``client_credentials`` with
+        ``registrar_scope`` at the token endpoint, client_secret_basic (RFC 6749 §4.4.2,
+        §2.3.1). Skip, naming the answer, when the IdP refuses."""
+        resp, ex = self.call("POST", self.endpoint("token_endpoint"), actor="admin",
+                             data={"grant_type": "client_credentials", "scope": self.registrar_scope},
+                             auth=(self.registrar_client_id or "", self.registrar_client_secret or ""),
+                             headers={"Accept": "application/json"})
+        data = _json(resp)
+        token = data.get("access_token") if isinstance(data, dict) else None
+        if resp is None or resp.status_code != 200 or not isinstance(token, str):
+            raise Skip(f"the registrar client {self.registrar_client_id!r} got no initial access token "
+                       f"(token endpoint answered {ex.status if ex.status is not None else ex.error})")
+        self.redactor.add(token)
+        return token
+
     def new_initial_access_token(self, *, expiration: int, count: int) -> str:
         """A fresh Keycloak initial access token (admin REST ``clients-initial-access``)."""
+        return str(self.new_initial_access(expiration=expiration, count=count)["token"])
+
+    def new_initial_access(self, *, expiration: int, count: int) -> dict[str, Any]:
+        """A fresh Keycloak initial access token's presentation ``{id, token, ...}``."""
         user, password = self.admin_user, self.admin_password
         if not self.can_create_tokens or not user or not password:
             raise Skip("creating initial access tokens needs admin credentials on a Keycloak issuer "
@@ -183,9 +213,21 @@ class CheckContext:
             out = admin.create_initial_access_token(self.realm, expiration, count)
         except Exception as exc:  # the admin client raises typed one-line errors
             raise Skip(f"could not create an initial access token: {self.redactor.error(exc)}") from None
-        token = out["token"] if isinstance(out, dict) else str(out)
-        self.redactor.add(token)
-        return token
+        self.redactor.add(out.get("token"))
+        return out
+
+    def revoke_initial_access_token(self, token_id: str) -> None:
+        """Delete a Keycloak initial access token (admin REST ``clients-initial-access/{id}``)."""
+        user, password = self.admin_user, self.admin_password
+        if not self.can_create_tokens or not user or not password:
+            raise Skip("revoking initial access tokens needs admin credentials on a Keycloak issuer")
+        from harness.products.keycloak.admin import KeycloakAdmin
+
+        admin = KeycloakAdmin(self.keycloak_base, user, password, session=self.session("admin", "idp"))
+        try:
+            admin.delete_initial_access_token(self.realm, token_id)
+        except Exception as exc:  # the admin client raises typed one-line errors
+            raise Skip(f"could not revoke the initial access token: {self.redactor.error(exc)}") from None
 
     # ---- registration with tracking ---------------------------------------------------
     @staticmethod

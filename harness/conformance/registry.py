@@ -25,8 +25,10 @@ _ID_RE = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
 CHECK_MODULES: tuple[str, ...] = (
     "harness.conformance.checks.discovery",
     "harness.conformance.checks.registration",
+    "harness.conformance.checks.registration_rules",
     "harness.conformance.checks.management",
     "harness.conformance.checks.token",
+    "harness.conformance.checks.client_auth",
     "harness.conformance.checks.gateway_jwt",
     "harness.conformance.checks.guide",
 )

@@ -32,6 +32,8 @@ SPECS: dict[str, SpecDoc] = {
     "RFC7519": SpecDoc("RFC 7519 (JWT)", "https://www.rfc-editor.org/rfc/rfc7519"),
     "RFC7591": SpecDoc("RFC 7591 (Dynamic Client Registration)", "https://www.rfc-editor.org/rfc/rfc7591"),
     "RFC7592": SpecDoc("RFC 7592 (DCR Management)", "https://www.rfc-editor.org/rfc/rfc7592"),
+    "RFC7521": SpecDoc("RFC 7521 (Assertion Framework)", "https://www.rfc-editor.org/rfc/rfc7521"),
+    "RFC7523": SpecDoc("RFC 7523 (JWT Profile for Client Authentication)", "https://www.rfc-editor.org/rfc/rfc7523"),
     "RFC7797": SpecDoc("RFC 7797 (JWS Unencoded Payload Option)", "https://www.rfc-editor.org/rfc/rfc7797"),
     "RFC8414": SpecDoc("RFC 8414 (Authorization Server Metadata)", "https://www.rfc-editor.org/rfc/rfc8414"),
     "RFC8725": SpecDoc("RFC 8725 (JWT Best Current Practices)", "https://www.rfc-editor.org/rfc/rfc8725"),
@@ -57,6 +59,7 @@ SPECS: dict[str, SpecDoc] = {
             ("3.1", "RegistrationRequest"),
             ("3.2", "RegistrationResponse"),
             ("3.3", "RegistrationError"),
+            ("4", "ClientConfigurationEndpoint"),
         ),
     ),
     # Product behaviour the harness must reproduce (shared/reference/tyk.md).

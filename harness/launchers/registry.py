@@ -30,16 +30,22 @@ from harness.products.base import IdpLauncher
 if TYPE_CHECKING:  # importing the gateway package is not free; only building one needs it
     from harness.tyk.gateway.launcher import GatewayLauncher
 
-#: What a launcher provides: an identity provider, or the API gateway.
-Role = Literal["idp", "gateway"]
+#: What a launcher provides: an identity provider, the API gateway, or a *reference*
+#: IdP — an independent server that ``dcr-harness check`` and the tests judge (issue 16),
+#: with no Tyk guide of its own, so not a kind the faces' ``--idp`` offers.
+Role = Literal["idp", "gateway", "reference"]
 #: IdP launcher kinds, in the order shown to users (``--idp``, ``idp.launcher``).
 IdpKind = Literal["emulator", "keycloak-dist", "container", "external"]
 #: Gateway launcher kinds (a later ``--gateway`` option adds tyk-oss, container and a URL).
 GatewayKind = Literal["harness"]
+#: Reference IdP kinds (``make_reference``).
+ReferenceKind = Literal["hydra", "spring-as"]
 #: The wire profile every gateway speaks.
 TYK = "tyk"
+#: The profile of a reference IdP: the RFC text only, no product quirk.
+GENERIC = "generic"
 
-_ROLE_NAMES: dict[str, str] = {"idp": "IdP", "gateway": "gateway"}
+_ROLE_NAMES: dict[str, str] = {"idp": "IdP", "gateway": "gateway", "reference": "reference IdP"}
 _COMMON = frozenset({"admin_user", "admin_password"})
 
 
@@ -113,6 +119,17 @@ _SPECS: tuple[LauncherSpec, ...] = (
     LauncherSpec("idp", "external", "a URL of an external IdP", {
         "keycloak": Product("Keycloak", "harness.products.keycloak.external:ExternalKeycloakLauncher", _COMMON),
     }, url=True, progress=True),
+    # Reference IdPs: independent servers built by the harness itself (no Docker). They are
+    # check targets, not guide IdPs: the guide's steps (admin API, realm, initial access
+    # token) are Keycloak's and Gluu's, so ``run``/``serve`` do not offer them.
+    LauncherSpec("reference", "hydra", "Ory Hydra built through the Go module proxy", {
+        GENERIC: Product("Ory Hydra", "harness.products.hydra.launcher:HydraLauncher",
+                         frozenset({"version", "host", "port"}), log_dir=True),
+    }, progress=True),
+    LauncherSpec("reference", "spring-as", "Spring Authorization Server built with Maven", {
+        GENERIC: Product("Spring Authorization Server", "harness.products.spring_as.launcher:SpringAsLauncher",
+                         frozenset({"version", "host", "port"}), log_dir=True),
+    }, progress=True),
     LauncherSpec("gateway", "harness", "the harness's own Tyk-compatible gateway", {
         TYK: Product("the harness gateway", "harness.tyk.gateway.launcher:HarnessGatewayLauncher",
                      frozenset({"tyk_conf", "transcript", "clock", "host", "port"})),
@@ -121,6 +138,7 @@ _SPECS: tuple[LauncherSpec, ...] = (
 _BY_KEY: dict[tuple[str, str], LauncherSpec] = {(s.role, s.kind): s for s in _SPECS}
 assert tuple(s.kind for s in _SPECS if s.role == "idp") == get_args(IdpKind), "IdpKind and the table disagree"
 assert tuple(s.kind for s in _SPECS if s.role == "gateway") == get_args(GatewayKind), "GatewayKind and the table disagree"
+assert tuple(s.kind for s in _SPECS if s.role == "reference") == get_args(ReferenceKind), "ReferenceKind and the table disagree"
 
 #: IdP kinds, in the order shown to users.
 KINDS: tuple[str, ...] = get_args(IdpKind)
@@ -297,3 +315,13 @@ def make_gateway(kind: str = "harness", **options: Any) -> GatewayLauncher:
     kind, url = resolve(kind, role="gateway")
     built = _build(spec(kind, "gateway"), TYK, report_dir=None, url=url, tls=None, names={}, options=options)
     return cast("GatewayLauncher", built)
+
+
+def make_reference(kind: str, *, report_dir: Path | str | None = None, **options: Any) -> IdpLauncher:
+    """A reference IdP launcher (not started): ``hydra`` or ``spring-as``, profile
+    ``generic`` (no product quirk applies). ``options``: ``version``, ``host``, ``port``;
+    ``report_dir`` keeps the server log."""
+    s = spec(kind, "reference")
+    report = Path(report_dir) if report_dir is not None else None
+    built = _build(s, GENERIC, report_dir=report, url=None, tls=None, names={}, options=options)
+    return cast(IdpLauncher, built)

@@ -1,11 +1,12 @@
-"""Console output for scenario runs: one line per step, then one summary line."""
+"""Console output: one line per scenario step, or per conformance check when the output
+is not a terminal (CI logs), then one summary line."""
 
 from __future__ import annotations
 
 from rich.console import Console
 from rich.markup import escape
 
-from harness.conformance.model import Verdict
+from harness.conformance.model import CheckResult, Verdict
 from harness.core.redact import Redactor
 from harness.scenario.results import RunResult, StepResult
 
@@ -38,3 +39,18 @@ def summary_line(result: RunResult) -> str:
     if failed.fix:
         text += f" Fix: {failed.fix}"
     return result.redactor.text(text)
+
+
+def check_line(result: CheckResult, redactor: Redactor) -> str:
+    """``FAIL  MUST   REG-STATUS-201  RFC 7591 §3.2.1  message`` on one line (no wrapping,
+    whatever the width: CI logs are read with grep), redacted with the run's ``redactor``."""
+    message = " ".join(result.message.split())
+    return redactor.text(f"{result.verdict.value:<4}  {result.level.value:<6} {result.id}  {result.spec_label}  {message}")
+
+
+def print_check_lines(console: Console, results: list[CheckResult], redactor: Redactor) -> None:
+    """Every check on its own line (:func:`check_line`), the verdict styled."""
+    for r in results:
+        style = _STYLE[r.verdict]
+        line = escape(check_line(r, redactor))
+        console.print(f"[{style}]{line[:4]}[/{style}]{line[4:]}", soft_wrap=True, highlight=False)

@@ -69,6 +69,7 @@ def mgmt(**exchanges: Any) -> Observation:
         "delete": ex(204, None, {}),
         "token_after_delete": err(401, "invalid_client"),
         "read_after_delete": err(401, "invalid_token"),
+        "read_other_rat": err(401, "invalid_token"),
     }
     facts = {"client_id": "c-1", "metadata": {"client_name": "m"}, "updated_name": "m-updated",
              "rotated": exchanges.pop("rotated", True)}
@@ -97,6 +98,14 @@ def tok(facts: dict[str, Any] | None = None, **exchanges: Any) -> Observation:
          "header": {"alg": "RS256", "typ": "at+jwt", "kid": "k1"}, "claims": dict(CLAIMS), "signature": "verified"}
     f.update(facts or {})
     return obs(f, **{k: v for k, v in base.items() if v is not None})
+
+
+def pkjwt(**exchanges: Any) -> Observation:
+    """A private_key_jwt flow that conforms: registered, assertion accepted, forgery refused."""
+    base = {"register": ex(201, registered(token_endpoint_auth_method="private_key_jwt")),
+            "token": ex(200, TOKEN_OK, NO_STORE), "token_forged": err(400, "invalid_client")}
+    base.update(exchanges)
+    return obs({"alg": "RS256"}, **{k: v for k, v in base.items() if v is not None})
 
 
 CASES: dict[str, Case] = {
@@ -132,8 +141,12 @@ CASES: dict[str, Case] = {
     "REG-ISSUED-AT-NUMBER": (lambda: reg(), lambda: reg(body=registered(client_id_issued_at="2026-01-01")), "FAIL"),
     "REG-METADATA-ECHOED": (lambda: reg(), lambda: reg(body=registered(grant_types=["client_credentials", "implicit"])), "FAIL"),
     "REG-MGMT-CREDENTIALS-PAIRED": (lambda: reg(), lambda: reg(body=registered(registration_client_uri=None)), "FAIL"),
-    "REG-GRANT-RESPONSE-CONSISTENT": (lambda: reg(request=CONSISTENT_REQUEST, body=registered(response_types=[])),
-                                      lambda: reg(), "FAIL"),
+    "REG-GRANT-RESPONSE-CONSISTENT": (lambda: obs({}, tyk=ex(201, registered(response_types=[]), NO_STORE,
+                                                             request=CONSISTENT_REQUEST)),
+                                      lambda: obs({}, tyk=ex(201, registered(), NO_STORE, request=GUIDE_REQUEST)), "FAIL"),
+    "REG-TYK-REQUEST-ACCEPTED": (lambda: obs({}, tyk=ex(201, registered(), NO_STORE, request=GUIDE_REQUEST)),
+                                 lambda: obs({}, tyk=err(400, "invalid_client_metadata", "unsupported response_types")),
+                                 "FAIL"),
     "REG-NO-TOKEN-ERROR": (lambda: obs({}, anonymous=err(403, "insufficient_scope")),
                            lambda: obs({}, anonymous=err(500, "server_error")), "FAIL"),
     "REG-BAD-IAT-401": (lambda: obs({"open_registration": False}, bad_token=err(401, "invalid_token")),
@@ -145,8 +158,18 @@ CASES: dict[str, Case] = {
                                  lambda: obs({}, invalid_redirect=ex(201, registered())), "FAIL"),
     "REG-ERROR-FORMAT": (lambda: obs({}, anonymous=err(403, "insufficient_scope"), bad_token=err(401, "invalid_token")),
                          lambda: obs({}, bad_token=err(401, "Failed decode token")), "FAIL"),
-    "REG-UNKNOWN-METADATA-IGNORED": (lambda: obs({}, unknown_metadata=ex(201, registered())),
-                                     lambda: obs({}, unknown_metadata=err(400, "Invalid json representation")), "FAIL"),
+    "REG-UNKNOWN-METADATA-IGNORED": (lambda: obs({}, register=ex(201, registered()), unknown_metadata=ex(201, registered())),
+                                     lambda: obs({}, register=ex(201, registered()),
+                                                 unknown_metadata=err(400, "Invalid json representation")), "FAIL"),
+    "REG-REDIRECT-URI-IMPLICIT-HTTPS": (lambda: obs({}, implicit_http=err(400, "invalid_redirect_uri")),
+                                        lambda: obs({}, implicit_http=ex(201, registered(grant_types=["implicit"]))),
+                                        "FAIL"),
+    "REG-SOFTWARE-STATEMENT-UNVERIFIABLE": (
+        lambda: obs({"json_name": "j", "statement_name": "s"}, software_statement=ex(201, registered(client_name="j"))),
+        lambda: obs({"json_name": "j", "statement_name": "s"}, software_statement=ex(201, registered(client_name="s"))),
+        "FAIL"),
+    "REG-IAT-REVOKED": (lambda: obs({}, before=ex(201, registered()), after=err(401, "invalid_token")),
+                        lambda: obs({}, before=ex(201, registered()), after=ex(201, registered())), "FAIL"),
     "REG-IAT-COUNT-ENFORCED": (lambda: obs({}, first=ex(201, registered()), second=err(401, "invalid_token")),
                                lambda: obs({}, first=ex(201, registered()), second=ex(201, registered())), "FAIL"),
     "REG-IAT-EXPIRY-ENFORCED": (lambda: obs({}, fresh=ex(201, registered()), expired=err(401, "invalid_token")),
@@ -164,6 +187,7 @@ CASES: dict[str, Case] = {
     "MGMT-DELETE-204": (lambda: mgmt(), lambda: mgmt(delete=ex(200, {"deleted": True})), "FAIL"),
     "MGMT-DELETED-NO-TOKEN": (lambda: mgmt(), lambda: mgmt(token_after_delete=ex(200, TOKEN_OK)), "FAIL"),
     "MGMT-DELETED-READ-401": (lambda: mgmt(), lambda: mgmt(read_after_delete=ex(200, registered())), "FAIL"),
+    "MGMT-RAT-OTHER-CLIENT": (lambda: mgmt(), lambda: mgmt(read_other_rat=ex(200, registered(client_id="c-2"))), "FAIL"),
     # ---- token -----------------------------------------------------------------------------
     "TOKEN-STATUS-200": (lambda: tok(), lambda: tok(token=err(401, "unauthorized_client")), "FAIL"),
     "TOKEN-CONTENT-TYPE-JSON": (lambda: tok(), lambda: tok(token=ex(200, TOKEN_OK, {"Content-Type": "text/plain"})), "FAIL"),
@@ -191,6 +215,10 @@ CASES: dict[str, Case] = {
     "TOKEN-JWT-GATEWAY-IDENTITY": (lambda: tok({"claims": {k: v for k, v in CLAIMS.items() if k != "sub"}}),
                                    lambda: tok({"claims": {k: v for k, v in CLAIMS.items() if k not in ("sub", "client_id")}}),
                                    "FAIL"),
+    "TOKEN-PRIVATE-KEY-JWT-JWKS": (lambda: pkjwt(), lambda: pkjwt(token=err(401, "invalid_client")), "FAIL"),
+    "TOKEN-PRIVATE-KEY-JWT-JWKS-URI": (lambda: pkjwt(), lambda: pkjwt(token=err(400, "invalid_client")), "FAIL"),
+    "TOKEN-PRIVATE-KEY-JWT-BAD-SIGNATURE": (lambda: pkjwt(), lambda: pkjwt(token_forged=ex(200, TOKEN_OK, NO_STORE)),
+                                            "FAIL"),
 }
 
 

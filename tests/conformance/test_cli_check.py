@@ -50,6 +50,10 @@ def test_check_writes_three_reports_and_exits_0(keycloak_emulator: Any, tmp_path
     assert rc == 0, stdout
     assert "profile keycloak" in stdout
     assert "REG-STATUS-201" in stdout and "No MUST failed." in stdout
+    # Not a terminal (CI logs): one line per check, no table, none wrapped.
+    lines = [ln for ln in stdout.splitlines() if ln[:4] in ("PASS", "FAIL", "WARN", "SKIP")]
+    assert [ln.split()[2] for ln in lines] == [c.id for c in checks_for(["discovery", "registration"])]
+    assert "│" not in stdout and "┃" not in stdout
     data = json.loads((out / "report.json").read_text())
     ids = [c.id for c in checks_for(["discovery", "registration"])]
     assert [r["id"] for r in data["results"]] == ids

@@ -423,3 +423,24 @@ def test_admin_can_read_any_client_without_a_token_in_the_answer(kc: Any, http: 
     assert r.status_code == 200 and "registration_access_token" not in r.json()
     r = http.get(f"{url}/no-such-client", headers=headers)
     assert (r.status_code, r.json()) == (404, {"error": "invalid_request", "error_description": "Client not found"})
+
+
+def test_implicit_redirect_https_rule_follows_the_profile_field() -> None:
+    """OIDC Registration §2: Keycloak does not enforce https for implicit web clients
+    (KeycloakProfile.implicit_redirect_https_enforced = False, observed 26.4.7-26.7.3);
+    with the field on, the emulator refuses as the spec asks."""
+    import pytest
+
+    from harness.products.keycloak.emulator.converter import RedirectUriInvalid, validate_redirect_uris
+    from harness.products.keycloak.emulator.state import Client
+    from harness.products.keycloak.profile import KeycloakProfile
+
+    client = Client(id="c", client_id="c", redirect_uris=["http://app.example/cb"], implicit_flow=True)
+    strict = KeycloakProfile(implicit_redirect_https_enforced=True)
+    validate_redirect_uris(client, KeycloakProfile())  # 26.x: accepted
+    with pytest.raises(RedirectUriInvalid, match="https"):
+        validate_redirect_uris(client, strict)
+    client.redirect_uris = ["http://localhost/cb"]
+    validate_redirect_uris(client, strict)  # localhost stays allowed
+    client.redirect_uris, client.implicit_flow = ["http://app.example/cb"], False
+    validate_redirect_uris(client, strict)  # the rule is for implicit clients only

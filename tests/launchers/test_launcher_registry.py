@@ -162,7 +162,8 @@ def test_tls_is_generated_for_the_emulator_only(tmp_path: Path) -> None:
     assert err.value.hint == "turn idp.tls.enabled off, or use --idp emulator"
 
 
-@pytest.mark.parametrize("spec", registry.specs("idp") + registry.specs("gateway"), ids=lambda s: f"{s.role}-{s.kind}")
+@pytest.mark.parametrize("spec", registry.specs("idp") + registry.specs("gateway") + registry.specs("reference"),
+                         ids=lambda s: f"{s.role}-{s.kind}")
 def test_every_declared_option_is_a_constructor_parameter(spec: registry.LauncherSpec) -> None:
     for product in spec.products.values():
         params = set(inspect.signature(product.load()).parameters)
@@ -174,7 +175,17 @@ def test_every_declared_option_is_a_constructor_parameter(spec: registry.Launche
 
 def test_progress_loggers_are_the_real_servers_modules() -> None:
     assert set(PROGRESS_LOGGERS) == {"harness.products.keycloak.dist", "harness.products.keycloak.container",
-                                     "harness.products.keycloak.external", "harness.products.gluu.container"}
+                                     "harness.products.keycloak.external", "harness.products.gluu.container",
+                                     "harness.products.hydra.launcher", "harness.products.spring_as.launcher"}
+
+
+@pytest.mark.parametrize("kind", registry.kinds("reference"))
+def test_reference_idps_are_built_generic_and_not_offered_as_idp_kinds(kind: str, tmp_path: Path) -> None:
+    launcher = registry.make_reference(kind, report_dir=tmp_path, port=12345)
+    assert (launcher.kind, launcher.profile, launcher.log_dir) == (kind, "generic", tmp_path)  # type: ignore[attr-defined]  # ProcessServer.log_dir
+    assert kind not in registry.kinds("idp")
+    with pytest.raises(ConfigError, match="does not apply"):
+        registry.make_reference(kind, admin_user="x")
 
 
 # ---- availability -------------------------------------------------------------------------

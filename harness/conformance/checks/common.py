@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -57,9 +58,23 @@ def answered(ex: Exchange | None) -> bool:
     return ex is not None and ex.status is not None
 
 
+_CHALLENGE_PARAM = re.compile(r'([A-Za-z_]+)="((?:[^"\\]|\\.)*)"')
+
+
+def challenge_params(ex: Exchange | None) -> dict[str, str]:
+    """The auth-params of a ``WWW-Authenticate: Bearer`` challenge (RFC 6750 §3:
+    ``error``, ``error_description``, ``error_uri``, ``scope``); empty when absent."""
+    value = header(ex, "www-authenticate") or ""
+    if not value.lower().startswith("bearer"):
+        return {}
+    return {k.lower(): v for k, v in _CHALLENGE_PARAM.findall(value)}
+
+
 def outcome(ex: Exchange | None) -> str:
     """``"401 invalid_client"`` / ``"200"`` / ``"no answer: <error>"`` — the ``actual`` of
-    error checks (quirks match on it)."""
+    error checks (quirks match on it). The error code is the JSON body's ``error``, else
+    the ``error`` of a Bearer challenge (RFC 6750 §3 puts it in ``WWW-Authenticate``; a
+    body is not required there)."""
     if ex is None:
         return "not sent"
     if ex.status is None:
@@ -67,14 +82,16 @@ def outcome(ex: Exchange | None) -> str:
     data = body_json(ex)
     if isinstance(data, dict) and isinstance(data.get("error"), str) and ex.status >= 300:
         return f"{ex.status} {data['error']}"
-    return str(ex.status)
+    code = challenge_params(ex).get("error") if ex.status >= 300 else None
+    return f"{ex.status} {code}" if code else str(ex.status)
 
 
 def error_description(ex: Exchange | None) -> str:
     data = body_json(ex)
     if isinstance(data, dict) and isinstance(data.get("error_description"), str):
         return f" ({data['error_description']})"
-    return ""
+    described = challenge_params(ex).get("error_description") if ex is not None and (ex.status or 0) >= 300 else None
+    return f" ({described})" if described else ""
 
 
 def is_absolute_url(value: Any) -> bool:

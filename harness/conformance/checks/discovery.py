@@ -195,10 +195,11 @@ def disc_token_endpoint(obs: Observation) -> Result:
 
 
 @check("DISC-REGISTRATION-ENDPOINT", "registration_endpoint is present and absolute",
-       spec="OIDC-DISCOVERY-3", level=Level.MUST, plan=PLAN, probe="discovery", see=("RFC8414-2", "RFC7591-3"))
+       spec="OIDC-DISCOVERY-3", level=Level.SHOULD, plan=PLAN, probe="discovery", see=("RFC8414-2", "RFC7591-3"))
 def disc_registration_endpoint(obs: Observation) -> Result:
-    """``registration_endpoint`` is present and absolute: Dynamic Client Registration
-    is what the portal uses (OIDC Discovery §3 RECOMMENDED; required here because DCR is used)."""
+    """``registration_endpoint`` is present and absolute: Dynamic Client Registration is
+    what the portal uses. OIDC Discovery §3 makes it RECOMMENDED (RFC 8414 §2: OPTIONAL),
+    so a missing one is a WARN — the registration plans then SKIP."""
     return _absolute_member(obs, "registration_endpoint", "the portal registers clients there")
 
 
@@ -238,22 +239,26 @@ def disc_id_token_algs(obs: Observation) -> Result:
 
 
 @check("DISC-AUTH-METHOD", "token_endpoint_auth_methods_supported includes the portal's method",
-       spec="RFC8414-2", level=Level.MUST, plan=PLAN, probe="discovery", see=("OIDC-DISCOVERY-3",))
+       spec="RFC8414-2", level=Level.SHOULD, plan=PLAN, probe="discovery", see=("OIDC-DISCOVERY-3", "TYK-GUIDE"))
 def disc_auth_method(obs: Observation) -> Result:
     """The client authentication method the portal will request (the guides:
     ``client_secret_post``) is listed; when the member is omitted the default is
-    ``client_secret_basic`` only (RFC 8414 §2, OIDC Discovery §3)."""
+    ``client_secret_basic`` only (RFC 8414 §2, OIDC Discovery §3). No spec makes a server
+    support the portal's method, so a missing one is a compatibility WARN naming the Tyk
+    setting (the catalogue entry's DCR token endpoint auth method)."""
     doc = _doc(obs)
     wanted = obs.facts.get("auth_method", "client_secret_post")
     value = doc.get("token_endpoint_auth_methods_supported")
     if value is None:
         if wanted == "client_secret_basic":
             return Result.ok("omitted: the default client_secret_basic applies", expected=wanted, actual="(absent)")
-        return Result.fail(f"omitted, so only client_secret_basic is supported, not {wanted}",
+        return Result.fail(f"omitted, so only client_secret_basic is supported, not {wanted} — in Tyk, set the "
+                           "catalogue entry's DCR token endpoint auth method to client_secret_basic",
                            expected=f"includes {wanted}", actual="(absent)")
     if isinstance(value, list) and wanted in value:
         return Result.ok(f"{wanted} is listed", expected=f"includes {wanted}", actual=value)
-    return Result.fail(f"{wanted} is not listed", expected=f"includes {wanted}", actual=value)
+    return Result.fail(f"{wanted} is not listed — in Tyk, set the catalogue entry's DCR token endpoint auth method "
+                       "to one the IdP lists", expected=f"includes {wanted}", actual=value)
 
 
 @check("DISC-GRANT-CLIENT-CREDENTIALS", "grant_types_supported includes client_credentials",

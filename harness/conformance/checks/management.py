@@ -9,8 +9,9 @@ from typing import Any
 from urllib.parse import quote
 
 from harness.conformance.checks.common import body_json, error_description, header, is_json, outcome
+from harness.conformance.checks.shape import base_metadata
 from harness.conformance.checks.verdicts import answered_or_skip, auth_challenge, refused_with
-from harness.conformance.context import REDIRECT_URI, CheckContext, Skip
+from harness.conformance.context import CheckContext, Skip
 from harness.conformance.model import Level, Observation, Result
 from harness.conformance.registry import check, probe
 from harness.core.transcript import Exchange
@@ -50,18 +51,13 @@ def probe_management(ctx: CheckContext) -> Observation:
     """The life cycle: register → read → read (bad RAT) → update → read (newest RAT) →
     read (old RAT, if rotated) → update (bad RAT) → update omitting redirect_uris →
     token → delete (bad RAT) → delete → token after delete → read after delete."""
-    metadata: dict[str, Any] = {
-        "client_name": ctx.client_name("mgmt"),
-        "grant_types": ["client_credentials"],
-        "token_endpoint_auth_method": "client_secret_post",
-        "redirect_uris": [REDIRECT_URI],
-    }
+    metadata = base_metadata(ctx, "mgmt")
     resp, reg, client = ctx.register(metadata)
     if client is None:
         raise Skip(f"could not register a client to manage ({outcome(reg)}{error_description(reg)})")
     if not client.registration_client_uri or not client.registration_access_token:
-        raise Skip("the IdP returned no registration_access_token/registration_client_uri: it offers no RFC 7592 "
-                   "management (see REG-MGMT-CREDENTIALS-PAIRED)")
+        raise Skip("RFC 7592 is absent: the registration response has no registration_client_uri/"
+                   "registration_access_token (see REG-MGMT-CREDENTIALS-PAIRED)")
     ex: dict[str, Exchange] = {"register": reg}
     facts: dict[str, Any] = {"client_id": client.client_id, "metadata": metadata}
     uri = client.registration_client_uri
@@ -78,6 +74,15 @@ def probe_management(ctx: CheckContext) -> Observation:
     first_rat = client.registration_access_token
     call("read", "GET", first_rat)
     call("read_bad_rat", "GET", BAD_RAT)
+    # RFC 7592 §2 / OIDC Registration §4.4: a token is bound to its own client — the
+    # base client's token must not open this client's record.
+    try:
+        other = ctx.observe("register.guide").facts.get("client")
+    except Skip:  # the base registration is judged by the registration plan
+        other = None
+    if other is not None and other.registration_access_token and other.client_id != client.client_id:
+        call("read_other_rat", "GET", other.registration_access_token)
+        facts["other_client_id"] = other.client_id
     # RFC 7592 §2.2: the full metadata, client_id included, one value changed.
     updated_name = metadata["client_name"] + "-updated"
     facts["updated_name"] = updated_name
@@ -104,6 +109,24 @@ def probe_management(ctx: CheckContext) -> Observation:
         ex["token_after_delete"] = token_request(ctx, client.client_id, client.client_secret)
     call("read_after_delete", "GET", final_rat)
     return Observation(ex, facts)
+
+
+def _permitted(ex: Exchange, what: str, section: str) -> None:
+    """SKIP when the server declined the operation in a way RFC 7592 allows: 403 "the
+    client is not allowed to" update/delete itself, 405 the method is not supported
+    (RFC 7592 §2.2, §2.3; OIDC Registration 1.0 defines reading only, §4)."""
+    if ex.status in (403, 405):
+        raise Skip(f"the server does not let this client {what} ({outcome(ex)}{error_description(ex)}; "
+                   f"RFC 7592 {section} allows 403/405)")
+
+
+def _unsupported(obs: Observation, valid: str, bad: str, what: str) -> None:
+    """SKIP when the operation with a valid token and with a bad one got the same 403/405:
+    the server offers no such operation, so the bad token's answer says nothing about it."""
+    ok, ko = obs.ex(valid), obs.ex(bad)
+    if ok is not None and ko is not None and ok.status in (403, 405) and ko.status == ok.status:
+        raise Skip(f"the server refuses {what} with a valid token too ({outcome(ok)}): it offers none "
+                   "(RFC 7592 §2.2/§2.3 allow 403/405)")
 
 
 def _bad_rat(obs: Observation, name: str, what: str) -> Result:
@@ -157,6 +180,7 @@ def mgmt_update(obs: Observation) -> Result:
     """PUT with the full metadata and ``client_id`` answers 200 and the response shows the
     changed ``client_name`` (RFC 7592 §2.2)."""
     ex = answered_or_skip(obs, "update", "the update request")
+    _permitted(ex, "update its record", "§2.2")
     data = body_json(ex)
     want = obs.facts.get("updated_name")
     if ex.status != 200:
@@ -174,6 +198,7 @@ def mgmt_update(obs: Observation) -> Result:
 def mgmt_rotates(obs: Observation) -> Result:
     """The server MAY issue a new registration access token on update (RFC 7592 §2.2);
     the client MUST then use it. The read with the newest token answers 200 (rotated or not)."""
+    _permitted(answered_or_skip(obs, "update", "the update request"), "update its record", "§2.2")
     ex = answered_or_skip(obs, "read_newest_rat", "the read with the newest token")
     rotated = bool(obs.facts.get("rotated"))
     what = "rotated on update" if rotated else "not rotated (allowed)"
@@ -191,14 +216,21 @@ def mgmt_old_rat(obs: Observation) -> Result:
     by the client and refused by the server (401) — RFC 7592 §2.2/§3. SKIP when not rotated."""
     if not obs.facts.get("rotated"):
         raise Skip("the registration access token was not rotated")
-    return _bad_rat(obs, "read_old_rat", "the read with the old token")
+    ex = answered_or_skip(obs, "read_old_rat", "the read with the old token")
+    got = outcome(ex)
+    if ex.status == 401:  # its error code is MGMT-READ-BAD-RAT-401's to judge
+        return Result.ok(f"the old token is refused: {got}{error_description(ex)}", expected=401, actual=got,
+                         evidence=("update", "read_old_rat"))
+    return Result.fail(f"the old token still answers {got}", expected=401, actual=got, evidence=("update", "read_old_rat"))
 
 
 @check("MGMT-UPDATE-BAD-RAT-401", "Updating with a bad registration access token answers 401 invalid_token",
        spec="RFC7592-2.2", level=Level.MUST, plan=PLAN, probe="management", see=("RFC6750-3.1",))
 def mgmt_update_bad(obs: Observation) -> Result:
     """An update with an invalid registration access token is refused with 401
-    ``invalid_token`` (RFC 7592 §2.2, RFC 6750 §3.1)."""
+    ``invalid_token`` (RFC 7592 §2.2, RFC 6750 §3.1). SKIP when the server answers the
+    update with a *valid* token with the same 403/405: it does not offer updates at all."""
+    _unsupported(obs, "update", "update_bad_rat", "updates")
     return _bad_rat(obs, "update_bad_rat", "the update with a bad token")
 
 
@@ -209,7 +241,12 @@ def mgmt_full_replacement(obs: Observation) -> Result:
     the client's request to delete them" (RFC 7592 §2.2): a PUT without ``redirect_uris``
     leaves the client with none."""
     ex = answered_or_skip(obs, "update_omit", "the update omitting redirect_uris")
+    _permitted(ex, "update its record", "§2.2")
     data = body_json(ex)
+    if ex.status == 400 and isinstance(data, dict) and data.get("error") in ("invalid_redirect_uri",
+                                                                             "invalid_client_metadata"):
+        raise Skip(f"the server refused to leave the client without redirect_uris ({outcome(ex)}"
+                   f"{error_description(ex)}), as RFC 7592 §2.2 lets it refuse metadata")
     if ex.status != 200 or not isinstance(data, dict):
         return Result.fail(f"the update answered {outcome(ex)}{error_description(ex)}", expected="200, no redirect_uris",
                            actual=outcome(ex), evidence=("update_omit",))
@@ -224,7 +261,9 @@ def mgmt_full_replacement(obs: Observation) -> Result:
        spec="RFC7592-2.3", level=Level.MUST, plan=PLAN, probe="management", see=("RFC6750-3.1",))
 def mgmt_delete_bad(obs: Observation) -> Result:
     """A delete with an invalid registration access token is refused with 401
-    ``invalid_token`` and the client stays (RFC 7592 §2.3, RFC 6750 §3.1)."""
+    ``invalid_token`` and the client stays (RFC 7592 §2.3, RFC 6750 §3.1). SKIP when the
+    delete with a valid token got the same 403/405: the server offers no delete."""
+    _unsupported(obs, "delete", "delete_bad_rat", "deletes")
     return _bad_rat(obs, "delete_bad_rat", "the delete with a bad token")
 
 
@@ -233,6 +272,7 @@ def mgmt_delete_bad(obs: Observation) -> Result:
 def mgmt_delete(obs: Observation) -> Result:
     """DELETE on ``registration_client_uri`` answers 204 No Content (RFC 7592 §2.3)."""
     ex = answered_or_skip(obs, "delete", "the delete request")
+    _permitted(ex, "delete itself", "§2.3")
     if ex.status == 204:
         return Result.ok("204 No Content", expected=204, actual=204, evidence=("delete",))
     return Result.fail(f"answered {outcome(ex)}{error_description(ex)}", expected=204, actual=ex.status,
@@ -280,3 +320,28 @@ def mgmt_deleted_read(obs: Observation) -> Result:
     return Result.fail(f"answered {got}{error_description(ex)}", expected=401, actual=got,
                        evidence=("read_after_delete",))
 
+
+
+@check("MGMT-RAT-OTHER-CLIENT", "A registration access token does not open another client's record",
+       spec="RFC7592-2.1", level=Level.MUST, plan=PLAN, probe="management",
+       see=("OIDC-REGISTRATION-4", "RFC6750-3.1"))
+def mgmt_rat_other_client(obs: Observation) -> Result:
+    """The registration access token of client A, sent to client B's
+    ``registration_client_uri``, is not valid there: RFC 7592 §2.1 "If the registration
+    access token used to make this request is not valid, the server MUST respond with an
+    error as described in OAuth 2.0 Bearer Token Usage" (401), and OIDC Registration §4.4
+    says 401 for an invalid token and 403 when the client has no permission. A 2xx hands
+    A another client's metadata (and possibly its secret)."""
+    if "read_other_rat" not in obs.exchanges:
+        raise Skip("the base client has no registration access token to try on another client")
+    ex = answered_or_skip(obs, "read_other_rat", "the read with another client's token")
+    got = outcome(ex)
+    expected = "401 (or 403)"
+    if ex.status in (401, 403):
+        return Result.ok(f"refused: {got}{error_description(ex)}", expected=expected, actual=got,
+                         evidence=("read_other_rat",))
+    if ex.status is not None and 200 <= ex.status < 300:
+        return Result.fail("client A's registration access token read client B's record", expected=expected,
+                           actual=got, evidence=("read_other_rat",))
+    return Result.fail(f"answered {got}{error_description(ex)}", expected=expected, actual=got,
+                       evidence=("read_other_rat",))

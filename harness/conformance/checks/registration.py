@@ -1,6 +1,11 @@
-"""Registration plan: RFC 7591 §2-3 (and OpenID Connect Registration 1.0) as the portal
-uses it — the guide's registration request, the error answers, unknown metadata, and
-the initial access token's limits."""
+"""Registration plan: RFC 7591 §2-3 (and OpenID Connect Registration 1.0) — the base
+registration (shaped by what the server advertises, :mod:`.shape`), the Tyk portal's own
+request as one named check, the error answers, unknown metadata, and the initial access
+token's limits.
+
+A refusal the spec allows (a server MAY refuse metadata, RFC 7591 §2 and §3.2.2) is
+never a FAIL: the check SKIPs with the server's answer and every check that needs the
+registered client SKIPs naming the refusal."""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from harness.conformance.checks.common import (
     ABSENT,
     answered,
     body_json,
+    challenge_params,
     error_description,
     header,
     is_json,
@@ -20,6 +26,7 @@ from harness.conformance.checks.common import (
     outcome,
     request_json,
 )
+from harness.conformance.checks.shape import base_metadata
 from harness.conformance.checks.verdicts import answered_or_skip, answered_refused_with, auth_challenge, header_has
 from harness.conformance.context import REDIRECT_URI, CheckContext, Skip
 from harness.conformance.model import Level, Observation, Result
@@ -65,15 +72,29 @@ def guide_metadata(ctx: CheckContext, purpose: str) -> dict[str, Any]:
 
 @probe("register.guide")
 def probe_register_guide(ctx: CheckContext) -> Observation:
-    metadata = guide_metadata(ctx, "guide")
+    """The base registration (:func:`.shape.base_metadata`): the client the token plan uses."""
+    metadata = base_metadata(ctx, "base")
     resp, ex, client = ctx.register(metadata)
+    from harness.conformance.checks.shape import registered_auth_method
+
     return Observation({"register": ex}, {"metadata": metadata, "client": client,
-                                          "auth_method": ctx.auth_method})
+                                          "auth_method": registered_auth_method(metadata, body_json(ex))})
+
+
+@probe("register.tyk")
+def probe_register_tyk(ctx: CheckContext) -> Observation:
+    """The Tyk portal's request for the guides' catalogue settings (:func:`guide_metadata`)."""
+    metadata = guide_metadata(ctx, "tyk")
+    _resp, ex, client = ctx.register(metadata)
+    from harness.conformance.checks.shape import registered_auth_method
+
+    return Observation({"tyk": ex}, {"metadata": metadata, "accepted": client is not None, "client": client,
+                                     "auth_method": registered_auth_method(metadata, body_json(ex))})
 
 
 @probe("register.anonymous")
 def probe_register_anonymous(ctx: CheckContext) -> Observation:
-    resp, ex, client = ctx.register(guide_metadata(ctx, "anonymous"), token=None)
+    resp, ex, client = ctx.register(base_metadata(ctx, "anonymous"), token=None)
     return Observation({"anonymous": ex}, {"open_registration": client is not None})
 
 
@@ -81,13 +102,13 @@ def probe_register_anonymous(ctx: CheckContext) -> Observation:
 def probe_register_bad_token(ctx: CheckContext) -> Observation:
     anonymous = ctx.observe("register.anonymous")
     facts = {"open_registration": anonymous.facts.get("open_registration", False)}
-    _resp, ex, _client = ctx.register(guide_metadata(ctx, "bad-token"), token=f"dcr-harness-invalid-{ctx.client_name('t')}")
+    _resp, ex, _client = ctx.register(base_metadata(ctx, "bad-token"), token=f"dcr-harness-invalid-{ctx.client_name('t')}")
     return Observation({"bad_token": ex}, facts)
 
 
 @probe("register.invalid-redirect")
 def probe_register_invalid_redirect(ctx: CheckContext) -> Observation:
-    metadata = guide_metadata(ctx, "bad-redirect")
+    metadata = base_metadata(ctx, "bad-redirect")
     metadata["redirect_uris"] = [REDIRECT_URI + "#fragment"]  # RFC 6749 §3.1.2: MUST NOT include a fragment
     _resp, ex, client = ctx.register(metadata)
     return Observation({"invalid_redirect": ex}, {"accepted": client is not None})
@@ -95,9 +116,15 @@ def probe_register_invalid_redirect(ctx: CheckContext) -> Observation:
 
 @probe("register.unknown-metadata")
 def probe_register_unknown(ctx: CheckContext) -> Observation:
-    metadata = {**guide_metadata(ctx, "unknown-member"), "x_dcr_harness_unknown_member": "ignore me"}
+    """The base request plus one member no spec defines; the base registration's own
+    answer is kept so the check can tell the member's refusal from the request's."""
+    base = ctx.observe("register.guide").ex("register")
+    metadata = {**base_metadata(ctx, "unknown-member"), "x_dcr_harness_unknown_member": "ignore me"}
     _resp, ex, _client = ctx.register(metadata)
-    return Observation({"unknown_metadata": ex}, {})
+    exchanges = {"unknown_metadata": ex}
+    if base is not None:
+        exchanges["register"] = base
+    return Observation(exchanges, {})
 
 
 @probe("register.errors")
@@ -115,8 +142,8 @@ def probe_register_errors(ctx: CheckContext) -> Observation:
 @probe("iat.count")
 def probe_iat_count(ctx: CheckContext) -> Observation:
     token = ctx.new_initial_access_token(expiration=300, count=1)
-    _r1, first, _c1 = ctx.register(guide_metadata(ctx, "iat-count-1"), token=token)
-    _r2, second, _c2 = ctx.register(guide_metadata(ctx, "iat-count-2"), token=token)
+    _r1, first, _c1 = ctx.register(base_metadata(ctx, "iat-count-1"), token=token)
+    _r2, second, _c2 = ctx.register(base_metadata(ctx, "iat-count-2"), token=token)
     return Observation({"first": first, "second": second}, {"count": 1})
 
 
@@ -131,7 +158,7 @@ def probe_iat_expiry(ctx: CheckContext) -> Observation:
     it, then register again — polling while the IdP still accepts it (its clock may lag
     ours), to a deadline."""
     token = ctx.new_initial_access_token(expiration=IAT_EXPIRY_S, count=50)
-    _r, fresh, _c = ctx.register(guide_metadata(ctx, "iat-fresh"), token=token)
+    _r, fresh, _c = ctx.register(base_metadata(ctx, "iat-fresh"), token=token)
     exchanges = {"fresh": fresh}
     deadline = time.monotonic() + IAT_EXPIRY_S + IAT_EXPIRY_DEADLINE_S
     try:
@@ -140,7 +167,7 @@ def probe_iat_expiry(ctx: CheckContext) -> Observation:
         pass  # its exp is far away: the registration below shows whether the IdP enforces it
     pause = threading.Event()
     while True:
-        _r, later, client = ctx.register(guide_metadata(ctx, "iat-expired"), token=token)
+        _r, later, client = ctx.register(base_metadata(ctx, "iat-expired"), token=token)
         exchanges["expired"] = later
         if client is None or time.monotonic() >= deadline:
             break
@@ -150,30 +177,58 @@ def probe_iat_expiry(ctx: CheckContext) -> Observation:
 
 # ---- the guide's registration ------------------------------------------------------------
 
-def _registered(obs: Observation) -> tuple[Exchange, dict[str, Any]]:
-    """The successful registration answer, else SKIP (REG-STATUS-201 judges the failure)."""
-    ex = answered_or_skip(obs, "register", "the registration request")
+def spec_refusal(ex: Exchange) -> bool:
+    """A refusal the specs define: 400 with an RFC 7591 §3.2.2 code (or RFC 6749's
+    ``invalid_request``), or an RFC 6750 §3.1 answer to the token (401, 403
+    ``insufficient_scope``). A server MAY refuse any registration this way (RFC 7591 §2:
+    the server MAY reject metadata; §3.2.2)."""
+    data = body_json(ex)
+    code = data.get("error") if isinstance(data, dict) else None
+    if ex.status == 400:
+        return code in REGISTRATION_ERRORS
+    return _is_rfc6750_refusal(ex)
+
+
+def skip_token_refusal(ex: Exchange, what: str) -> None:
+    """SKIP when ``ex`` refused the registration's token (RFC 6750 §3.1: 401, 403
+    ``insufficient_scope``): the server said nothing about the metadata under test."""
+    if ex.status in (401, 403) and _is_rfc6750_refusal(ex):
+        raise Skip(f"{what} was refused for its token ({outcome(ex)}{error_description(ex)}), "
+                   "not for its metadata: give an initial access token")
+
+
+def _registered(obs: Observation, name: str = "register") -> tuple[Exchange, dict[str, Any]]:
+    """The successful registration answer, else SKIP naming the refusal (REG-STATUS-201
+    judges whether the refusal itself was well-formed)."""
+    ex = answered_or_skip(obs, name, "the registration request")
     data = body_json(ex)
     if ex.status is None or not 200 <= ex.status < 300 or not isinstance(data, dict):
-        raise Skip(f"the registration was refused ({outcome(ex)}; see REG-STATUS-201)")
+        raise Skip(f"the base registration was refused ({outcome(ex)}{error_description(ex)}; see REG-STATUS-201)")
     return ex, data
 
 
 @check("REG-STATUS-201", "A successful registration answers 201 Created",
-       spec="RFC7591-3.2.1", level=Level.MUST, plan=PLAN, probe="register.guide", see=("OIDC-REGISTRATION-3.2",))
+       spec="RFC7591-3.2.1", level=Level.MUST, plan=PLAN, probe="register.guide",
+       see=("OIDC-REGISTRATION-3.2", "RFC7591-3.2.2"))
 def reg_status_201(obs: Observation) -> Result:
     """The client information response uses HTTP 201 Created (RFC 7591 §3.2.1). The
-    request is the guide's: client_credentials, client_secret_post, response type token."""
+    request is the base registration: only grant types, response types and an auth
+    method the server advertises (:mod:`.shape`). A refusal in the shape RFC 7591 §3.2.2
+    / RFC 6750 §3.1 define is the server's right (it MAY reject metadata): SKIP with its
+    answer. A refusal in another shape (5xx, no error code) breaks §3.2.2: FAIL."""
     ex = obs.ex("register")
     msg = no_answer(ex, "the registration request")
     if msg:
         return Result.fail(msg, expected=201, actual=None)
-    assert ex is not None
+    assert ex is not None and ex.status is not None
     if ex.status == 201:
         return Result.ok("201 Created", expected=201, actual=201)
-    if ex.status is not None and ex.status >= 300:
-        return Result.fail(f"the registration was refused: {outcome(ex)}{error_description(ex)}",
-                           expected=201, actual=ex.status)
+    if ex.status >= 300 and spec_refusal(ex):
+        raise Skip(f"the server refused the base registration, as RFC 7591 §3.2.2 allows: "
+                   f"{outcome(ex)}{error_description(ex)}")
+    if ex.status >= 300:
+        return Result.fail(f"the registration was refused without an RFC 7591 §3.2.2 error answer: "
+                           f"{outcome(ex)}{error_description(ex)}", expected=201, actual=ex.status)
     return Result.fail(f"success answered {ex.status}, not 201", expected=201, actual=ex.status)
 
 
@@ -220,8 +275,9 @@ def reg_client_id(obs: Observation) -> Result:
 @check("REG-CLIENT-SECRET", "A client_secret is issued for a confidential auth method",
        spec="RFC7591-3.2.1", level=Level.MUST, plan=PLAN, probe="register.guide")
 def reg_client_secret(obs: Observation) -> Result:
-    """The guide registers ``token_endpoint_auth_method: client_secret_post``; the client
-    needs a ``client_secret`` to use it (RFC 7591 §3.2.1, RFC 6749 §2.3.1)."""
+    """The base registration asks for a client secret method the server advertises
+    (``client_secret_post`` or ``client_secret_basic``); the client needs a
+    ``client_secret`` to use it (RFC 7591 §3.2.1, RFC 6749 §2.3.1)."""
     ex, data = _registered(obs)
     method = data.get("token_endpoint_auth_method") or (request_json(ex) or {}).get("token_endpoint_auth_method")
     secret = data.get("client_secret")
@@ -314,14 +370,15 @@ def reg_mgmt_paired(obs: Observation) -> Result:
 GRANT_FOR_RESPONSE = {"code": "authorization_code", "token": "implicit"}
 
 
-@check("REG-GRANT-RESPONSE-CONSISTENT", "grant_types and response_types are consistent",
-       spec="RFC7591-2.1", level=Level.SHOULD, plan=PLAN, probe="register.guide")
+@check("REG-GRANT-RESPONSE-CONSISTENT", "The Tyk portal's grant_types and response_types are consistent",
+       spec="RFC7591-2.1", level=Level.SHOULD, plan=PLAN, probe="register.tyk", see=("TYK-GUIDE",))
 def reg_grant_response(obs: Observation) -> Result:
     """RFC 7591 §2.1 pairs response type ``code`` with grant ``authorization_code`` and
-    ``token`` with ``implicit``. The guide asks for ``client_credentials`` with response
-    type ``token`` — inconsistent by the letter of the spec; reported (WARN) with what the
-    server did with it."""
-    ex = obs.ex("register")
+    ``token`` with ``implicit``. The guides' catalogue settings ask for
+    ``client_credentials`` with response type ``token`` — inconsistent by the letter of
+    the spec. This judges the portal's request, not the server: reported (WARN) with what
+    the server did with it."""
+    ex = obs.ex("tyk")
     requested = request_json(ex)
     if not isinstance(requested, dict):
         raise Skip("the registration request was not recorded")
@@ -348,6 +405,43 @@ def reg_grant_response(obs: Observation) -> Result:
         server = f"; the server answered {outcome(ex)}"
     return Result.fail("the request is inconsistent: " + "; ".join(problems) + server,
                        expected="consistent", actual=problems)
+
+
+#: The Tyk setting behind each member of the portal's request (the catalogue entry's DCR
+#: settings, shared/reference/tyk.md), named when a server refuses the request.
+TYK_SETTING = {
+    "response_types": "the catalogue entry's DCR response types",
+    "grant_types": "the catalogue entry's DCR grant types",
+    "token_endpoint_auth_method": "the catalogue entry's DCR token endpoint auth method",
+    "redirect_uris": "the catalogue entry's DCR redirect URI",
+}
+
+
+@check("REG-TYK-REQUEST-ACCEPTED", "The IdP accepts the Tyk portal's registration request",
+       spec="TYK-GUIDE", level=Level.SHOULD, plan=PLAN, probe="register.tyk", see=("RFC7591-3.2.2",))
+def reg_tyk_request(obs: Observation) -> Result:
+    """The portal sends the guides' settings (grant ``client_credentials``, auth method
+    ``client_secret_post``, response type ``token``). A server MAY refuse metadata it does
+    not support (RFC 7591 §3.2.2), so a refusal is a compatibility WARN, never a FAIL: the
+    message names the Tyk setting to change (a response type or grant the server does
+    not advertise is the usual cause)."""
+    ex = obs.ex("tyk")
+    msg = no_answer(ex, "the Tyk portal's registration request")
+    if msg:
+        return Result.fail(msg, expected="2xx", actual=None)
+    assert ex is not None and ex.status is not None
+    got = outcome(ex)
+    if 200 <= ex.status < 300:
+        return Result.ok(f"registered ({got})", expected="2xx", actual=got)
+    text = f"{got}{error_description(ex)}".lower()
+    named = [setting for member, setting in TYK_SETTING.items() if member in text or member.rstrip("s") in text]
+    if not named and "response" in text:
+        named = [TYK_SETTING["response_types"]]
+    fix = (f"change {' or '.join(named)}" if named else
+           "change the catalogue entry's DCR settings (response types, grant types, auth method) "
+           "to values the IdP advertises")
+    return Result.fail(f"the IdP refused the portal's request: {got}{error_description(ex)} — in Tyk, {fix}",
+                       expected="2xx", actual=got)
 
 
 # ---- error answers -------------------------------------------------------------------------
@@ -414,14 +508,18 @@ def reg_bad_iat_www(obs: Observation) -> Result:
 @check("REG-INVALID-REDIRECT-URI", "A redirect URI with a fragment is refused with invalid_redirect_uri",
        spec="RFC7591-3.2.2", level=Level.MUST, plan=PLAN, probe="register.invalid-redirect", see=("RFC6749-3.1.2",))
 def reg_invalid_redirect(obs: Observation) -> Result:
-    """A redirection URI "MUST NOT include a fragment component" (RFC 6749 §3.1.2); the
-    server refuses the registration with 400 ``invalid_redirect_uri`` (RFC 7591 §3.2.2).
-    Refusing with another code is reported (WARN)."""
+    """RFC 7591 §2 registers ``redirect_uris`` as the redirection URIs of RFC 6749, whose
+    §3.1.2 says "The endpoint URI MUST NOT include a fragment component": a URI with a
+    fragment is not a redirection endpoint, so the server refuses it with 400
+    ``invalid_redirect_uri`` — "The value of one or more redirection URIs is invalid"
+    (RFC 7591 §3.2.2). Accepting it is a FAIL; refusing with another 400 code is reported
+    (WARN); a refusal of the token (401/403) says nothing about the URI (SKIP)."""
     ex = obs.ex("invalid_redirect")
     msg = no_answer(ex, "the registration with a fragment redirect URI")
     if msg:
         return Result.fail(msg, expected="400 invalid_redirect_uri", actual=None)
     assert ex is not None and ex.status is not None
+    skip_token_refusal(ex, "the registration with a fragment redirect URI")
     got = outcome(ex)
     if got == "400 invalid_redirect_uri":
         return Result.ok(f"refused: {got}{error_description(ex)}", expected="400 invalid_redirect_uri", actual=got)
@@ -442,7 +540,8 @@ def reg_error_format(obs: Observation) -> Result:
     ``invalid_software_statement``, ``unapproved_software_statement``) or RFC 6750 §3.1
     (``invalid_token`` 401, ``insufficient_scope`` 403, ``invalid_request``); an optional
     ``error_description`` is a string. A bare 401 to a request without any token is
-    allowed (RFC 6750 §3.1)."""
+    allowed (RFC 6750 §3.1), and a token error may come as a ``WWW-Authenticate: Bearer
+    error="..."`` challenge without a body (RFC 6750 §3)."""
     refusals = {n: e for n, e in obs.exchanges.items() if answered(e) and (e.status or 0) >= 300}
     if not refusals:
         raise Skip("no registration was refused, so there is no error answer to inspect")
@@ -450,6 +549,12 @@ def reg_error_format(obs: Observation) -> Result:
     for name, ex in refusals.items():
         data = body_json(ex)
         if name == "anonymous" and ex.status == 401 and not ex.response_body:
+            continue
+        bearer_code = challenge_params(ex).get("error")
+        if ex.status in (401, 403) and bearer_code and not isinstance(data, dict):
+            # RFC 6750 §3: a Bearer token error lives in WWW-Authenticate; no body is needed.
+            if bearer_code not in REGISTRATION_ERRORS:
+                problems.append(f"{name}: Bearer error {bearer_code!r} is not an RFC 6750 code")
             continue
         if not is_json(ex) or not isinstance(data, dict):
             problems.append(f"{name}: {ex.status} is not a JSON object (Content-Type {header(ex, 'content-type')!r})")
@@ -474,19 +579,27 @@ def reg_error_format(obs: Observation) -> Result:
        spec="RFC7591-2", level=Level.MUST, plan=PLAN, probe="register.unknown-metadata")
 def reg_unknown_metadata(obs: Observation) -> Result:
     """"The authorization server MUST ignore any client metadata sent by the client that
-    it does not understand" (RFC 7591 §2): a registration with one extra member succeeds."""
+    it does not understand" (RFC 7591 §2): the base registration plus one extra member
+    succeeds. Judged only when the base registration alone succeeded (else SKIP naming
+    its refusal): a refusal then is the extra member's."""
+    base = obs.ex("register")
+    if base is not None and (base.status is None or not 200 <= base.status < 300):
+        raise Skip(f"the base registration was refused ({outcome(base)}; see REG-STATUS-201): "
+                   "a refusal here would not be the unknown member's")
     ex = obs.ex("unknown_metadata")
     msg = no_answer(ex, "the registration with an unknown member")
     if msg:
-        return Result.fail(msg, expected="2xx", actual=None)
+        return Result.fail(msg, expected="2xx", actual=None, evidence=("unknown_metadata",))
     assert ex is not None and ex.status is not None
     got = outcome(ex)
     if 200 <= ex.status < 300:
         data = body_json(ex)
         kept = isinstance(data, dict) and "x_dcr_harness_unknown_member" in data
         return Result.ok("registered; the unknown member was " + ("echoed" if kept else "dropped"),
-                         expected="2xx", actual=got)
-    return Result.fail(f"refused: {got}{error_description(ex)}", expected="2xx", actual=got)
+                         expected="2xx", actual=got, evidence=("unknown_metadata",))
+    return Result.fail(f"the base request was accepted, but with one unknown member it was refused: "
+                       f"{got}{error_description(ex)}", expected="2xx", actual=got,
+                       evidence=("register", "unknown_metadata"))
 
 
 # ---- initial access token limits -------------------------------------------------------------

@@ -11,6 +11,7 @@ from jwcrypto import jwk
 
 from harness.conformance.checks.common import ABSENT, body_json, error_description, header, is_json, no_answer, outcome
 from harness.conformance.checks.management import token_call, token_request
+from harness.conformance.checks.shape import require_grant
 from harness.conformance.checks.verdicts import answered_or_skip, answered_refused_with, auth_challenge, header_has
 from harness.conformance.context import CheckContext, Skip, json_of
 from harness.conformance.model import Level, Observation, Result
@@ -28,15 +29,50 @@ def _other_method(method: str) -> str:
     return "client_secret_basic" if method == "client_secret_post" else "client_secret_post"
 
 
+def _usable(obs: Observation, name: str) -> tuple[Any, str] | str:
+    """The client of registration ``name`` and its auth method, or why it cannot be used
+    for client_credentials with a secret."""
+    client = obs.facts.get("client")
+    ex = obs.ex(name)
+    if client is None:
+        return f"refused ({outcome(ex)})"
+    if not client.client_secret:
+        return "no client_secret issued"
+    registered = body_json(ex)
+    grants = registered.get("grant_types") if isinstance(registered, dict) else None
+    if isinstance(grants, list) and "client_credentials" not in grants:
+        return f"registered without the client_credentials grant (grant_types {grants}), as RFC 7591 §2 allows"
+    method = str(obs.facts.get("auth_method") or "client_secret_basic")
+    if method not in ("client_secret_post", "client_secret_basic"):
+        return f"registered with {method}, not a client secret method"
+    return client, method
+
+
+def token_client(ctx: CheckContext) -> tuple[Any, str, str]:
+    """The client whose tokens the token plan judges: the Tyk portal's (what the guides'
+    developers use at the token endpoint) when the server registered it with
+    client_credentials and a secret, else the base registration's (:mod:`.shape`).
+    Returns ``(client, auth method, which)``; SKIP naming both reasons otherwise."""
+    reasons: list[str] = []
+    for probe_name, name, label in (("register.tyk", "tyk", "the Tyk portal's client"),
+                                    ("register.guide", "register", "the base client")):
+        try:
+            got = _usable(ctx.observe(probe_name), name)
+        except Skip as exc:
+            got = str(exc)
+        if isinstance(got, tuple):
+            return got[0], got[1], label
+        reasons.append(f"{label}: {got}")
+    raise Skip("no registered client can use client_credentials with a secret (" + "; ".join(reasons) + ")")
+
+
 @probe("token")
 def probe_token(ctx: CheckContext) -> Observation:
-    """The guide's token request, then the refusals: wrong secret (form and Basic), the
-    other auth method, an unknown client, no grant_type, an unknown grant_type."""
-    reg = ctx.observe("register.guide")
-    client = reg.facts.get("client")
-    if client is None or not client.client_secret:
-        raise Skip("the guide's registration did not yield a client with a secret (see REG-STATUS-201)")
-    method = ctx.auth_method
+    """The token request of :func:`token_client`'s client, then the refusals: wrong
+    secret (form and Basic), the other auth method, an unknown client, no grant_type, an
+    unknown grant_type."""
+    require_grant(ctx, "client_credentials")
+    client, method, source = token_client(ctx)
     wrong = "dcr-harness-wrong-secret-" + client.client_id[:6]
     ctx.redactor.add(wrong)
     ex: dict[str, Exchange] = {}
@@ -51,7 +87,7 @@ def probe_token(ctx: CheckContext) -> Observation:
     ex["unsupported_grant"] = token_request(ctx, client.client_id, client.client_secret, method=method,
                                             form={"grant_type": "urn:dcr-harness:unknown-grant"})
     facts: dict[str, Any] = {"method": method, "other_method": _other_method(method), "issuer": ctx.issuer,
-                             "client_id": client.client_id}
+                             "client_id": client.client_id, "client": source}
     facts.update(_inspect_token(ctx, ex, raw if isinstance(raw, str) else None))
     return Observation(ex, facts)
 
@@ -121,9 +157,9 @@ def _ok(obs: Observation) -> tuple[Exchange, dict[str, Any]]:
 @check("TOKEN-STATUS-200", "client_credentials with the registered auth method answers 200",
        spec="RFC6749-4.4.3", level=Level.MUST, plan=PLAN, probe="token", see=("RFC6749-2.3.1",))
 def token_status(obs: Observation) -> Result:
-    """The guide's request — ``grant_type=client_credentials`` with the client's id and
-    secret in the form (``client_secret_post``) — gets an access token response, 200
-    (RFC 6749 §4.4.3, §5.1)."""
+    """``grant_type=client_credentials`` with the client's id and secret (the Tyk portal's
+    client, else the base client: :func:`token_client`), sent the way the client registered (``client_secret_post`` in the form, or HTTP Basic) — gets
+    an access token response, 200 (RFC 6749 §4.4.3, §5.1)."""
     ex = obs.ex("token")
     msg = no_answer(ex, "the token request")
     if msg:

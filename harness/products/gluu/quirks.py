@@ -56,7 +56,8 @@ def quirks(profile: GluuProfile) -> list[Quirk]:
             f"GluuProfile.registration_status; {G_MD} (Registration)",
         ))
     if profile.bad_rat_status_get_put != 401:
-        for cid in ("MGMT-READ-BAD-RAT-401", "MGMT-UPDATE-BAD-RAT-401", "MGMT-DELETED-READ-401"):
+        for cid in ("MGMT-READ-BAD-RAT-401", "MGMT-UPDATE-BAD-RAT-401", "MGMT-DELETED-READ-401",
+                    "MGMT-RAT-OTHER-CLIENT"):
             q.append(Quirk(
                 cid, status_is(profile.bad_rat_status_get_put),
                 f"Gluu 4 answers GET/PUT with a registration access token that does not match with "

@@ -162,6 +162,15 @@ class KeycloakAdmin:
             raise KeycloakAdminError(f"{what}: HTTP {resp.status_code} answer has no token")
         return body
 
+    def delete_initial_access_token(self, realm: str, token_id: str) -> None:
+        """``DELETE /admin/realms/{realm}/clients-initial-access/{id}``: revoke an initial
+        access token (Keycloak admin REST API, ClientInitialAccessResource.delete)."""
+        what = f"delete initial access token {token_id!r} in realm {realm!r}"
+        resp = self._admin(what, "DELETE",
+                           f"/admin/realms/{quote(realm, safe='')}/clients-initial-access/{quote(token_id, safe='')}")
+        if resp.status_code not in (200, 204):
+            raise self._fail(what, resp)
+
     def discovery(self, realm: str) -> dict[str, Any]:
         """``/realms/{realm}/.well-known/openid-configuration`` (no admin token needed)."""
         what = f"discovery of realm {realm!r}"

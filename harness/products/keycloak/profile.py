@@ -189,6 +189,11 @@ class KeycloakProfile:
     #: methods for any confidential client (keycloak.md "both work"; observed 26.4.7,
     #: 26.5.6), as 26.7 does for clients registered without a method.
     enforce_registered_secret_method: bool = True
+    #: OIDC Registration 1.0 §2 (application_type): web clients using the implicit grant
+    #: MUST register https redirect URIs on hosts other than localhost. Keycloak's client
+    #: registration service does not check this (src:DefaultClientValidationProvider checks
+    #: fragments and schemes only; observed 26.4.7, 26.5.6 and 26.7.3, docs/verdicts/keycloak.md).
+    implicit_redirect_https_enforced: bool = False
 
     def __post_init__(self) -> None:
         problems: list[str] = []

@@ -51,6 +51,15 @@ def quirks(profile: KeycloakProfile) -> list[Quirk]:
                 "Keycloak's client registration service answers 401 invalid_token without WWW-Authenticate",
                 f"KeycloakProfile.registration_www_authenticate; {KC_MD} (\"... and no WWW-Authenticate\")",
             ))
+    if not profile.implicit_redirect_https_enforced:
+        q.append(Quirk(
+            "REG-REDIRECT-URI-IMPLICIT-HTTPS", "201",
+            "Keycloak registers a web client using the implicit grant with an http redirect URI on any host: "
+            "its client registration service does not check redirect URIs against application_type "
+            "(OIDC Registration §2 says the server MUST)",
+            "KeycloakProfile.implicit_redirect_https_enforced; observed 26.4.7, 26.5.6 and 26.7.3 "
+            "(docs/verdicts/keycloak.md)",
+        ))
     if not profile.client_auth_www_authenticate:
         q.append(Quirk(
             "TOKEN-BASIC-WWW-AUTHENTICATE", ABSENT,

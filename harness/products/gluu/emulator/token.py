@@ -15,11 +15,14 @@ import uuid
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
+import requests
 from jwcrypto import jwk
 from starlette.requests import Request
 from starlette.responses import Response
 
 from harness.jose import sign
+from harness.jose.assertion import JWT_BEARER_ASSERTION, BadAssertion, check_client_assertion
+from harness.jose.tokens import decode_unverified
 from harness.products.gluu.emulator.errors import NO_STORE_HEADERS, TOKEN_ERRORS, error_body, java_json
 from harness.products.gluu.emulator.state import GluuClient, GluuState
 
@@ -64,12 +67,40 @@ def _secret_ok(client: GluuClient, secret: str) -> bool:
     return hmac.compare_digest(client.client_secret.encode(), secret.encode())
 
 
+def _assertion_client(state: GluuState, form: dict[str, str]) -> GluuClient | None:
+    """``private_key_jwt`` (RFC 7523 §2.2; oxAuth ClientAuthentication with a
+    ``client_assertion``): the client registered for it, an assertion that verifies with
+    its ``jwks`` or ``jwks_uri`` keys, audience the token endpoint or the issuer."""
+    if form.get("client_assertion_type") != JWT_BEARER_ASSERTION:
+        return None
+    assertion = form.get("client_assertion", "")
+    try:
+        _header, claims = decode_unverified(assertion)
+    except ValueError:
+        return None
+    client = state.clients.get(form.get("client_id") or str(claims.get("sub") or ""))
+    if client is None or client.auth_method != "private_key_jwt":
+        return None
+    keys = client.metadata.get("jwks")
+    try:
+        if not isinstance(keys, dict) and client.metadata.get("jwks_uri"):
+            keys = requests.get(str(client.metadata["jwks_uri"]), timeout=5).json()
+        check_client_assertion(assertion, keys if isinstance(keys, dict) else {},
+                               audiences=(state.endpoint("token"), state.issuer))
+    except (BadAssertion, ValueError, requests.RequestException) as exc:
+        log.debug("client assertion of %s refused: %s", client.client_id, exc)
+        return None
+    return client
+
+
 def authenticate(state: GluuState, request: Request, form: dict[str, str]) -> GluuClient | None:
     """Which client the filter lets through, or None (→ 401)."""
     strict = state.profile.strict_auth_method
     header = request.headers.get("authorization", "")
-    if header[:7].lower() == "bearer " or form.get("client_assertion") is not None:
-        return None  # access-token and JWT client authentication are not modelled
+    if form.get("client_assertion") is not None:
+        return _assertion_client(state, form)
+    if header[:7].lower() == "bearer ":
+        return None  # access-token client authentication is not modelled
     if header[:6].lower() == "basic ":
         try:
             decoded = base64.b64decode(header[6:].strip(), validate=False).decode("utf-8")

@@ -7,6 +7,7 @@ from :class:`~harness.products.keycloak.profile.KeycloakProfile`.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -145,6 +146,14 @@ def apply_metadata(client: Client, meta: dict[str, Any], profile: KeycloakProfil
                 client.attributes.pop(name, None)
             else:
                 client.attributes[name] = str(meta[name])
+    if take("jwks"):
+        # Keys by value: Keycloak keeps them in the client attribute "jwks.string" with
+        # "use.jwks.string" (DescriptionConverter.toInternal; observed 26.7.3: a
+        # private_key_jwt client registered with jwks authenticates with an assertion).
+        if isinstance(meta.get("jwks"), dict):
+            client.attributes["jwks.string"] = json.dumps(meta["jwks"])
+        else:
+            client.attributes.pop("jwks.string", None)
     if take("post_logout_redirect_uris"):
         uris = meta.get("post_logout_redirect_uris")
         if uris is None:
@@ -214,15 +223,26 @@ def _apply_flows(client: Client, meta: dict[str, Any], profile: KeycloakProfile)
             client.attributes[attr] = "true" if grant in grants else "false"
 
 
-def validate_redirect_uris(client: Client) -> None:
-    """``DefaultClientValidationProvider`` checks on redirect URIs (after creation)."""
+def validate_redirect_uris(client: Client, profile: KeycloakProfile) -> None:
+    """``DefaultClientValidationProvider`` checks on redirect URIs (after creation); the
+    OIDC §2 https rule for implicit web clients only as ``profile.implicit_redirect_https_enforced`` says."""
+    implicit = "implicit" in grant_types_of(client)
     for uri in client.redirect_uris:
+        if profile.implicit_redirect_https_enforced and implicit and _plain_http_off_localhost(uri):
+            raise RedirectUriInvalid("Implicit web clients must use https redirect URIs")
         if "#" in uri:
             raise RedirectUriInvalid("Redirect URIs must not contain an URI fragment")
         if uri.split(":", 1)[0].lower() in ("javascript", "data"):
             raise RedirectUriInvalid("A redirect URI uses an illegal scheme")
         if any(c.isspace() for c in uri) or "\\" in uri:
             raise RedirectUriInvalid("A redirect URI is not a valid URI")
+
+
+def _plain_http_off_localhost(uri: str) -> bool:
+    """An ``http:`` redirect URI on a host other than localhost (OIDC Registration §2)."""
+    scheme, _, rest = uri.partition("://")
+    host = rest.split("/", 1)[0].rsplit("@", 1)[-1].split(":", 1)[0].lower()
+    return scheme.lower() == "http" and host not in ("localhost", "127.0.0.1", "[::1]")
 
 
 def grant_types_of(client: Client) -> list[str]:

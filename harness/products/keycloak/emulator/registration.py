@@ -179,7 +179,7 @@ async def register(ctx: Ctx, realm: Realm, request: Request) -> Response:
         optional_scopes=list(ctx.profile.optional_client_scopes),
     )
     apply_metadata(client, meta, ctx.profile, create=True)
-    validate_redirect_uris(client)
+    validate_redirect_uris(client, ctx.profile)
     if _needs_secret(client):
         client.secret = new_secret()
     with ctx.state.lock:
@@ -266,7 +266,7 @@ async def update_client(ctx: Ctx, realm: Realm, request: Request) -> Response:
     with ctx.state.lock:
         updated = client.copy()
         apply_metadata(updated, meta, ctx.profile, create=False)
-        validate_redirect_uris(updated)
+        validate_redirect_uris(updated, ctx.profile)
         if _needs_secret(updated) and updated.secret is None:
             updated.secret = new_secret()
         rat: str | None = None

@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import logging
+from typing import Any
 from urllib.parse import parse_qsl, unquote_plus
 
+import requests
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from harness.jose.tokens import BadJwt
+from harness.jose.assertion import JWT_BEARER_ASSERTION, BadAssertion, check_client_assertion
+from harness.jose.tokens import BadJwt, decode_unverified
 from harness.products.keycloak.emulator import minting
 from harness.products.keycloak.emulator.http import (
     Ctx,
@@ -88,9 +92,54 @@ def _parse_basic(header: str) -> tuple[str, str] | None:
     return unquote_plus(user), unquote_plus(secret)
 
 
+#: Keycloak's answer to a client assertion it cannot accept (observed 26.7.3:
+#: ``400 invalid_client`` "Client authentication with signed JWT failed: Signature on JWT
+#: token failed validation"; src: JWTClientAuthenticator).
+JWT_AUTH_FAILED = "Client authentication with signed JWT failed: "
+
+
+def _client_keys(client: Client) -> dict[str, Any]:
+    """The client's JWK Set: ``jwks.string`` (registered by value) or fetched from its
+    ``jwks_uri`` (Keycloak's ``use.jwks.url``)."""
+    raw = client.attributes.get("jwks.string")
+    if raw:
+        doc = json.loads(raw)
+        return doc if isinstance(doc, dict) else {}
+    url = client.attributes.get("jwks_uri")
+    if not url:
+        return {}
+    resp = requests.get(url, timeout=5)
+    doc = resp.json() if resp.status_code == 200 else {}
+    return doc if isinstance(doc, dict) else {}
+
+
+def authenticate_assertion(ctx: Ctx, realm: Realm, request: Request, form: dict[str, list[str]]) -> Client:
+    """``private_key_jwt`` (RFC 7523 §2.2): the client named by ``client_id`` or the
+    assertion's ``sub``, registered with the ``client-jwt`` authenticator, and an
+    assertion verified against its keys with audience the issuer or the token endpoint."""
+    assertion = form["client_assertion"][0]
+    try:
+        _header, claims = decode_unverified(assertion)
+    except ValueError:
+        raise TokenError(400, "invalid_client", JWT_AUTH_FAILED + "Client authentication with signed JWT failed") from None
+    client_id = form["client_id"][0] if "client_id" in form else str(claims.get("sub") or "")
+    with ctx.state.lock:
+        client = realm.clients.get(client_id)
+    if client is None or not client.enabled or client.authenticator != "client-jwt":
+        raise TokenError(400, "invalid_client", JWT_AUTH_FAILED + "Client not found or not allowed")
+    issuer = ctx.issuer(request, realm.name)
+    try:
+        check_client_assertion(assertion, _client_keys(client),
+                               audiences=(issuer, f"{issuer}/protocol/openid-connect/token"))
+    except (BadAssertion, ValueError, requests.RequestException):
+        raise TokenError(400, "invalid_client", JWT_AUTH_FAILED + "Signature on JWT token failed validation") from None
+    return client
+
+
 def authenticate_client(ctx: Ctx, realm: Realm, request: Request, form: dict[str, list[str]]) -> Client:
-    """Client authentication with ``client_secret_basic`` or ``client_secret_post``; a
-    refusal carries a challenge only as ``KeycloakProfile.client_auth_www_authenticate`` says."""
+    """Client authentication with ``client_secret_basic``, ``client_secret_post`` or
+    ``private_key_jwt`` (:func:`authenticate_assertion`); a refusal carries a challenge
+    only as ``KeycloakProfile.client_auth_www_authenticate`` says."""
     try:
         return _authenticate_client(ctx, realm, request, form)
     except TokenError as err:
@@ -102,6 +151,8 @@ def authenticate_client(ctx: Ctx, realm: Realm, request: Request, form: dict[str
 
 def _authenticate_client(ctx: Ctx, realm: Realm, request: Request, form: dict[str, list[str]]) -> Client:
     profile = ctx.profile
+    if form.get("client_assertion_type", [""])[0] == JWT_BEARER_ASSERTION and "client_assertion" in form:
+        return authenticate_assertion(ctx, realm, request, form)
     client_id: str | None = None
     secret: str | None = None
     header = request.headers.get("authorization")

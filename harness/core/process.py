@@ -1,0 +1,203 @@
+"""A server process the harness builds and runs itself (testcontainers-style, shared/STYLE.md
+§2): build-if-missing into a cache with progress logs, start on a free loopback port in
+its own process group, wait for readiness to a deadline (a timeout error carries the log
+tail), and kill the whole group on stop, on a failed start and at interpreter exit.
+
+Subclasses set :attr:`name` and implement :meth:`ensure_built`, :meth:`_configure`
+(argv, env, cwd) and :meth:`ready_url`; :class:`harness.products.hydra.launcher.HydraLauncher`
+and :class:`harness.products.spring_as.launcher.SpringAsLauncher` are two.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from collections import deque
+from pathlib import Path
+from typing import IO
+
+import requests
+
+from harness.core.errors import LaunchError
+from harness.core.lifecycle import StartStop
+
+log = logging.getLogger(__name__)
+
+#: Env var overriding the cache root (``<root>/<product>/<version>``).
+ENV_CACHE = "DCR_HARNESS_CACHE"
+#: Lines of the server log quoted in a LaunchError.
+LOG_TAIL_LINES = 30
+#: Seconds to wait after SIGTERM before SIGKILL.
+STOP_GRACE_S = 10.0
+
+_LIVE: set[ProcessServer] = set()
+
+
+@atexit.register
+def _stop_all() -> None:
+    for server in list(_LIVE):
+        try:
+            server.stop()
+        except Exception:  # noqa: BLE001 - best effort at exit
+            log.exception("could not stop %s", server)
+
+
+def cache_root() -> Path:
+    """``$DCR_HARNESS_CACHE``, else ``~/.cache/dcr-harness``."""
+    root = os.environ.get(ENV_CACHE)
+    return Path(root).expanduser() if root else Path.home() / ".cache" / "dcr-harness"
+
+
+def run_step(what: str, argv: list[str], *, cwd: Path, env: dict[str, str] | None = None,
+             timeout: float = 1800.0, logger: logging.Logger | None = None) -> str:
+    """Run one build step, logging it (to ``logger``: the launcher's, whose progress the
+    faces always show); LaunchError with the output's tail when it fails."""
+    log = logger or logging.getLogger(__name__)
+    log.info("%s: %s", what, " ".join(argv[:4]) + (" ..." if len(argv) > 4 else ""))
+    started = time.monotonic()
+    try:
+        res = subprocess.run(argv, cwd=str(cwd), env=env, capture_output=True, text=True, timeout=timeout)
+    except FileNotFoundError as exc:
+        raise LaunchError(f"{what}: {argv[0]} is not installed", hint=f"install {argv[0]}") from exc
+    except subprocess.TimeoutExpired as exc:
+        raise LaunchError(f"{what}: no result after {timeout:.0f} s") from exc
+    if res.returncode != 0:
+        tail = "\n".join((res.stdout + res.stderr).strip().splitlines()[-LOG_TAIL_LINES:])
+        raise LaunchError(f"{what} failed (exit {res.returncode}):\n{tail}")
+    log.info("%s: done in %.0f s", what, time.monotonic() - started)
+    return res.stdout
+
+
+class ProcessServer(StartStop):
+    """One server process on loopback; see the module docstring."""
+
+    #: Shown in logs and errors ("Ory Hydra v2.3.0").
+    name = "server"
+    ready_timeout = 120.0
+
+    def __init__(self, *, log_dir: Path | str | None = None) -> None:
+        self.log_dir = Path(log_dir) if log_dir else None
+        self.log_path: Path | None = None
+        self.boot_seconds: float | None = None
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._log_file: IO[bytes] | None = None
+        self._started_at = 0.0
+        self._lock = threading.Lock()
+        #: The launcher module's logger: the registry lists it among the progress loggers.
+        self.log = logging.getLogger(type(self).__module__)
+
+    # -- to implement -----------------------------------------------------------------
+    def ensure_built(self) -> None:
+        """Build (or fetch) into the cache when missing, logging progress."""
+        raise NotImplementedError
+
+    def _configure(self) -> tuple[list[str], dict[str, str], Path]:
+        """argv, environment and working directory of the server process."""
+        raise NotImplementedError
+
+    def ready_url(self) -> str:
+        """Polled until it answers 200."""
+        raise NotImplementedError
+
+    # -- lifetime -----------------------------------------------------------------------
+    def start(self) -> ProcessServer:
+        with self._lock:
+            if self._proc is not None and self._proc.poll() is None:
+                return self
+            self.ensure_built()
+            argv, env, cwd = self._configure()
+            log_dir = self.log_dir or Path(tempfile.mkdtemp(prefix="dcr-harness-server-log-"))
+            log_dir.mkdir(parents=True, exist_ok=True)
+            self.log_path = log_dir / f"{type(self).__name__.lower()}.log"
+            self.log.info("starting %s (log %s)", self.name, self.log_path)
+            self._log_file = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
+            self._started_at = time.monotonic()
+            try:
+                self._proc = subprocess.Popen(argv, cwd=str(cwd), env=env, stdin=subprocess.DEVNULL,
+                                              stdout=self._log_file, stderr=subprocess.STDOUT,
+                                              start_new_session=True)  # own group: stop() signals all of it
+            except OSError as exc:
+                self._close_log()
+                raise LaunchError(f"cannot run {argv[0]}: {exc.strerror}") from exc
+            _LIVE.add(self)
+        try:
+            self.wait_ready()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def wait_ready(self) -> None:
+        """Poll :meth:`ready_url` until 200, to a deadline; fail fast when the process exits."""
+        assert self._proc is not None, "start() first"
+        url, deadline, last = self.ready_url(), self._started_at + self.ready_timeout, "no answer yet"
+        pause = threading.Event()
+        with requests.Session() as http:
+            while True:
+                code = self._proc.poll()
+                if code is not None:
+                    raise LaunchError(f"{self.name} exited with code {code} before it was ready "
+                                      f"(log {self.log_path}):\n{self.log_tail()}", hint="read the log lines above")
+                try:
+                    resp = http.get(url, timeout=5)
+                    if resp.status_code == 200:
+                        break
+                    last = f"HTTP {resp.status_code}"
+                except requests.RequestException as exc:
+                    last = type(exc).__name__
+                if time.monotonic() >= deadline:
+                    raise LaunchError(f"{self.name} not ready at {url} after {self.ready_timeout:.0f} s "
+                                      f"(last: {last}; log {self.log_path}):\n{self.log_tail()}",
+                                      hint="raise ready_timeout on a slow machine, or read the log")
+                pause.wait(0.25)  # poll interval, bounded by the deadline above
+        self.boot_seconds = time.monotonic() - self._started_at
+        self.log.info("%s ready in %.1f s", self.name, self.boot_seconds)
+
+    def log_tail(self, lines: int = LOG_TAIL_LINES) -> str:
+        if self.log_path is None or not self.log_path.exists():
+            return "(no log)"
+        with open(self.log_path, "rb") as fh:
+            tail = deque(fh, maxlen=lines)
+        return "".join(b.decode("utf-8", "replace") for b in tail).rstrip()
+
+    @property
+    def running(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    def stop(self) -> None:
+        """SIGTERM the process group, wait, then SIGKILL it. Idempotent."""
+        with self._lock:
+            proc, self._proc = self._proc, None
+            if proc is not None:
+                if proc.poll() is None:
+                    self.log.info("stopping %s", self.name)
+                    _signal_group(proc.pid, signal.SIGTERM)
+                    try:
+                        proc.wait(timeout=STOP_GRACE_S)
+                    except subprocess.TimeoutExpired:
+                        _signal_group(proc.pid, signal.SIGKILL)
+                        proc.wait(timeout=10)
+                _signal_group(proc.pid, signal.SIGKILL)  # children that outlived the leader
+            _LIVE.discard(self)
+            self._close_log()
+
+    def _close_log(self) -> None:
+        if self._log_file is not None:
+            try:
+                self._log_file.close()
+            except OSError:
+                pass
+            self._log_file = None
+
+
+def _signal_group(pgid: int, sig: signal.Signals) -> None:
+    try:
+        os.killpg(pgid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
