@@ -109,7 +109,11 @@ def test_check_of_26_7_keeps_26_7_verdicts(tmp_path: Path) -> None:
         r = _check(kc, tmp_path, "--idp-version", "26.7.3")
     method = r["TOKEN-WRONG-METHOD-401"]
     assert (method["verdict"], method["level"], method["actual"]) == ("WARN", "QUIRK", "401 unauthorized_client")
-    assert r["REG-METADATA-ECHOED"]["actual"].keys() == {"grant_types", "response_types"}
+    # The base registration is shaped by discovery (issue 16): Keycloak rewrites its response
+    # types (the implicit/hybrid mapping of DescriptionConverter), and 26.7's quirk explains it.
+    echoed = r["REG-METADATA-ECHOED"]
+    assert (echoed["verdict"], echoed["level"]) == ("WARN", "QUIRK"), echoed["message"]
+    assert echoed["actual"] and set(echoed["actual"]) <= {"grant_types", "response_types"}
 
 
 def test_context_from_a_launcher_takes_its_version(keycloak_26_4: KeycloakEmulatorLauncher) -> None:
