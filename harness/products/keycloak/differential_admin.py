@@ -40,6 +40,14 @@ def _summary_of_scopes(raw: Any) -> Any:
     return sorted(f"{s.get('name')}/{s.get('protocol')}" for s in raw if isinstance(s, dict))
 
 
+def _label_location(run: DifferentialRun, resp: Any, name: str) -> str:
+    """Label the id a 201's ``Location`` ends with, and re-normalise that observation."""
+    new_id = str(resp.headers.get("location", "")).rsplit("/", 1)[-1]
+    run.norm.label(new_id, name)
+    run.observations[-1].headers = {k: run.norm.text(v) for k, v in run.observations[-1].headers.items()}
+    return new_id
+
+
 def play_admin_section(run: DifferentialRun) -> None:
     """Append the admin, policy and method exchanges to ``run``'s observations."""
     h = run._admin_headers
@@ -175,6 +183,42 @@ def play_admin_section(run: DifferentialRun) -> None:
                        "subject_token": subject, "subject_token_type": ACCESS_TOKEN_TYPE})
     run.exchange("token.public_refresh_missing", "POST", TOKEN,
                  data={"grant_type": "refresh_token", "client_id": "dcr-public"})
+
+    # standard token exchange (RFC 8693) for clients that opted in: public refused,
+    # parameters checked, the subject token validated, the audience enforced
+    te_attr = {"standard.token.exchange.enabled": "true"}
+    resp, _ = run.exchange("admin.te_public_create", "POST", clients, headers=h(), expect=201, json={
+        "clientId": "dcr-te-public", "publicClient": True, "directAccessGrantsEnabled": True, "attributes": te_attr})
+    _label_location(run, resp, "te_public_id")
+    resp, _ = run.exchange("admin.te_confidential_create", "POST", clients, headers=h(), expect=201, json={
+        "clientId": "dcr-te-conf", "secret": "te-secret-0123456789", "publicClient": False,
+        "directAccessGrantsEnabled": True, "attributes": te_attr})
+    te_conf_id = _label_location(run, resp, "te_conf_id")
+    run.exchange("admin.te_confidential_get", "GET", f"{clients}/{te_conf_id}", headers=h(), **sec)
+    conf = {"client_id": "dcr-te-conf", "client_secret": "te-secret-0123456789"}
+    _, te_tok = run.exchange("token.te_public_password", "POST", TOKEN, data={
+        "grant_type": "password", "client_id": "dcr-te-public", "username": "alice", "password": password})
+    te_subject = str((te_tok or {}).get("access_token", "none"))
+    te_refresh = str((te_tok or {}).get("refresh_token", "none"))
+    run.exchange("token.te_public_refused", "POST", TOKEN, data={
+        "grant_type": TOKEN_EXCHANGE, "client_id": "dcr-te-public", "subject_token": te_subject,
+        "subject_token_type": ACCESS_TOKEN_TYPE})
+    run.exchange("token.te_no_subject_token", "POST", TOKEN, data={"grant_type": TOKEN_EXCHANGE, **conf})
+    run.exchange("token.te_no_subject_token_type", "POST", TOKEN, data={
+        "grant_type": TOKEN_EXCHANGE, **conf, "subject_token": te_subject})
+    run.exchange("token.te_garbage_subject", "POST", TOKEN, data={
+        "grant_type": TOKEN_EXCHANGE, **conf, "subject_token": "garbage", "subject_token_type": ACCESS_TOKEN_TYPE})
+    run.exchange("token.te_not_in_audience", "POST", TOKEN, data={
+        "grant_type": TOKEN_EXCHANGE, **conf, "subject_token": te_subject, "subject_token_type": ACCESS_TOKEN_TYPE})
+    run.exchange("token.confidential_password", "POST", TOKEN, data={
+        "grant_type": "password", **conf, "username": "alice", "password": password})
+    run.exchange("token.confidential_no_service_account", "POST", TOKEN, data={"grant_type": "client_credentials", **conf})
+    run.exchange("token.public_refresh", "POST", TOKEN, data={
+        "grant_type": "refresh_token", "client_id": "dcr-te-public", "refresh_token": te_refresh})
+    run.exchange("token.refresh_of_another_client", "POST", TOKEN, data={
+        "grant_type": "refresh_token", **conf, "refresh_token": te_refresh})
+    run.exchange("token.public_invalid_code", "POST", TOKEN, data={
+        "grant_type": "authorization_code", "client_id": "dcr-te-public", "code": "x", "redirect_uri": "http://x"})
 
     # --- realm roles --------------------------------------------------------------------------
     roles = ADMIN + "/roles"

@@ -153,7 +153,10 @@ async def create_client(ctx: Ctx, realm: Realm, request: Request) -> Response:
                     default_scopes=[s for s in ctx.profile.default_client_scopes],
                     optional_scopes=list(ctx.profile.optional_client_scopes))
     _apply(ctx, realm, client, {k: v for k, v in rep.items() if k != "serviceAccountsEnabled"})
-    if not client.public:
+    if not client.public and isinstance(rep.get("secret"), str):
+        # a secret given by the caller carries no creation time (observed 26.7.3)
+        client.secret = str(rep["secret"])
+    elif not client.public:
         client.secret = new_secret()
         client.attributes["client.secret.creation.time"] = str(ctx.state.now())
     if "webOrigins" not in rep:

@@ -263,6 +263,22 @@ def token_exchange(ctx: Ctx, realm: Realm, client: Client, request: Request, for
     alike); the exchange itself is not emulated."""
     if client.attributes.get("standard.token.exchange.enabled") != "true":
         raise TokenError(400, "invalid_request", "Standard token exchange is not enabled for the requested client")
+    if client.public:
+        raise TokenError(400, "invalid_client", "Public client is not allowed to exchange token")
+    for name in ("subject_token", "subject_token_type"):
+        if not form.get(name, [""])[0]:
+            raise TokenError(400, "invalid_request", f"Parameter '{name}' required for standard token exchange")
+    try:
+        claims = realm.keys.verify_access(form["subject_token"][0])
+    except BadJwt:
+        raise TokenError(400, "invalid_request", "Invalid token") from None
+    if int(claims.get("exp", 0)) < ctx.state.now() or claims.get("iss") != ctx.issuer(request, realm.name):
+        raise TokenError(400, "invalid_request", "Invalid token")
+    aud = claims.get("aud")
+    audiences = aud if isinstance(aud, list) else [aud]
+    if client.client_id not in audiences:
+        raise TokenError(403, "access_denied", "Client is not within the token audience")
+    log.info("standard token exchange is validated but not performed by the emulator")
     raise TokenError(400, "unsupported_grant_type", "Unsupported grant_type")
 
 
