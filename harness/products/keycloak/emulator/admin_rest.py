@@ -299,7 +299,11 @@ async def list_users(ctx: Ctx, realm: Realm, request: Request) -> Response:
         term = q["search"].lower()
         users = [u for u in users if any(term in str(v).lower() for v in
                                          (u.username, *(u.profile.get(k, "") for k in ("email", "firstName", "lastName"))))]
-    return _read([user_representation(u, {"manage": True}) for u in users])
+    found = [user_representation(u, {"manage": True}) for u in users]
+    if ctx.profile.user_list_profile_metadata:
+        for entry in found:
+            entry["userProfileMetadata"] = USER_PROFILE_METADATA
+    return _read(found)
 
 
 @_admin_realm
@@ -382,6 +386,32 @@ BUILTIN_SCOPES: tuple[tuple[str, str], ...] = (
 )
 
 
+#: ``userProfileMetadata`` of the default user profile, as 26.4/26.5 list it on every user
+#: of a search (observed 26.4.7, 26.5.6; ``KeycloakProfile.user_list_profile_metadata``).
+USER_PROFILE_METADATA: dict[str, Any] = {
+    "attributes": [
+        {"name": "username", "displayName": "${username}", "required": True, "readOnly": True,
+         "validators": {"length": {"min": 3, "max": 255, "ignore.empty.value": True},
+                        "username-prohibited-characters": {"ignore.empty.value": True},
+                        "up-username-not-idn-homograph": {"ignore.empty.value": True},
+                        "multivalued": {"max": "1"}}, "multivalued": False},
+        {"name": "email", "displayName": "${email}", "required": False, "readOnly": False,
+         "validators": {"email": {"ignore.empty.value": True}, "length": {"max": 255, "ignore.empty.value": True},
+                        "multivalued": {"max": "1"}}, "multivalued": False},
+        {"name": "firstName", "displayName": "${firstName}", "required": False, "readOnly": False,
+         "validators": {"length": {"max": 255, "ignore.empty.value": True},
+                        "person-name-prohibited-characters": {"ignore.empty.value": True},
+                        "multivalued": {"max": "1"}}, "multivalued": False},
+        {"name": "lastName", "displayName": "${lastName}", "required": False, "readOnly": False,
+         "validators": {"length": {"max": 255, "ignore.empty.value": True},
+                        "person-name-prohibited-characters": {"ignore.empty.value": True},
+                        "multivalued": {"max": "1"}}, "multivalued": False},
+    ],
+    "groups": [{"name": "user-metadata", "displayHeader": "User metadata",
+                "displayDescription": "Attributes, which refer to user metadata"}],
+}
+
+
 def _scope_id(realm: Realm, name: str) -> str:
     """A stable id per realm and scope name."""
     return str(uuid.uuid5(uuid.UUID(realm.id), name))
@@ -389,8 +419,9 @@ def _scope_id(realm: Realm, name: str) -> str:
 
 @_admin_realm
 async def list_client_scopes(ctx: Ctx, realm: Realm, request: Request) -> Response:
+    builtin = [s for s in BUILTIN_SCOPES if ctx.profile.saml_authn_context_scope or s[0] != "AuthnContextClassRef"]
     with ctx.state.lock:
-        scopes = [*BUILTIN_SCOPES, *realm.extra_scopes.items()]
+        scopes = [*builtin, *realm.extra_scopes.items()]
     return _read([{"id": _scope_id(realm, n), "name": n, "protocol": p} for n, p in scopes])
 
 
@@ -430,6 +461,12 @@ async def create_component(ctx: Ctx, realm: Realm, request: Request) -> Response
             "subType": rep.get("subType"), "config": dict(rep.get("config") or {})}
     with ctx.state.lock:
         realm.components.append(comp)
+        if ctx.profile.component_create_fills_allowed_client_scopes:
+            for other in realm.components:
+                if other.get("providerId") == "allowed-client-templates" and other.get("subType") == comp["subType"]:
+                    config = other["config"]
+                    if isinstance(config, dict):
+                        config.setdefault("allowed-client-scopes", [])
     return _created(ctx, request, f"/admin/realms/{realm.name}/components/{comp['id']}")
 
 

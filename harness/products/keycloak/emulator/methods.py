@@ -34,8 +34,14 @@ async def not_found(request: Request) -> Response:
 
 
 async def options(request: Request) -> Response:
-    """The CORS preflight answer: the security headers but X-Frame-Options, no body."""
-    return no_frame_options(Response(b"", status_code=200, headers=dict(SECURITY_HEADERS)))
+    """The CORS preflight answer: the security headers but X-Frame-Options, no body; on
+    the registration collection 26.4 adds RESTEasy's ``Allow`` list
+    (``KeycloakProfile.registration_options_allow``)."""
+    resp = no_frame_options(Response(b"", status_code=200, headers=dict(SECURITY_HEADERS)))
+    allow = request.app.state.ctx.profile.registration_options_allow
+    if allow and "clients-registrations" in request.url.path:
+        resp.headers["Allow"] = allow
+    return resp
 
 
 #: (path, methods answered 405, methods answered 404, OPTIONS answered 200)

@@ -47,11 +47,13 @@ DEFAULT_POLICIES: tuple[tuple[str, str, str, dict[str, list[str]]], ...] = (
 )
 
 
-def default_components(realm: Realm) -> list[dict[str, object]]:
+def default_components(realm: Realm, *, web_origins: bool = True) -> list[dict[str, object]]:
+    """A new realm's policies; ``web_origins`` is KeycloakProfile.registration_web_origins_policy."""
     return [
         {"id": str(uuid.uuid4()), "name": name, "providerId": provider, "providerType": POLICY_TYPE,
          "parentId": realm.id, "subType": sub, "config": {k: list(v) for k, v in config.items()}}
         for name, provider, sub, config in DEFAULT_POLICIES
+        if web_origins or provider != "registration-web-origins"
     ]
 
 
