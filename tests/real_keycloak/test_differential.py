@@ -1,6 +1,7 @@
-"""The emulator must answer the differential sequence exactly as the real Keycloak
-does (shared/DESIGN.md: "the emulator ... must be proven equal to the real server by
-differential tests, never assumed").
+"""The emulator must answer the differential sequence as the real Keycloak does, after
+normalising volatile values (shared/DESIGN.md: the emulator's equality with the real
+server is shown by differential tests, never assumed) — on the exchanges of the
+sequence only; docs/profiles.md lists what the emulator does not model.
 
 One sequence (harness/products/keycloak/differential.py), played against both servers, compared
 after normalising volatile values. Any difference fails with one line per field.
