@@ -102,10 +102,14 @@ class KeycloakProfile:
     #: false the caller is authenticated first.
     checks_body_before_auth: bool = True
     #: Anonymous registrations are refused by the "Trusted Hosts" policy (no trusted
-    #: hosts in a default realm) — src:DefaultClientRegistrationPolicies.
+    #: hosts in a default realm) — src:DefaultClientRegistrationPolicies. True skips the
+    #: realm's Trusted Hosts components altogether (an emulator convenience; the policy
+    #: itself is data, edited through the admin components API, observed 26.7.3).
     anonymous_registration_allowed: bool = False
-    #: "Max Clients Limit" anonymous policy: at this many clients in the realm it
-    #: answers 403 before "Trusted Hosts" (keycloak.md; src:MaxClientsClientRegistrationPolicyFactory).
+    #: "Max Clients Limit" anonymous policy of a new realm: at this many clients in the
+    #: realm it answers 403 before "Trusted Hosts" (keycloak.md;
+    #: src:MaxClientsClientRegistrationPolicyFactory; config ``max-clients: ["200"]`` observed
+    #: 26.7.3). Later changes go through the admin components API.
     max_clients: int = 200
     #: A new realm's policies include "Allowed Registration Web Origins" (anonymous and
     #: authenticated): 26.5 and later; not in 26.4 (observed 26.4.7, 26.5.6, 26.7.3

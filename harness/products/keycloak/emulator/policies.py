@@ -47,14 +47,19 @@ DEFAULT_POLICIES: tuple[tuple[str, str, str, dict[str, list[str]]], ...] = (
 )
 
 
-def default_components(realm: Realm, *, web_origins: bool = True) -> list[dict[str, object]]:
-    """A new realm's policies; ``web_origins`` is KeycloakProfile.registration_web_origins_policy."""
-    return [
-        {"id": str(uuid.uuid4()), "name": name, "providerId": provider, "providerType": POLICY_TYPE,
-         "parentId": realm.id, "subType": sub, "config": {k: list(v) for k, v in config.items()}}
-        for name, provider, sub, config in DEFAULT_POLICIES
-        if web_origins or provider != "registration-web-origins"
-    ]
+def default_components(realm: Realm, *, web_origins: bool = True, max_clients: int = 200) -> list[dict[str, object]]:
+    """A new realm's policies; ``web_origins`` is KeycloakProfile.registration_web_origins_policy,
+    ``max_clients`` KeycloakProfile.max_clients (the Max Clients Limit config, "200")."""
+    out: list[dict[str, object]] = []
+    for name, provider, sub, config in DEFAULT_POLICIES:
+        if provider == "registration-web-origins" and not web_origins:
+            continue
+        values = {k: list(v) for k, v in config.items()}
+        if provider == "max-clients":
+            values["max-clients"] = [str(max_clients)]
+        out.append({"id": str(uuid.uuid4()), "name": name, "providerId": provider, "providerType": POLICY_TYPE,
+                    "parentId": realm.id, "subType": sub, "config": values})
+    return out
 
 
 def default_roles(realm: Realm) -> dict[str, dict[str, object]]:

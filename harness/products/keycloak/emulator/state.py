@@ -170,7 +170,8 @@ class KeycloakState:
             from harness.products.keycloak.emulator.policies import default_components, default_roles
 
             realm.roles = default_roles(realm)
-            realm.components = default_components(realm, web_origins=self.profile.registration_web_origins_policy)
+            realm.components = default_components(realm, web_origins=self.profile.registration_web_origins_policy,
+                                                  max_clients=self.profile.max_clients)
             container = "master-realm" if name == "master" else "realm-management"
             for cid in (*BUILTIN_CLIENTS, container):
                 realm.clients[cid] = self._builtin_client(cid)
