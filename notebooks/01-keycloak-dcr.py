@@ -21,7 +21,9 @@
 # * **admin** — the person who configures Keycloak and the Tyk Dashboard,
 # * **developer** — the API consumer who signs up in the Developer Portal,
 # * **portal** — the Tyk Dashboard and Developer Portal (the harness's reference implementation),
-# * **IdP** — Keycloak (an embedded emulator by default, or the real server),
+# * **IdP** — Keycloak (an embedded emulator by default, or the real server). The emulator
+#   answers the 159 HTTP exchanges of the differential sequence as the real 26.4.7, 26.5.6,
+#   26.7.0 and 26.7.3 do; what it does not model is listed in `docs/profiles.md`,
 # * **gateway** — a Tyk-compatible gateway that checks JWTs in front of an echo upstream.
 #
 # Each section is one step of the guide: what it does and why, the code that does it through

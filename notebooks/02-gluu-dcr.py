@@ -25,7 +25,9 @@
 # Gluu has no official single container, so Gluu runs only on the emulator; its wire
 # behaviour (status 200 on registration, lower-case `bearer`, no `sub` in access tokens,
 # the EC serialisation) is documented field by field in the `gluu` profile
-# (`harness/products/gluu/profile.py`, rendered as `docs/profiles.md`).
+# (`harness/products/gluu/profile.py`, rendered as `docs/profiles.md`). It is read from
+# oxAuth's sources and the installer's templates (4.2.3 and 4.4.0), not measured against a
+# running Gluu; `docs/profiles.md` lists what it does not model.
 
 # %% tags=["parameters"]
 IDP = "emulator"     # Gluu runs on the emulator only

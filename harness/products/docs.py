@@ -14,7 +14,9 @@ import sys
 from typing import Any
 
 from harness.core.paths import DOCS_DIR
+from harness.products.gluu import fidelity as gluu_fidelity
 from harness.products.gluu.profile import GluuProfile
+from harness.products.keycloak import fidelity as keycloak_fidelity
 from harness.products.keycloak.profile import MEASURED_VERSIONS, KeycloakProfile
 
 DOC_PATH = DOCS_DIR / "profiles.md"
@@ -59,6 +61,29 @@ def _section(title: str, cls: type, instances: dict[str, Any]) -> list[str]:
     return out
 
 
+def _fidelity() -> list[str]:
+    """What is measured and what is not, from the recorded snapshots themselves."""
+    out = ["## Fidelity, as measured", "",
+           "Keycloak: the differential sequence (`harness/products/keycloak/differential.py`) played",
+           "against the real distribution of each release and recorded in",
+           "`fixtures/keycloak/observed-<version>.json`; the emulator, started with that release's profile,",
+           "answers every recorded exchange the same way after normalisation (volatile values such as ids,",
+           "tokens, timestamps and key material are compared by type) — `tests/real_keycloak/test_snapshot.py`",
+           "offline, `tests/real_keycloak/test_differential.py` live against the server CI starts.", "",
+           "| release | recorded from | HTTP exchanges | observations | compared by |", "|---|---|---|---|---|"]
+    for run in keycloak_fidelity.measured_runs():
+        out.append(f"| {run.version} | {run.server} | {run.http_exchanges} | {run.observations} | "
+                   "test_snapshot (any difference fails) |")
+    out += ["", "Not modelled by the Keycloak emulator:", ""]
+    out += [f"- {line}" for line in keycloak_fidelity.NOT_MODELLED]
+    out += ["", "Gluu: read from the sources, not measured against a running server:", ""]
+    out += [f"- {line}" for line in gluu_fidelity.SOURCES]
+    out += ["", "Not modelled by the Gluu emulator:", ""]
+    out += [f"- {line}" for line in gluu_fidelity.NOT_MODELLED]
+    out.append("")
+    return out
+
+
 def render() -> str:
     lines = [
         "# IdP wire profiles",
@@ -75,6 +100,7 @@ def render() -> str:
                       {v: KeycloakProfile.for_version(v) for v in MEASURED_VERSIONS})
     lines += _section("Gluu 4 (`GluuProfile`)", GluuProfile,
                       {"4.2": GluuProfile.for_version("4.2"), "4.4": GluuProfile.for_version("4.4")})
+    lines += _fidelity()
     return "\n".join(lines)
 
 

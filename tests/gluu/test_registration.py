@@ -50,8 +50,17 @@ def test_invalid_application_type(gluu):
     assert resp.status_code == 400 and resp.json()["error"] == "invalid_client_metadata"
 
 
-def test_unknown_grants_are_dropped_and_password_is_not_allowed(gluu):
-    resp = register(gluu, grant_types=["client_credentials", "password", "urn:example:custom"], response_types=[])
+def test_unknown_grants_are_dropped(gluu):
+    resp = register(gluu, grant_types=["client_credentials", "urn:example:custom"], response_types=[])
+    assert resp.status_code == 200
+    assert resp.json()["grant_types"] == ["client_credentials"]
+
+
+def test_password_grant_with_the_switch_on_is_kept_out_by_dynamic_grant_type_default(gluu_factory):
+    """With ``dynamicRegistrationPasswordGrantTypeEnabled`` on, the request passes the
+    check, and ``dynamicGrantTypeDefault`` (ce-setup, no ``password``) drops the grant."""
+    idp = gluu_factory(dynamic_registration_password_grant_type_enabled=True)
+    resp = register(idp, grant_types=["client_credentials", "password"], response_types=[])
     assert resp.status_code == 200
     assert resp.json()["grant_types"] == ["client_credentials"]
 

@@ -230,7 +230,9 @@ def test_initial_access_token_bad_bodies(kc: KeycloakEmulatorLauncher, http: req
     r = http.post(url, data="x", headers={**headers, "Content-Type": "text/plain"})
     assert (r.status_code, r.json()) == (415, {"error": "The content-type header value did not match the value in @Consumes"})
     r = http.post(url, json={"expiration": -1, "count": 1}, headers=headers)
-    assert (r.status_code, r.json()) == (400, {"errorMessage": "Invalid value for expiration"})
+    # measured on 26.7.3 (fixtures/keycloak/observed-26.7.3.json, iat.negative_expiration)
+    assert (r.status_code, r.json()) == (400, {"error": "Invalid value for expiration",
+                                               "error_description": "The expiration time interval cannot be less than 0"})
 
 
 # --- fallbacks ---------------------------------------------------------------------------------

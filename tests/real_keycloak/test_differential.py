@@ -1,6 +1,7 @@
-"""The emulator must answer the differential sequence exactly as the real Keycloak
-does (shared/DESIGN.md: "the emulator ... must be proven equal to the real server by
-differential tests, never assumed").
+"""The emulator must answer the differential sequence as the real Keycloak does, after
+normalising volatile values (shared/DESIGN.md: the emulator's equality with the real
+server is shown by differential tests, never assumed) — on the exchanges of the
+sequence only; docs/profiles.md lists what the emulator does not model.
 
 One sequence (harness/products/keycloak/differential.py), played against both servers, compared
 after normalising volatile values. Any difference fails with one line per field.
@@ -61,7 +62,7 @@ def emulator_observations(emulator: IdpLauncher) -> list[Observation]:
 
 def test_sequence_is_long_enough(real_observations: list[Observation]) -> None:
     http = [o for o in real_observations if o.status is not None]
-    assert len(http) >= 30, [o.name for o in http]
+    assert len(http) >= 120, [o.name for o in http]  # issue 17
 
 
 def test_emulator_answers_like_real_keycloak(

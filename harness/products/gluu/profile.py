@@ -25,6 +25,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Any, ClassVar, Literal
 
 from harness.core.errors import ConfigError
+from harness.products.gluu.install import SCOPE_CLAIMS_42, SCOPE_CLAIMS_44
 
 EcSerialisation = Literal["sign-byte", "stripped"]
 
@@ -63,11 +64,18 @@ DEFAULT_RESPONSE_TYPE_SETS: tuple[tuple[str, ...], ...] = (
     ("code",), ("code", "id_token"), ("token",), ("token", "id_token"),
     ("code", "token"), ("code", "token", "id_token"), ("id_token",),
 )
-#: ``idTokenSigningAlgValuesSupported`` (ce-setup).
+#: ``idTokenSigningAlgValuesSupported`` = ``requestObjectSigningAlgValuesSupported`` of
+#: 4.2 (ce-setup version_4.2.3 templates/oxauth-config.json): no PS* algorithms.
 DEFAULT_ID_TOKEN_ALGS: tuple[str, ...] = (
-    "none", "HS256", "HS384", "HS512", "RS256", "RS384", "RS512",
-    "ES256", "ES384", "ES512", "PS256", "PS384", "PS512",
+    "none", "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384", "ES512",
 )
+#: The same lists of 4.4 (ce-setup version_4.4.0 templates/oxauth/oxauth-config.json) add PS256/384/512.
+ID_TOKEN_ALGS_44: tuple[str, ...] = DEFAULT_ID_TOKEN_ALGS + ("PS256", "PS384", "PS512")
+#: ``userInfoSigningAlgValuesSupported`` = ``tokenEndpointAuthSigningAlgValuesSupported`` of
+#: 4.2 (ce-setup version_4.2.3): the id-token list without ``none``.
+DEFAULT_SIGNING_ALGS: tuple[str, ...] = DEFAULT_ID_TOKEN_ALGS[1:]
+#: The same lists of 4.4 (ce-setup version_4.4.0): with PS*.
+SIGNING_ALGS_44: tuple[str, ...] = ID_TOKEN_ALGS_44[1:]
 #: Scopes with ``defaultScope: true`` in a fresh install: every dynamically registered
 #: client gets them (ce-setup scopes.ldif; src:RegisterRestWebServiceImpl
 #: ``scopeService.getDefaultScopesDn()``).
@@ -165,6 +173,25 @@ class GluuProfile:
     #: ``idTokenSigningAlgValuesSupported`` (ce-setup); a requested
     #: ``id_token_signed_response_alg`` outside it → 400 invalid_client_metadata.
     id_token_signing_alg_values_supported: tuple[str, ...] = DEFAULT_ID_TOKEN_ALGS
+    #: ``requestObjectSigningAlgValuesSupported`` (ce-setup; 4.2 without PS*, 4.4 with);
+    #: a known algorithm outside it → 400 invalid_client_metadata "Parameter
+    #: request_object_signing_alg is not valid." (src:RegisterParamsValidator.validateAlgorithms).
+    request_object_signing_alg_values_supported: tuple[str, ...] = DEFAULT_ID_TOKEN_ALGS
+    #: ``userInfoSigningAlgValuesSupported`` (ce-setup; no ``none``; 4.2 without PS*, 4.4 with);
+    #: enforced on ``userinfo_signed_response_alg`` like the id-token list.
+    userinfo_signing_alg_values_supported: tuple[str, ...] = DEFAULT_SIGNING_ALGS
+    #: ``tokenEndpointAuthSigningAlgValuesSupported`` (ce-setup; as the userinfo list);
+    #: enforced on ``token_endpoint_auth_signing_alg``.
+    token_endpoint_auth_signing_alg_values_supported: tuple[str, ...] = DEFAULT_SIGNING_ALGS
+    #: ``dynamicRegistrationPasswordGrantTypeEnabled``: absent from ce-setup, so the
+    #: AppConfiguration default ``false`` (src:AppConfiguration line 124 in 4.2.3, 125 in
+    #: 4.4.0). A registration asking for the ``password`` grant is then refused: 400
+    #: access_denied "Password Grant Type is not allowed for Dynamic Client Registration."
+    #: (src:RegisterRestWebServiceImpl.registerClientImpl lines 168-172 in 4.2.3).
+    dynamic_registration_password_grant_type_enabled: bool = False
+    #: Scopes listed by discovery with their claims (ce-setup scopes.ldif/attributes.ldif;
+    #: :data:`harness.products.gluu.install.SCOPE_CLAIMS_42` / ``SCOPE_CLAIMS_44``).
+    scope_claims: tuple[tuple[str, tuple[str, ...]], ...] = SCOPE_CLAIMS_42
     #: Response types whose presence makes ``redirect_uris`` mandatory: else 400
     #: invalid_client_metadata, reason "Redirect uris are empty." — the guide's
     #: "Response Types: token" without a redirect URL (gluu.md;
@@ -332,13 +359,24 @@ class GluuProfile:
     def for_version(cls, version: str = "4.2", **overrides: Any) -> GluuProfile:
         """The profile of Gluu ``version`` ("4.2" or "4.4"; any 4.x is accepted), with
         ``overrides`` applied last. Version-dependent fields: ``ec_coordinate_serialisation``
-        and ``grant_type_autofix`` (autofix is always on before 4.4)."""
+        and ``grant_type_autofix`` (autofix is always on before 4.4); from 4.4 the
+        signing-algorithm lists carry PS* and two scopes carry more claims."""
         minor, _ = _parse_version(version)
         base: dict[str, Any] = {
             "version": version,
             "ec_coordinate_serialisation": ec_serialisation_for(version),
             "grant_type_autofix": minor < 4,
         }
+        if minor >= 4:
+            # ce-setup version_4.4.0 adds PS256/384/512 to the signing lists and claims to
+            # the profile and address scopes (4.3 is not modelled separately: 4.2 values)
+            base.update(
+                id_token_signing_alg_values_supported=ID_TOKEN_ALGS_44,
+                request_object_signing_alg_values_supported=ID_TOKEN_ALGS_44,
+                userinfo_signing_alg_values_supported=SIGNING_ALGS_44,
+                token_endpoint_auth_signing_alg_values_supported=SIGNING_ALGS_44,
+                scope_claims=SCOPE_CLAIMS_44,
+            )
         base.update(overrides)
         return cls(**base)
 

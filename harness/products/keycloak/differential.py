@@ -28,12 +28,19 @@ from typing import Any
 import requests
 
 from harness.jose import decode_unverified
+from harness.products.keycloak.differential_admin import play_admin_section
 from harness.products.keycloak.initial_access import TokenStillValid, wait_until_expired
 
 log = logging.getLogger(__name__)
 
 #: Response headers compared (lower-case). Absence is recorded as absence.
 NOTABLE_HEADERS: tuple[str, ...] = ("content-type", "cache-control", "pragma", "www-authenticate", "location")
+
+#: Security headers Keycloak's filter adds to most answers (not to unmatched paths),
+#: compared on the exchanges of the admin/method section (``security_headers=True``).
+SECURITY_HEADERS: tuple[str, ...] = (
+    "x-frame-options", "x-content-type-options", "referrer-policy", "strict-transport-security", "allow",
+)
 
 #: Fields whose *values* change from run to run; only their JSON type is compared.
 VOLATILE_FIELDS: frozenset[str] = frozenset(
@@ -47,6 +54,9 @@ VOLATILE_FIELDS: frozenset[str] = frozenset(
         "iat", "exp", "nbf", "auth_time", "timestamp", "client_id_issued_at",
         # key material
         "n", "x5c", "x5t", "x5t#S256",
+        # admin REST API (realm keys, users, clients; observed 26.7.3)
+        "certificate", "publicKey", "validTo", "createdTimestamp",
+        "client.secret.creation.time", "containerId", "parentId",
     }
 )
 
@@ -247,6 +257,7 @@ class DifferentialRun:
         *,
         expect: int | Iterable[int] | None = None,
         derive: Callable[[requests.Response, Any], dict[str, Any]] | None = None,
+        security_headers: bool = False,
         **kwargs: Any,
     ) -> tuple[requests.Response, Any]:
         """Send one request, record its normalised observation, return (response, raw JSON).
@@ -265,7 +276,8 @@ class DifferentialRun:
             body = "text:" + self.norm.text(resp.text[:300])
         else:
             body = None
-        headers = {h: self.norm.text(_norm_header(h, resp.headers[h])) for h in NOTABLE_HEADERS if h in resp.headers}
+        compared = NOTABLE_HEADERS + (SECURITY_HEADERS if security_headers else ())
+        headers = {h: self.norm.text(_norm_header(h, resp.headers[h])) for h in compared if h in resp.headers}
         obs = Observation(
             name=name,
             request=f"{method} {self.norm.text(url)}",
@@ -490,6 +502,8 @@ class DifferentialRun:
         self.exchange("manage.read_after_delete", "GET", uri, headers={"Authorization": f"Bearer {after_rat}"})
         self._token("token.deleted_client",
                     {"grant_type": "client_credentials", "client_id": cid, "client_secret": secret_a})
+        self.facts["iat"] = iat
+        play_admin_section(self)
 
 
 def _norm_header(name: str, value: str) -> str:

@@ -42,9 +42,14 @@ MEASURED_VERSIONS: tuple[str, ...] = ("26.4.7", "26.5.6", "26.7.0", "26.7.3")
 #: the docstring of its field.
 _RELEASE_LINES: dict[int, dict[str, Any]] = {
     4: {"initial_access_status": 200, "wrong_password_status": 401, "echo_requested_auth_method": False,
-        "enforce_registered_secret_method": False, "jwt_bearer_grant": False, "uuid_session_ids": True},
+        "enforce_registered_secret_method": False, "jwt_bearer_grant": False, "uuid_session_ids": True,
+        "user_list_profile_metadata": True, "saml_authn_context_scope": False,
+        "registration_web_origins_policy": False,
+        "registration_options_allow": "HEAD, DELETE, POST, GET, OPTIONS, PUT"},
     5: {"initial_access_status": 200, "wrong_password_status": 401, "echo_requested_auth_method": False,
-        "enforce_registered_secret_method": False, "jwt_bearer_grant": False},
+        "enforce_registered_secret_method": False, "jwt_bearer_grant": False,
+        "user_list_profile_metadata": True, "saml_authn_context_scope": False,
+        "component_create_fills_allowed_client_scopes": True},
     7: {},
 }
 _VERSION_RE = re.compile(r"^26\.(\d+)\.(\d+)$")
@@ -97,11 +102,34 @@ class KeycloakProfile:
     #: false the caller is authenticated first.
     checks_body_before_auth: bool = True
     #: Anonymous registrations are refused by the "Trusted Hosts" policy (no trusted
-    #: hosts in a default realm) — src:DefaultClientRegistrationPolicies.
+    #: hosts in a default realm) — src:DefaultClientRegistrationPolicies. True skips the
+    #: realm's Trusted Hosts components altogether (an emulator convenience; the policy
+    #: itself is data, edited through the admin components API, observed 26.7.3).
     anonymous_registration_allowed: bool = False
-    #: "Max Clients Limit" anonymous policy: at this many clients in the realm it
-    #: answers 403 before "Trusted Hosts" (keycloak.md; src:MaxClientsClientRegistrationPolicyFactory).
+    #: "Max Clients Limit" anonymous policy of a new realm: at this many clients in the
+    #: realm it answers 403 before "Trusted Hosts" (keycloak.md;
+    #: src:MaxClientsClientRegistrationPolicyFactory; config ``max-clients: ["200"]`` observed
+    #: 26.7.3). Later changes go through the admin components API.
     max_clients: int = 200
+    #: A new realm's policies include "Allowed Registration Web Origins" (anonymous and
+    #: authenticated): 26.5 and later; not in 26.4 (observed 26.4.7, 26.5.6, 26.7.3
+    #: ``policies.list``).
+    registration_web_origins_policy: bool = True
+    #: Creating a client-registration policy component of one subtype writes
+    #: ``"allowed-client-scopes": []`` into that subtype's "Allowed Client Scopes"
+    #: component config (observed 26.5.6 ``policies.list_after``; not 26.4.7 nor 26.7.x).
+    component_create_fills_allowed_client_scopes: bool = False
+    #: ``Allow`` header of the bare 200 an OPTIONS on the registration collection gets:
+    #: None (absent) in 26.5 and later, RESTEasy's method list in 26.4 (observed 26.4.7).
+    registration_options_allow: str | None = None
+
+    # --- Admin REST API around DCR (users, client scopes) -------------------------
+    #: User lists (``GET /admin/realms/{r}/users?...``) carry ``userProfileMetadata`` on
+    #: every entry in 26.4 and 26.5; not in 26.7 (observed 26.4.7, 26.5.6, 26.7.3).
+    user_list_profile_metadata: bool = False
+    #: A new realm has the SAML client scope ``AuthnContextClassRef``: 26.7 (observed 26.7.0,
+    #: 26.7.3), not 26.4/26.5 (observed 26.4.7, 26.5.6).
+    saml_authn_context_scope: bool = True
     #: Success bodies of the registration family carry ``;charset=UTF-8``, refusals do
     #: not (observed 26.7.1 p7-registration §2).
     registration_success_content_type: str = "application/json;charset=UTF-8"

@@ -17,6 +17,7 @@ REGISTER_ERRORS: dict[str, str] = {
     "invalid_request": "The request is missing a required parameter, includes an unsupported parameter or "
     "parameter value, or is otherwise malformed.",
     "invalid_redirect_uri": "Value of one or more redirect_uris is invalid.",
+    "invalid_claims_redirect_uri": "Value of one or more claims_redirect_uris is invalid.",
     "invalid_client_metadata": "The value of one of the Client Metadata fields is invalid and the server has "
     "rejected this request. Note that an Authorization Server MAY choose to substitute a valid value for any "
     "requested parameter of a Client's Metadata.",

@@ -14,10 +14,13 @@ from urllib.parse import urlsplit
 from starlette.requests import Request
 from starlette.responses import Response
 
+from harness.products.gluu import install
 from harness.products.gluu.emulator.errors import NO_STORE_HEADERS, REGISTER_ERRORS, error_body, json_response
 from harness.products.gluu.emulator.state import GluuClient, GluuState
 
 log = logging.getLogger(__name__)
+
+KNOWN_SIGNATURE_ALGS = install.KNOWN_SIGNATURE_ALGS
 
 #: src:AuthenticationMethod — every method oxAuth can parse (``fromString``).
 KNOWN_AUTH_METHODS = frozenset(
@@ -26,10 +29,20 @@ KNOWN_AUTH_METHODS = frozenset(
         "tls_client_auth", "self_signed_tls_client_auth", "none",
     }
 )
-#: src:SignatureAlgorithm names.
-KNOWN_SIGNATURE_ALGS = frozenset(
-    {"none", "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512"}
-)
+#: Algorithm members of the request and the enum that parses each (``fromString``: an
+#: unknown name becomes null and is not validated) — src:RegisterRequest.fromJson.
+ALGORITHM_MEMBERS: dict[str, frozenset[str]] = {
+    "id_token_signed_response_alg": KNOWN_SIGNATURE_ALGS,
+    "id_token_encrypted_response_alg": install.KNOWN_KEY_ENCRYPTION_ALGS,
+    "id_token_encrypted_response_enc": install.KNOWN_BLOCK_ENCRYPTION_ALGS,
+    "userinfo_signed_response_alg": KNOWN_SIGNATURE_ALGS,
+    "userinfo_encrypted_response_alg": install.KNOWN_KEY_ENCRYPTION_ALGS,
+    "userinfo_encrypted_response_enc": install.KNOWN_BLOCK_ENCRYPTION_ALGS,
+    "request_object_signing_alg": KNOWN_SIGNATURE_ALGS,
+    "request_object_encryption_alg": install.KNOWN_KEY_ENCRYPTION_ALGS,
+    "request_object_encryption_enc": install.KNOWN_BLOCK_ENCRYPTION_ALGS,
+    "token_endpoint_auth_signing_alg": KNOWN_SIGNATURE_ALGS,
+}
 #: src:GrantType values oxAuth parses; unknown grant strings are dropped silently.
 KNOWN_GRANT_TYPES = frozenset(
     {
@@ -47,7 +60,7 @@ LIST_MEMBERS = (
 #: Plain string members stored and echoed when not blank.
 STRING_MEMBERS = (
     "logo_uri", "client_uri", "policy_uri", "tos_uri", "jwks_uri", "sector_identifier_uri",
-    "initiate_login_uri", "software_id", "software_version", "software_statement",
+    "initiate_login_uri", "software_id", "software_version", "software_statement", "tls_client_auth_subject_dn",
 )
 #: HttpAuthTokenType prefixes ``TokenService.getToken`` accepts (case-insensitive).
 AUTH_PREFIXES = ("Basic ", "Bearer ", "Negotiate ", "AccessToken ")
@@ -117,8 +130,9 @@ def parse_request(raw: bytes) -> dict[str, Any]:
     req["rpt_as_jwt"] = _opt_boolean(obj.get("rpt_as_jwt"))
     at_alg = obj.get("access_token_signing_alg")
     req["access_token_signing_alg"] = at_alg if isinstance(at_alg, str) and at_alg in KNOWN_SIGNATURE_ALGS else None
-    id_alg = _get_string(obj, "id_token_signed_response_alg")
-    req["id_token_signed_response_alg"] = id_alg if id_alg in KNOWN_SIGNATURE_ALGS else None
+    for member, known in ALGORITHM_MEMBERS.items():
+        value = _get_string(obj, member)
+        req[member] = value if value in known else None
     client_name = obj.get("client_name")
     req["client_name"] = "" if client_name is None else str(client_name)
     scope = _get_string(obj, "scope")
@@ -161,15 +175,54 @@ def validate_params(state: GluuState, req: dict[str, Any]) -> None:
 
 
 def validate_algorithms(state: GluuState, req: dict[str, Any]) -> None:
-    """``validateAlgorithms`` for the members the emulator models."""
-    alg = req["id_token_signed_response_alg"]
-    if alg is not None and alg != "none" and alg not in state.profile.id_token_signing_alg_values_supported:
-        raise Refused(400, "invalid_client_metadata", "Parameter id_token_signed_response_alg is not valid.")
+    """``RegisterParamsValidator.validateAlgorithms`` (4.2.3 lines 105-215): a *known*
+    algorithm outside the server's ``*_supported`` list is refused, member by member in
+    this order; ``none`` is exempt for the id token only. An unknown name parsed to null
+    and passes."""
+    p = state.profile
+    supported: dict[str, tuple[str, ...]] = {
+        "id_token_signed_response_alg": p.id_token_signing_alg_values_supported,
+        "id_token_encrypted_response_alg": install.ENCRYPTION_ALG_VALUES,
+        "id_token_encrypted_response_enc": install.ENCRYPTION_ENC_VALUES,
+        "userinfo_signed_response_alg": p.userinfo_signing_alg_values_supported,
+        "userinfo_encrypted_response_alg": install.ENCRYPTION_ALG_VALUES,
+        "userinfo_encrypted_response_enc": install.ENCRYPTION_ENC_VALUES,
+        "request_object_signing_alg": p.request_object_signing_alg_values_supported,
+        "request_object_encryption_alg": install.ENCRYPTION_ALG_VALUES,
+        "request_object_encryption_enc": install.ENCRYPTION_ENC_VALUES,
+    }
+    for member, allowed in supported.items():
+        value = req[member]
+        if value is None or (member == "id_token_signed_response_alg" and value == "none"):
+            continue
+        if value not in allowed:
+            raise Refused(400, "invalid_client_metadata", f"Parameter {member} is not valid.")
     method = req["token_endpoint_auth_method"]
-    if method is not None and method not in state.profile.token_endpoint_auth_methods_supported:
+    if method is not None and method not in p.token_endpoint_auth_methods_supported:
         raise Refused(400, "invalid_client_metadata", "Parameter token_endpoint_auth_method is not valid.")
-    if req["token_endpoint_auth_method_given"] and method is None and not state.profile.unknown_auth_method_becomes_default:
+    if req["token_endpoint_auth_method_given"] and method is None and not p.unknown_auth_method_becomes_default:
         raise Refused(400, "invalid_client_metadata", "Parameter token_endpoint_auth_method is not valid.")
+    alg = req["token_endpoint_auth_signing_alg"]
+    if alg is not None and alg not in p.token_endpoint_auth_signing_alg_values_supported:
+        raise Refused(400, "invalid_client_metadata", "Parameter token_endpoint_auth_signing_alg is not valid.")
+
+
+def password_grant_allowed(state: GluuState, req: dict[str, Any]) -> None:
+    """registerClientImpl lines 168-172 (4.2.3): without
+    ``dynamicRegistrationPasswordGrantTypeEnabled`` a request naming the password grant is
+    refused before anything else is validated."""
+    if not state.profile.dynamic_registration_password_grant_type_enabled and "password" in req["grant_types"]:
+        raise Refused(400, "access_denied", "Password Grant Type is not allowed for Dynamic Client Registration.")
+
+
+def initiate_login_uri_valid(req: dict[str, Any]) -> None:
+    """registerClientImpl lines 202-209 + ``RegisterParamsValidator.validateInitiateLoginUri``
+    (lines 320-334, 4.2.3): the URI must use https, else 400 with the *claims* redirect
+    URI error code (sic)."""
+    uri = req.get("initiate_login_uri")
+    if uri and urlsplit(uri).scheme.lower() != "https":
+        raise Refused(400, "invalid_claims_redirect_uri",
+                      "The Initiate Login Uri is invalid. The initiate_login_uri must use the https schema.")
 
 
 def redirect_uris_valid(state: GluuState, req: dict[str, Any]) -> bool:
@@ -308,9 +361,10 @@ _OUTPUT_ORDER = (
     "redirect_uris", "claims_redirect_uris", "response_types", "grant_types", "application_type", "contacts",
     "client_name", "logo_uri", "client_uri", "policy_uri", "tos_uri", "jwks_uri", "sector_identifier_uri",
     "subject_type", "id_token_signed_response_alg", "token_endpoint_auth_method", "require_auth_time",
-    "default_acr_values", "initiate_login_uri", "post_logout_redirect_uris", "request_uris", "rpt_as_jwt",
+    "default_acr_values", "initiate_login_uri", "post_logout_redirect_uris", "request_uris", "authorized_origins",
+    "rpt_as_jwt",
     "access_token_as_jwt", "access_token_signing_alg", "access_token_lifetime", "software_id",
-    "software_version", "software_statement", "jwks", "frontchannel_logout_session_required",
+    "software_version", "software_statement", "jwks", "frontchannel_logout_uri", "frontchannel_logout_session_required",
     "backchannel_logout_session_required", "scope",
 )
 
@@ -328,6 +382,12 @@ def client_json(state: GluuState, client: GluuClient) -> dict[str, Any]:
     for member in _OUTPUT_ORDER:
         if member in client.metadata and client.metadata[member] is not None:
             out[member] = client.metadata[member]
+        if member == "rpt_as_jwt":
+            # the ClientAttributes members getJSONObject always writes (harness.products.gluu.install)
+            for name, default in install.ALWAYS_WRITTEN_CLIENT_ATTRIBUTES:
+                out[name] = client.metadata.get(name, default)
+            if client.metadata.get("tls_client_auth_subject_dn"):
+                out["tls_client_auth_subject_dn"] = client.metadata["tls_client_auth_subject_dn"]
     return out
 
 
@@ -386,9 +446,11 @@ async def register(request: Request) -> Response:
     try:
         if not state.config.dynamic_registration_enabled:
             raise Refused(400, "access_denied", "Dynamic client registration is disabled.")
+        password_grant_allowed(state, req)
         if req["subject_type"] is None:
             req["subject_type"] = p.default_subject_type
         validate_algorithms(state, req)
+        initiate_login_uri_valid(req)
         validate_params(state, req)
         if not redirect_uris_valid(state, req):
             raise Refused(400, "invalid_redirect_uri", "Failed to validate redirect uris.")

@@ -24,9 +24,11 @@ from harness.products.keycloak.emulator.http import (
     empty_response,
     error_message,
     json_response,
+    no_frame_options,
     oauth_error,
     unsupported_media_type,
 )
+from harness.products.keycloak.emulator.jsonbody import BodyRejected, decode_representation
 from harness.products.keycloak.emulator.regauth import RegError, verify_bearer
 from harness.products.keycloak.emulator.state import InitialAccess, Realm, RealmExists
 
@@ -144,24 +146,28 @@ def _presentation(model: InitialAccess, token: str | None = None) -> dict[str, A
 
 @_admin_realm
 async def create_initial_access(ctx: Ctx, realm: Realm, request: Request) -> Response:
-    """``POST /admin/realms/{realm}/clients-initial-access`` {expiration, count}."""
-    body = await _json_body(request)
-    if isinstance(body, Response):
-        return body
-    if body is not None and not isinstance(body, dict):
-        return oauth_error(400, "unknown_error", "Cannot parse the JSON")
-    body = body or {}
+    """``POST /admin/realms/{realm}/clients-initial-access`` {expiration, count}.
+
+    The body is a ``ClientInitialAccessCreatePresentation`` read by Jackson (an empty
+    body 500, an unknown member 400 with its position, a non-number 400), then
+    ``ClientInitialAccessResource.create`` refuses negative values (observed 26.7.3)."""
+    if not consumes(request, "application/json"):
+        return unsupported_media_type()
+    try:
+        body = decode_representation(await request.body(), "ClientInitialAccessCreatePresentation",
+                                     {"expiration": "int", "count": "int"})
+    except BodyRejected as rej:
+        return rej.response
     raw_expiration, raw_count = body.get("expiration"), body.get("count")
     try:
         expiration = 0 if raw_expiration is None else int(raw_expiration)
         count = 1 if raw_count is None else int(raw_count)
     except (TypeError, ValueError):
         return oauth_error(400, "unknown_error", "Cannot parse the JSON")
-    # inferred from ClientInitialAccessResource: negative values are refused
     if expiration < 0:
-        return error_message(400, "Invalid value for expiration")
+        return oauth_error(400, "Invalid value for expiration", "The expiration time interval cannot be less than 0")
     if count < 0:
-        return error_message(400, "Invalid value for count")
+        return oauth_error(400, "Invalid value for count", "The count cannot be less than 0")
     model = ctx.state.create_initial_access(realm, expiration, count)
     token = minting.initial_access_token(realm, model, ctx.issuer(request, realm.name), ctx.profile)
     location = f"{ctx.base_url(request)}/admin/realms/{realm.name}/clients-initial-access/{model.id}"
@@ -181,7 +187,7 @@ async def list_initial_access(ctx: Ctx, realm: Realm, request: Request) -> Respo
 async def delete_initial_access(ctx: Ctx, realm: Realm, request: Request) -> Response:
     with ctx.state.lock:
         realm.initial_access.pop(request.path_params["id"], None)
-    return empty_response(204)
+    return no_frame_options(empty_response(204))
 
 
 def routes() -> list[Route]:

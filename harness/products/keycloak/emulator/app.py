@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount
 
-from harness.products.keycloak.emulator import admin, discovery, registration, tokens
+from harness.products.keycloak.emulator import admin, admin_rest, discovery, methods, registration, tokens
 from harness.products.keycloak.emulator.http import Ctx, bare_error, json_response
 from harness.products.keycloak.emulator.state import KeycloakState
 from harness.products.keycloak.profile import KeycloakProfile
@@ -41,7 +41,7 @@ def create_app(state: KeycloakState, profile: KeycloakProfile | None = None, rel
     """An ASGI app serving ``state`` with ``profile``'s behaviour under ``relative_path``."""
     profile = profile or state.profile
     rel = normalize_relative_path(relative_path)
-    inner: list[BaseRoute] = [*discovery.routes(), *tokens.routes(), *registration.routes(), *admin.routes()]
+    inner: list[BaseRoute] = [*discovery.routes(), *tokens.routes(), *registration.routes(), *admin.routes(), *admin_rest.routes(), *methods.routes()]
     routes: list[BaseRoute] = [Mount(rel, routes=inner)] if rel else inner
     app = Starlette(routes=routes, exception_handlers={404: _not_found, 405: _not_found})
     app.state.ctx = Ctx(state=state, profile=profile, relative_path=rel)

@@ -50,6 +50,12 @@ def empty_response(status: int, headers: dict[str, str] | None = None) -> Respon
     return Response(b"", status_code=status, headers={**SECURITY_HEADERS, **(headers or {})})
 
 
+def no_frame_options(resp: Response) -> Response:
+    """DELETE answers of the admin API carry no ``X-Frame-Options`` (observed 26.7.3)."""
+    del resp.headers["X-Frame-Options"]
+    return resp
+
+
 def oauth_error(status: int, error: str, description: str | None = None, *, headers: dict[str, str] | None = None) -> Response:
     """RFC 6749 §5.2 error body (``error_description`` omitted when None)."""
     body: dict[str, str] = {"error": error}

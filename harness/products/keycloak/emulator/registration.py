@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from harness.products.keycloak.emulator import minting
+from harness.products.keycloak.emulator import minting, policies
 from harness.products.keycloak.emulator.converter import (
     MetadataInvalid,
     RedirectUriInvalid,
@@ -100,7 +100,7 @@ def _check_scope_policy(ctx: Ctx, client_scopes_before: set[str], scopes: list[s
             raise policy_rejected("Allowed Client Scopes", "Not permitted to use specified clientScope")
 
 
-def _require_create(ctx: Ctx, realm: Realm, caller: Caller, meta: dict[str, Any]) -> str:
+def _require_create(ctx: Ctx, realm: Realm, caller: Caller, meta: dict[str, Any], sender: str) -> str:
     """``requireCreate`` then the registration policies; returns the registration auth."""
     now = ctx.state.now()
     if caller.kind == "bearer":
@@ -117,13 +117,21 @@ def _require_create(ctx: Ctx, realm: Realm, caller: Caller, meta: dict[str, Any]
         auth = "authenticated"
     else:
         auth = "anonymous"
-    if auth == "anonymous":
-        with ctx.state.lock:
-            count = len(realm.clients)
-        if count >= ctx.profile.max_clients:
-            raise policy_rejected("Max Clients Limit", f"It's allowed to have max {ctx.profile.max_clients} clients per realm")
-        if not ctx.profile.anonymous_registration_allowed:
-            raise policy_rejected("Trusted Hosts", "Host not trusted.")
+    # the realm's policy components of this subtype (harness/products/keycloak/emulator/policies.py)
+    with ctx.state.lock:
+        count = len(realm.clients)
+    for name, config in policies.policies(realm, auth, "max-clients"):
+        limit = policies.max_clients(config)
+        if count >= limit:
+            raise policy_rejected(name, f"It's allowed to have max {limit} clients per realm")
+    if not ctx.profile.anonymous_registration_allowed:
+        uris = [u for u in (meta.get("redirect_uris") or []) if isinstance(u, str)]
+        uris += [meta[k] for k in ("client_uri", "logo_uri", "policy_uri", "tos_uri", "jwks_uri")
+                 if isinstance(meta.get(k), str)]
+        for name, config in policies.policies(realm, auth, "trusted-hosts"):
+            details = policies.trusted_hosts_rejection(config, sender, uris)
+            if details is not None:
+                raise policy_rejected(name, details)
     _check_scope_policy(ctx, set(), requested_scopes(meta))
     return auth
 
@@ -170,7 +178,7 @@ async def register(ctx: Ctx, realm: Realm, request: Request) -> Response:
     _check_metadata(meta)
     if caller is None:
         caller = authenticate(ctx, realm, request)
-    auth = _require_create(ctx, realm, caller, meta)
+    auth = _require_create(ctx, realm, caller, meta, request.client.host if request.client else "")
     client_uuid = str(uuid.uuid4())
     client = Client(
         id=client_uuid,
@@ -180,6 +188,10 @@ async def register(ctx: Ctx, realm: Realm, request: Request) -> Response:
     )
     apply_metadata(client, meta, ctx.profile, create=True)
     validate_redirect_uris(client, ctx.profile)
+    if policies.policies(realm, auth, "consent-required"):
+        client.consent_required = True
+    if policies.policies(realm, auth, "scope"):
+        client.full_scope = False
     if _needs_secret(client):
         client.secret = new_secret()
     with ctx.state.lock:

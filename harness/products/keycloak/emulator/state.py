@@ -67,6 +67,9 @@ class Client:
     registration_token: str | None = None
     service_account_user_id: str | None = None
     builtin: bool = False
+    consent_required: bool = False
+    full_scope: bool = True
+    web_origins: list[str] = field(default_factory=list)
 
     def copy(self) -> Client:
         return Client(
@@ -76,6 +79,7 @@ class Client:
                 "attributes": dict(self.attributes),
                 "default_scopes": list(self.default_scopes),
                 "optional_scopes": list(self.optional_scopes),
+                "web_origins": list(self.web_origins),
             }
         )
 
@@ -87,6 +91,9 @@ class User:
     password: str | None = None
     admin: bool = False
     service_account_client: str | None = None
+    #: UserRepresentation members set through the admin API (email, firstName, ...).
+    profile: dict[str, object] = field(default_factory=dict)
+    created: int = 0
 
 
 @dataclass
@@ -108,6 +115,15 @@ class Realm:
     initial_access: dict[str, InitialAccess] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
     sessions: dict[str, Session] = field(default_factory=dict)
+    #: Realm roles by name: RoleRepresentation members (admin API, observed 26.7.3).
+    roles: dict[str, dict[str, object]] = field(default_factory=dict)
+    #: Client scopes created through the admin API (the built-in ones are the profile's).
+    extra_scopes: dict[str, str] = field(default_factory=dict)
+    #: Components (client-registration policies), ComponentRepresentation dicts.
+    components: list[dict[str, object]] = field(default_factory=list)
+    #: The AES key and the four key providers the admin keys endpoint lists (observed 26.7.3).
+    aes_kid: str = field(default_factory=lambda: str(uuid.uuid4()))
+    key_providers: list[str] = field(default_factory=lambda: [str(uuid.uuid4()) for _ in range(4)])
 
     def user_by_name(self, username: str) -> User | None:
         wanted = username.lower()
@@ -151,6 +167,11 @@ class KeycloakState:
             if name in self.realms:
                 raise RealmExists(name)
             realm = Realm(name=name, id=str(uuid.uuid4()), keys=keys)
+            from harness.products.keycloak.emulator.policies import default_components, default_roles
+
+            realm.roles = default_roles(realm)
+            realm.components = default_components(realm, web_origins=self.profile.registration_web_origins_policy,
+                                                  max_clients=self.profile.max_clients)
             container = "master-realm" if name == "master" else "realm-management"
             for cid in (*BUILTIN_CLIENTS, container):
                 realm.clients[cid] = self._builtin_client(cid)
@@ -219,6 +240,15 @@ class KeycloakState:
             if client.service_account_user_id:
                 realm.users.pop(client.service_account_user_id, None)
             return True
+
+    def drop_service_account(self, realm: Realm, client: Client) -> None:
+        """Switching service accounts off removes the user (observed 26.7.3: 404 after)."""
+        with self.lock:
+            if client.service_account_user_id:
+                realm.users.pop(client.service_account_user_id, None)
+                client.service_account_user_id = None
+            if "service_account" in client.default_scopes:
+                client.default_scopes.remove("service_account")
 
     # --- initial access tokens ------------------------------------------------------
 
