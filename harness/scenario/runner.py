@@ -28,6 +28,7 @@ from harness.scenario.results import RunResult, StepResult
 from harness.scenario.schema import Scenario
 from harness.scenario.steps import Step, plan_for
 from harness.scenario.world import World
+from harness.tyk.portal.passwords import THROWAWAY_COST
 from harness.tyk.portal.settings import DashboardSettings
 
 log = logging.getLogger(__name__)
@@ -109,11 +110,17 @@ def check_expectation(scenario: Scenario, result: RunResult) -> tuple[bool, str]
     return True, f"failed at {failed.id} as expected{what}"
 
 
-def build_world(scenario: Scenario, idp: IdpLauncher, report_dir: Path) -> tuple[World, RunContext]:
+def build_world(scenario: Scenario, idp: IdpLauncher, report_dir: Path,
+                gateway_kind: str = "harness") -> tuple[World, RunContext]:
     """The (not yet started) world of one scenario run and its run context: Dashboard
     and gateway settings from the scenario, a fresh portal store under ``report_dir``,
-    trust in the IdP's generated CA. Shared by :func:`run_scenario` and the notebooks'
-    step-by-step :class:`harness.notebook.guide.Guide`."""
+    trust in the IdP's generated CA, the gateway of ``gateway_kind`` (``--gateway``).
+    Shared by :func:`run_scenario` and the notebooks' step-by-step
+    :class:`harness.notebook.guide.Guide`.
+
+    The portal is throw-away and its developer's password is the scenario's, written in
+    clear: it hashes with :data:`~harness.tyk.portal.passwords.THROWAWAY_COST` (the
+    argument is in :mod:`harness.tyk.portal.passwords`)."""
     ca_bundle = idp.ca_bundle
     transcript = Transcript()
     dashboard = DashboardSettings(
@@ -138,7 +145,8 @@ def build_world(scenario: Scenario, idp: IdpLauncher, report_dir: Path) -> tuple
     # The harness's own IdP clients (admin console, discovery, the developer's Postman)
     # are not Tyk: they trust the IdP's CA.
     world = World(idp, transcript=transcript, dashboard=dashboard, tyk_conf=tyk_conf,
-                  store_path=store, manage_idp=False, idp_ca_bundle=ca_bundle)
+                  store_path=store, manage_idp=False, idp_ca_bundle=ca_bundle, gateway_kind=gateway_kind,
+                  password_cost=THROWAWAY_COST)
     ctx = RunContext(scenario=scenario, world=world)
     if ca_bundle:
         ctx.facts["idp.ca_bundle"] = ca_bundle
@@ -154,10 +162,18 @@ def run_scenario(
     on_step: OnStep | None = None,
     launcher: IdpLauncher | None = None,
     world_hook: Callable[[World], None] | None = None,
+    keep_idp: bool = False,
+    gateway_kind: str = "harness",
 ) -> RunResult:
+    """Run ``scenario``'s steps in a fresh world and return every step's result.
+
+    ``launcher`` replaces the scenario's IdP launcher (made from the file and ``idp_kind``
+    otherwise); it is stopped at the end unless ``keep_idp`` says its owner shares it
+    between runs (a suite's per-worker real Keycloak: :mod:`harness.scenario.suite`).
+    ``gateway_kind`` is the gateway launcher's kind (``--gateway``)."""
     report_dir.mkdir(parents=True, exist_ok=True)
     idp = launcher or make_idp(scenario, idp_kind, report_dir)
-    world, ctx = build_world(scenario, idp, report_dir)
+    world, ctx = build_world(scenario, idp, report_dir, gateway_kind=gateway_kind)
     result = RunResult(
         scenario=scenario.name, scenario_file=scenario_file,
         idp={"kind": idp.kind, "profile": idp.profile, "version": idp.version},
@@ -188,7 +204,8 @@ def run_scenario(
     finally:
         world.stop()
         try:
-            idp.stop()
+            if not keep_idp:
+                idp.stop()
         except Exception as exc:  # never mask the run's own outcome
             log.warning("stopping the IdP failed: %s", exc)
         _redact_store(report_dir / "portal.sqlite")
