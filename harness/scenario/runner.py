@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -43,17 +43,20 @@ IDP_OPTION_NAMES: dict[str, str] = {
 }
 
 
-def make_idp(scenario: Scenario, kind: str | None, report_dir: Path) -> IdpLauncher:
+def make_idp(scenario: Scenario, kind: str | None, report_dir: Path,
+             names: Mapping[str, str] | None = None) -> IdpLauncher:
     """The launcher for the scenario's IdP (not started); ``kind`` (``--idp``: a kind or a
     URL) overrides the file's ``idp.launcher``. The launcher registry checks that the
     kind runs the profile and takes every option the file sets.
 
     With ``idp.tls.enabled`` the emulator serves HTTPS with a certificate generated into
     ``<report_dir>/tls/``; the launcher's ``ca_bundle`` then names the PEM file clients
-    should trust (``${idp.ca_bundle}``)."""
+    should trust (``${idp.ca_bundle}``). ``names`` renames options in errors (a face's
+    ``--idp-version``), over :data:`IDP_OPTION_NAMES`."""
     spec = scenario.idp
     return make_launcher(
-        kind or spec.launcher, profile=spec.profile, report_dir=report_dir, url=spec.url, names=IDP_OPTION_NAMES,
+        kind or spec.launcher, profile=spec.profile, report_dir=report_dir, url=spec.url,
+        names={**IDP_OPTION_NAMES, **(names or {})},
         tls=spec.tls.certificate if spec.tls.enabled else None,
         admin_user=spec.admin_user, admin_password=spec.admin_password, version=spec.version,
         relative_path=spec.relative_path or None, key_seed=spec.key_seed,
@@ -68,6 +71,13 @@ def _with_ca(value: str | None, ca_bundle: str | None, field: str) -> str | None
         raise ConfigError(f"{field}: ${{idp.ca_bundle}} has no value: it needs idp.tls.enabled: true "
                           "(the harness then generates the IdP's certificate and its CA bundle)")
     return value.replace("${idp.ca_bundle}", ca_bundle)
+
+
+def has_expectation(scenario: Scenario) -> bool:
+    """Does the scenario declare its expected outcome (an ``expect:`` section with
+    ``fail_at``, ``evidence`` or ``outcomes``, as every file of scenarios/broken/ does)?"""
+    exp = scenario.expect
+    return exp.fail_at is not None or bool(exp.evidence) or bool(exp.outcomes)
 
 
 def check_expectation(scenario: Scenario, result: RunResult) -> tuple[bool, str]:
@@ -164,15 +174,17 @@ def run_scenario(
     world_hook: Callable[[World], None] | None = None,
     keep_idp: bool = False,
     gateway_kind: str = "harness",
+    names: Mapping[str, str] | None = None,
 ) -> RunResult:
     """Run ``scenario``'s steps in a fresh world and return every step's result.
 
     ``launcher`` replaces the scenario's IdP launcher (made from the file and ``idp_kind``
     otherwise); it is stopped at the end unless ``keep_idp`` says its owner shares it
     between runs (a suite's per-worker real Keycloak: :mod:`harness.scenario.suite`).
-    ``gateway_kind`` is the gateway launcher's kind (``--gateway``)."""
+    ``gateway_kind`` is the gateway launcher's kind (``--gateway``); ``names`` renames the
+    launcher options in errors (:func:`make_idp`)."""
     report_dir.mkdir(parents=True, exist_ok=True)
-    idp = launcher or make_idp(scenario, idp_kind, report_dir)
+    idp = launcher or make_idp(scenario, idp_kind, report_dir, names=names)
     world, ctx = build_world(scenario, idp, report_dir, gateway_kind=gateway_kind)
     result = RunResult(
         scenario=scenario.name, scenario_file=scenario_file,
