@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import itertools
 import logging
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import yaml
 
@@ -166,16 +167,54 @@ def options_for(base: RunOptions, cell: Mapping[str, str]) -> RunOptions:
 
 # ---- shared launchers -----------------------------------------------------------------
 
+class SharedLauncher:
+    """A launcher several runs use in turn: :meth:`start` starts it once (later calls find
+    it running; after a failed start the next call tries again), :meth:`stop` leaves it
+    running — its :class:`LauncherPool` stops it (:meth:`close`). Every other attribute
+    is the launcher's (the :class:`~harness.products.base.IdpLauncher` Protocol)."""
+
+    def __init__(self, launcher: IdpLauncher) -> None:
+        self.launcher = launcher
+        self._started = False
+        self._lock = threading.Lock()
+
+    def start(self) -> SharedLauncher:
+        with self._lock:
+            if not self._started:
+                self.launcher.start()
+                self._started = True
+        return self
+
+    def stop(self) -> None:
+        """Nothing: the pool that shares it stops it."""
+
+    def close(self) -> None:
+        with self._lock:
+            if self._started:
+                self._started = False
+                self.launcher.stop()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.launcher, name)
+
+    def __enter__(self) -> SharedLauncher:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
 class LauncherPool:
     """Launchers shared by the scenarios one worker runs, for the kinds the registry marks
     ``shared`` (``keycloak-dist``, ``container``): one per set of launcher options (kind,
-    profile, URL, version, relative path, admin credentials, key seed, TLS). Not started
-    here: the first scenario's ``idp-start`` step starts it (so a boot failure is that
-    step's failure), later ones find it running. :meth:`close` stops them all."""
+    profile, URL, version, relative path, admin credentials, key seed, TLS), handed out
+    as a :class:`SharedLauncher`. Not started here: the first scenario's ``idp-start``
+    step starts it (so a boot failure is that step's failure), later ones find it
+    running. :meth:`close` stops them all."""
 
     def __init__(self, report_dir: Path | None = None) -> None:
         self.report_dir = report_dir
-        self._launchers: dict[tuple[Any, ...], IdpLauncher] = {}
+        self._launchers: dict[tuple[Any, ...], SharedLauncher] = {}
 
     def for_scenario(self, scenario: Scenario, kind: str | None, report_dir: Path,
                      names: Mapping[str, str] | None = None) -> IdpLauncher | None:
@@ -186,27 +225,30 @@ class LauncherPool:
         if not spec(resolved).shared:
             return None
         idp = scenario.idp
-        key = (resolved, idp.profile, url or idp.url, idp.version, idp.relative_path, idp.admin_user,
-               idp.admin_password, idp.key_seed, idp.tls.enabled and idp.tls.certificate)
+        key = _key(resolved, idp.profile, url or idp.url, idp.version, idp.relative_path, idp.admin_user,
+                   idp.admin_password, idp.key_seed, idp.tls.certificate if idp.tls.enabled else None)
         if key not in self._launchers:
-            self._launchers[key] = make_idp(scenario, kind, self.report_dir or report_dir, names=names)
-        return self._launchers[key]
+            self._launchers[key] = SharedLauncher(make_idp(scenario, kind, self.report_dir or report_dir, names=names))
+        return cast(IdpLauncher, self._launchers[key])
 
-    def get(self, kind: str, *, profile: str, report_dir: Path, **options: Any) -> IdpLauncher:
-        """A launcher of any kind shared under its options (the pytest ``idp`` fixture's:
-        one per session even for the emulator), not started."""
-        key = (kind, profile, tuple(sorted((k, v) for k, v in options.items() if v is not None)))
+    def get(self, kind: str, *, profile: str, report_dir: Path, url: str | None = None,
+            version: str | None = None) -> IdpLauncher:
+        """The shared launcher of ``kind`` with these options and the defaults of every
+        other (the pytest ``idp`` fixture's: the same real Keycloak as the scenario items
+        whose files set nothing else), for any kind, not started."""
+        key = _key(resolve(kind, option="--idp")[0], profile, url, version, "", "admin", "admin", None, None)
         if key not in self._launchers:
-            self._launchers[key] = make_launcher(kind, profile=profile, report_dir=self.report_dir or report_dir,
-                                                 names={"version": "--idp-version"}, **options)
-        return self._launchers[key]
+            self._launchers[key] = SharedLauncher(make_launcher(
+                kind, profile=profile, report_dir=self.report_dir or report_dir, url=url, version=version,
+                names={"version": "--idp-version"}))
+        return cast(IdpLauncher, self._launchers[key])
 
     def close(self) -> None:
-        """Stop every launcher (each stop is idempotent); one failing does not keep the others up."""
+        """Stop every launcher it started; one failing does not keep the others up."""
         launchers, self._launchers = list(self._launchers.values()), {}
         for launcher in launchers:
             try:
-                launcher.stop()
+                launcher.close()
             except Exception as exc:  # noqa: BLE001 - stop the rest, say what failed
                 log.warning("stopping %s failed: %s", launcher, exc)
 
@@ -215,6 +257,12 @@ class LauncherPool:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _key(kind: str, profile: str, url: str | None, version: str | None, relative_path: str, admin_user: str,
+         admin_password: str, key_seed: int | None, tls: str | None) -> tuple[Any, ...]:
+    """What makes two launchers the same server (the options the registry passes on)."""
+    return (kind, profile, url, version, relative_path.rstrip("/"), admin_user, admin_password, key_seed, tls)
 
 
 # ---- judging a run --------------------------------------------------------------------
@@ -244,7 +292,7 @@ def judge_steps(scenario: Scenario, result: RunResult, *, by_expectation: bool) 
     * any other step: PASS/WARN pass, FAIL fails.
 
     A step the runner skipped after a failure is skipped, naming the failed step (and
-    saying whether that failure was expected), unless the expectation names its verdict.
+    saying whether that failure was expected), unless the expectation says SKIP.
     When the expectation is not met but no step above failed (e.g. ``fail_at`` names a step
     this scenario's plan does not have), the last step fails with the expectation's line,
     so that a suite never reports an unmet expectation as green."""
@@ -261,17 +309,17 @@ def judge_steps(scenario: Scenario, result: RunResult, *, by_expectation: bool) 
         text = (f"{sr.cause or sr.error or ''}" + (f" Fix: {sr.fix}" if sr.fix else "")) if sr.verdict is Verdict.FAIL \
             else sr.evidence
         outcome: Outcome
-        if expected is not None:
-            if sr.verdict.value == expected or (expected == "PASS" and sr.verdict is Verdict.WARN):
-                outcome, message = "passed", f"{sr.verdict.value} as expected: {text}".rstrip(": ")
-            else:
-                outcome, message = "failed", f"expected {expected}, but it ended {sr.verdict.value}: {text}".rstrip(": ")
+        met = expected is not None and (sr.verdict.value == expected or (expected == "PASS" and sr.verdict is Verdict.WARN))
+        if met:
+            outcome, message = "passed", f"{sr.verdict.value} as expected: {text}".rstrip(": ")
         elif sr.verdict is Verdict.SKIP:
             why = ""
             if failed is not None:
                 as_expected = judge and exp.fail_at == failed.id
                 why = f"step {failed.id} failed" + (" (as expected)" if as_expected else "")
             outcome, message = "skipped", f"not run: {why or sr.evidence or 'skipped'}"
+        elif expected is not None:
+            outcome, message = "failed", f"expected {expected}, but it ended {sr.verdict.value}: {text}".rstrip(": ")
         elif sr.verdict is Verdict.FAIL:
             outcome, message = "failed", text
         else:
