@@ -85,7 +85,7 @@ def run_task(task: Task, pool: LauncherPool) -> ScenarioOutcome:
         names = task.options.names(scenario)
         launcher = pool.for_scenario(scenario, kind, task.report_dir, names=names)
         result = run_scenario(scenario, report_dir=task.report_dir, idp_kind=kind, scenario_file=task.file,
-                              launcher=launcher, keep_idp=launcher is not None, gateway_kind=task.options.gateway,
+                              launcher=launcher, gateway_kind=task.options.gateway,
                               names=names)
         write_run_reports(result, task.report_dir)
         return outcome_of(scenario, result, file=task.file, report_subdir=task.report_subdir, label=task.label,
@@ -139,7 +139,7 @@ def execute(tasks: list[Task], jobs: int, *, on_start: OnEvent | None = None,
     # forkserver: workers fork from a clean single-threaded server that has imported the
     # harness once, not from this process (threads: rich's live display) — POSIX only.
     method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
-    ctx = mp.get_context(method)
+    ctx: Any = mp.get_context(method)
     if method == "forkserver":
         ctx.set_forkserver_preload(["harness.cli.run_suite"])
     task_q: Any = ctx.Queue()

@@ -172,15 +172,14 @@ def run_scenario(
     on_step: OnStep | None = None,
     launcher: IdpLauncher | None = None,
     world_hook: Callable[[World], None] | None = None,
-    keep_idp: bool = False,
     gateway_kind: str = "harness",
     names: Mapping[str, str] | None = None,
 ) -> RunResult:
     """Run ``scenario``'s steps in a fresh world and return every step's result.
 
     ``launcher`` replaces the scenario's IdP launcher (made from the file and ``idp_kind``
-    otherwise); it is stopped at the end unless ``keep_idp`` says its owner shares it
-    between runs (a suite's per-worker real Keycloak: :mod:`harness.scenario.suite`).
+    otherwise); it is stopped at the end (a suite's shared launcher ignores that:
+    :class:`harness.scenario.suite.SharedLauncher`).
     ``gateway_kind`` is the gateway launcher's kind (``--gateway``); ``names`` renames the
     launcher options in errors (:func:`make_idp`)."""
     report_dir.mkdir(parents=True, exist_ok=True)
@@ -216,8 +215,7 @@ def run_scenario(
     finally:
         world.stop()
         try:
-            if not keep_idp:
-                idp.stop()
+            idp.stop()
         except Exception as exc:  # never mask the run's own outcome
             log.warning("stopping the IdP failed: %s", exc)
         _redact_store(report_dir / "portal.sqlite")

@@ -542,8 +542,8 @@ def _get(target: bytes = b"/x", method: str = "GET") -> bytes:
     (b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", b"ok"),
     (b"HTTP/1.1 204 No Content\r\n\r\n", b""),
     (b"HTTP/1.1 200 OK\nContent-Length: 2\n\nok", b"ok"),  # bare LF line ends
-    (b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: " + str(len(gzip.compress(b"zipped"))).encode()
-     + b"\r\n\r\n" + gzip.compress(b"zipped"), b"zipped"),
+    (b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: " + str(len(gzip.compress(b"zipped", mtime=0))).encode()
+     + b"\r\n\r\n" + gzip.compress(b"zipped", mtime=0), b"zipped"),
     (b"HTTP/1.1 200 OK\r\nContent-Encoding: deflate\r\nContent-Length: " + str(len(zlib.compress(b"defl"))).encode()
      + b"\r\n\r\n" + zlib.compress(b"defl"), b"defl"),
 ])
