@@ -53,6 +53,7 @@ def test_stop_lets_a_request_in_flight_finish_then_closes_the_port() -> None:
         s.connect((server.host, server.port))
 
 
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")  # the server thread's own error
 def test_a_server_whose_startup_fails_is_a_launch_error_not_a_hang() -> None:
     from harness.core.errors import LaunchError
     from harness.core.serving import BackgroundServer
