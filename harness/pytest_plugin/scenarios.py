@@ -26,7 +26,6 @@ too; elsewhere a file split across workers runs on each of them, with the same v
 
 from __future__ import annotations
 
-import os
 import time
 import warnings
 from collections.abc import Iterator
@@ -62,7 +61,8 @@ class ScenarioSession:
         """``<--harness-report-dir>/[<worker>/]<path relative to the rootdir, no suffix>``."""
         base = Path(self.config.getoption("--harness-report-dir"))
         base = base if base.is_absolute() else self.config.rootpath / base
-        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        # this process's own worker id (an env var would be inherited by a pytest it starts)
+        worker = getattr(self.config, "workerinput", {}).get("workerid")
         if worker:
             base = base / worker
         try:

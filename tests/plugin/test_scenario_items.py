@@ -101,8 +101,8 @@ def test_options_override_the_files(pytester: pytest.Pytester) -> None:
     result.assert_outcomes(passed=14)
     result.stdout.fnmatch_lines(["*gluu-version=4.4*"])
     assert '"version": "4.4"' in (pytester.path / "reports" / "scenarios" / "gluu" / "report.json").read_text()
-    # --idp-version does not apply to the Keycloak emulator: every item says so in one line
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "scenarios/keycloak.yaml", "--idp-version",
-                                           "26.5.6")
+    # --idp-version does not apply to an external IdP: every item says so in one line
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "scenarios/keycloak.yaml", "--idp",
+                                           "http://127.0.0.1:9/", "--idp-version", "26.5.6")
     result.assert_outcomes(failed=14)
-    result.stdout.fnmatch_lines(["keycloak.yaml: --idp-version does not apply to the emulator launcher*"])
+    result.stdout.fnmatch_lines(["keycloak.yaml: --idp-version does not apply to the external launcher*"])
