@@ -87,7 +87,7 @@ table{border-collapse:collapse;background:#fff;width:100%}th,td{border:1px solid
 text-align:left;vertical-align:top}th{background:#eef2f7}
 .badge{display:inline-block;min-width:52px;text-align:center;border-radius:4px;padding:1px 6px;font-size:12px;
 font-weight:700;color:#fff}.PASS{background:#2f855a}.FAIL{background:#c53030}.ERROR{background:#6b46c1}
-code{font-family:ui-monospace,SFMono-Regular,Menlo,monospace}
+code{font-family:ui-monospace,SFMono-Regular,Menlo,monospace}td:nth-last-child(2){white-space:nowrap}
 """
 
 
