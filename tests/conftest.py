@@ -41,5 +41,8 @@ def real_keycloak() -> Iterator[IdpLauncher]:
             external.version = os.environ.get("DCR_KEYCLOAK_VERSION")
             yield external
         return
-    with KeycloakDistLauncher(log_dir=REAL_KEYCLOAK_REPORT_DIR) as launcher:
+    # one server per pytest-xdist worker: each keeps its own log
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    log_dir = REAL_KEYCLOAK_REPORT_DIR / worker if worker else REAL_KEYCLOAK_REPORT_DIR
+    with KeycloakDistLauncher(log_dir=log_dir) as launcher:
         yield launcher

@@ -34,6 +34,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("serve", help="run IdP, portal (Dashboard + Developer Portal pages), gateway and upstream "
                                      "until interrupted; --guide sets up a guide's objects")
     p.add_argument("--idp", default="emulator", help="IdP launcher: " + help_text(default="emulator"))
+    p.add_argument("--idp-version", default=None, metavar="V",
+                   help="the IdP product's version (keycloak-dist: a release Maven Central serves, e.g. 26.5.6)")
     p.add_argument("--guide", choices=GUIDES, default=None,
                    help="create the guide's API, policy, catalogue entry (with DCR) and developer "
                         "(scenarios/<guide>.yaml, steps up to create-developer)")
@@ -86,7 +88,8 @@ def build_world(args: argparse.Namespace, redactor: Redactor) -> Served:
     redactor.add(admin_key)
     scenario_path = args.scenario or (find_guide_scenario(args.guide) if args.guide else None)
     if scenario_path is None:
-        idp = make_launcher(kind, profile="keycloak", report_dir=report_dir, url=url)
+        idp = make_launcher(kind, profile="keycloak", report_dir=report_dir, url=url, version=args.idp_version,
+                            names={"version": "--idp-version"})
         dashboard = DashboardSettings(admin_secret=admin_key, oauth_redirect_uri_separator=";")
         world = World(idp, transcript=Transcript(redactor), dashboard=dashboard, manage_idp=True, host=args.host,
                       portal_port=args.portal_port, gateway_port=args.gateway_port, idp_ca_bundle=idp.ca_bundle)
@@ -94,7 +97,9 @@ def build_world(args: argparse.Namespace, redactor: Redactor) -> Served:
     scenario = load_scenario(scenario_path)
     if url:
         scenario.idp.url = url
-    idp = make_idp(scenario, kind, report_dir)
+    if args.idp_version:
+        scenario.idp.version = args.idp_version
+    idp = make_idp(scenario, kind, report_dir, names={"version": "--idp-version"} if args.idp_version else None)
     dashboard = DashboardSettings(
         admin_secret=admin_key,
         oauth_redirect_uri_separator=scenario.dashboard.oauth_redirect_uri_separator,

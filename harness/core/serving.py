@@ -10,7 +10,6 @@ import asyncio
 import importlib.util
 import socket
 import threading
-import time
 from typing import Any
 
 import uvicorn
@@ -19,6 +18,80 @@ from harness.core.errors import LaunchError
 
 #: Largest request head accepted (Go's http.DefaultMaxHeaderBytes).
 MAX_HEADER_BYTES = 1 << 20
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server with event-based waits in place of its fixed 0.1 s polls.
+
+    uvicorn 0.55 (``uvicorn/server.py``) checks ``should_exit`` every 0.1 s in
+    ``main_loop``, sleeps 0.1 s in ``shutdown`` after asking connections to close, then
+    polls every 0.1 s for connections and tasks to finish: about 0.2 s per stopped server,
+    more than half of a guide run's wall time on the emulator (four servers;
+    benchmarks/suite_bench.py). Here :meth:`wake` ends ``main_loop`` at once, and
+    ``shutdown`` does what uvicorn's does — stop listening, ask every connection to close
+    (idle keep-alive ones close at once, busy ones after their response), wait for
+    connections and tasks to the same ``timeout_graceful_shutdown`` deadline, then cancel
+    what is left — polling every :data:`_POLL_S`. ``ready`` is set when startup ends, well
+    or not (the readiness wait needs no poll either)."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.ready = threading.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._wake: asyncio.Event | None = None
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._wake = asyncio.Event()
+        try:
+            await super().startup(sockets=sockets)
+        finally:
+            self.ready.set()
+
+    async def main_loop(self) -> None:
+        counter = 0
+        should_exit = await self.on_tick(counter)
+        while not should_exit:
+            counter = (counter + 1) % 864000
+            assert self._wake is not None
+            try:  # uvicorn: asyncio.sleep(0.1); on_tick keeps its once-a-second Date header update
+                await asyncio.wait_for(self._wake.wait(), 0.1)
+            except TimeoutError:
+                pass
+            should_exit = await self.on_tick(counter)
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        for server in self.servers:
+            server.close()
+        for sock in sockets or []:
+            sock.close()
+        for connection in list(self.server_state.connections):
+            connection.shutdown()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + (self.config.timeout_graceful_shutdown or 0)
+        state = self.server_state
+        while (state.connections or state.tasks) and not self.force_exit and loop.time() < deadline:
+            await asyncio.sleep(_POLL_S)
+        for task in list(state.tasks):
+            task.cancel(msg="Task cancelled, timeout graceful shutdown exceeded")
+        for server in self.servers:
+            await server.wait_closed()
+        if not self.force_exit:
+            await self.lifespan.shutdown()
+
+    def wake(self) -> None:
+        """Ask the server to exit and wake its main loop now (from any thread)."""
+        self.should_exit = True
+        loop, wake = self._loop, self._wake
+        if loop is not None and wake is not None and not loop.is_closed():
+            try:
+                loop.call_soon_threadsafe(wake.set)
+            except RuntimeError:  # the loop closed in between: it has exited already
+                pass
+
+
+#: Poll interval of :meth:`_Server.shutdown` while connections finish (uvicorn's is 0.1 s).
+_POLL_S = 0.005
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -89,7 +162,7 @@ class BackgroundServer:
             # (DefaultMaxHeaderBytes); h11's 16 KiB default would refuse large tokens.
             h11_max_incomplete_event_size=MAX_HEADER_BYTES,
         )
-        self._server = uvicorn.Server(config)
+        self._server = _Server(config)
         self._thread: threading.Thread | None = None
 
     @property
@@ -106,25 +179,27 @@ class BackgroundServer:
 
     def _run(self) -> None:
         factory = None
-        if self.loop == "uvloop":
-            import uvloop
+        try:
+            if self.loop == "uvloop":
+                import uvloop
 
-            factory = uvloop.new_event_loop
-        with asyncio.Runner(loop_factory=factory) as runner:
-            runner.run(self._server.serve(sockets=[self._sock]))
+                factory = uvloop.new_event_loop
+            with asyncio.Runner(loop_factory=factory) as runner:
+                runner.run(self._server.serve(sockets=[self._sock]))
+        finally:
+            self._server.ready.set()  # a thread that dies before startup ends wakes wait_ready
 
     def wait_ready(self) -> None:
-        deadline = time.monotonic() + self.ready_timeout
-        while time.monotonic() < deadline:
-            if self._server.started:
-                return
-            if self._thread is not None and not self._thread.is_alive():
-                break
-            time.sleep(0.01)
+        """Wait (to ``ready_timeout``) for the server's startup to end; raise LaunchError
+        unless it is serving. No poll: the server sets an event when startup ends, and the
+        thread sets it too when it dies first."""
+        self._server.ready.wait(self.ready_timeout)
+        if self._server.started:
+            return
         raise LaunchError(f"{self.name} did not start listening on {self.url} within {self.ready_timeout:.0f}s")
 
     def stop(self) -> None:
-        self._server.should_exit = True
+        self._server.wake()
         if self._thread is not None:
             self._thread.join(timeout=5)
         try:

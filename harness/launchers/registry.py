@@ -91,6 +91,10 @@ class LauncherSpec:
     available: Callable[[], tuple[bool, str]] | None = None
     #: Its progress (download, build, boot) is always logged, not only with ``-v``.
     progress: bool = False
+    #: Starting one costs tens of seconds (a JVM, a container): suites of scenarios start
+    #: one per worker and share it between the scenarios that ask for the same options
+    #: (:class:`harness.scenario.suite.LauncherPool`); a cheap kind starts one per scenario.
+    shared: bool = False
 
     def availability(self) -> tuple[bool, str]:
         """``(True, ...)`` when this machine can run the kind, else ``(False, one-line reason)``."""
@@ -107,7 +111,7 @@ _SPECS: tuple[LauncherSpec, ...] = (
     LauncherSpec("idp", "keycloak-dist", "real Keycloak from Maven Central", {
         "keycloak": Product("Keycloak", "harness.products.keycloak.dist:KeycloakDistLauncher",
                             _COMMON | {"version", "relative_path", "host", "port"}, log_dir=True),
-    }, progress=True),
+    }, progress=True, shared=True),
     # Gluu 4 has no official container; its open-source successor Janssen has one
     # (harness/products/gluu/container.py, docs/gluu-vs-janssen.md).
     LauncherSpec("idp", "container", "Docker: Keycloak, or Janssen for the gluu profile", {
@@ -115,7 +119,7 @@ _SPECS: tuple[LauncherSpec, ...] = (
                             _COMMON | {"version", "relative_path"}, log_dir=True),
         "gluu": Product("Janssen", "harness.products.gluu.container:JanssenContainerLauncher",
                         _COMMON | {"version"}, log_dir=True),
-    }, needs="a Docker engine", available=docker_available, progress=True),
+    }, needs="a Docker engine", available=docker_available, progress=True, shared=True),
     LauncherSpec("idp", "external", "a URL of an external IdP", {
         "keycloak": Product("Keycloak", "harness.products.keycloak.external:ExternalKeycloakLauncher", _COMMON),
     }, url=True, progress=True),

@@ -107,7 +107,9 @@ class CheckSession:
         if reason is not None:
             pytest.skip(reason)  # every check item: the IdP cannot run on this machine
         idp_profile = cfg.getoption("--idp-profile")
-        self.launcher = launcher = make_launcher(kind, profile=idp_profile, report_dir=report_dir, url=url)
+        version = cfg.getoption(f"--{idp_profile}-version", None) or cfg.getoption("--idp-version")
+        self.launcher = launcher = make_launcher(kind, profile=idp_profile, report_dir=report_dir, url=url,
+                                                 version=version, names={"version": "--idp-version"})
         launcher.start()
         # The checks create initial access tokens with the admin credentials where the
         # product's admin API does that (Keycloak). The quirks are those of the release the

@@ -28,12 +28,14 @@ def dcr_report_dir(request: pytest.FixtureRequest) -> Path:
 
 
 @pytest.fixture(scope="session")
-def _dcr_idp_pool(dcr_idp_kind: str, dcr_report_dir: Path) -> Iterator[dict[str, IdpLauncher]]:
-    """Started launchers by profile; all stopped at the end of the session."""
+def _dcr_idp_pool(request: pytest.FixtureRequest) -> Iterator[dict[str, IdpLauncher]]:
+    """Started launchers by profile (from the worker's launcher pool, shared with the
+    scenario items); all stopped at the end of the session."""
+    from harness.pytest_plugin.scenarios import session_of
+
     pool: dict[str, IdpLauncher] = {}
     yield pool
-    for launcher in pool.values():
-        launcher.stop()
+    session_of(request.config).pool.close()
 
 
 @pytest.fixture
@@ -41,7 +43,8 @@ def idp(request: pytest.FixtureRequest, dcr_idp_kind: str, dcr_report_dir: Path,
         _dcr_idp_pool: dict[str, IdpLauncher]) -> IdpLauncher:
     """The started IdP for this test (one per profile per session); skipped with the
     reason when this machine cannot run the ``--idp`` kind (no Docker engine)."""
-    from harness.launchers.registry import make_launcher, resolve, unavailable
+    from harness.launchers.registry import resolve, unavailable
+    from harness.pytest_plugin.scenarios import session_of
 
     marker = request.node.get_closest_marker("idp")
     profile = request.config.getoption("--idp-profile")
@@ -53,7 +56,10 @@ def idp(request: pytest.FixtureRequest, dcr_idp_kind: str, dcr_report_dir: Path,
     reason = unavailable(kind)
     if reason is not None:
         pytest.skip(reason)
-    launcher = make_launcher(kind, profile=profile, report_dir=dcr_report_dir, url=url)
+    # One launcher per worker for the fixture and the scenario items (a real Keycloak boots once).
+    version = request.config.getoption(f"--{profile}-version", None) or request.config.getoption("--idp-version")
+    launcher = session_of(request.config).pool.get(kind, profile=profile, report_dir=dcr_report_dir, url=url,
+                                                   version=version)
     launcher.start()
     _dcr_idp_pool[profile] = launcher
     return launcher

@@ -8,7 +8,7 @@ import pytest
 
 from harness.launchers.registry import help_text, profiles
 
-pytest_plugins = ["harness.pytest_plugin.fixtures", "harness.pytest_plugin.checks"]
+pytest_plugins = ["harness.pytest_plugin.fixtures", "harness.pytest_plugin.checks", "harness.pytest_plugin.scenarios"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -20,7 +20,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--issuer", action="store", default=None,
                     help="issuer URL of an IdP for the conformance checks (any live IdP)")
     group.addoption("--harness-report-dir", action="store", default="reports/pytest",
-                    help="where fixtures keep server logs and reports")
+                    help="where fixtures keep server logs and reports (scenario files: one folder per file)")
+    group.addoption("--idp-version", action="store", default=None, metavar="V",
+                    help="the IdP product's version for the idp fixture, the check items and scenario files (over "
+                         "their idp.version): for keycloak-dist a release Maven Central serves, e.g. 26.5.6")
+    group.addoption("--gluu-version", action="store", default=None, metavar="V",
+                    help="Gluu release (4.2 or 4.4) for the gluu profile, over --idp-version")
+    group.addoption("--gateway", action="store", default="harness",
+                    help="gateway launcher for scenario files: " + help_text("gateway", default="harness"))
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -28,5 +35,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_report_header(config: pytest.Config) -> str:
+    extra = [f"{name}={config.getoption('--' + name)}" for name in ("idp-version", "gluu-version")
+             if config.getoption("--" + name)]
+    if config.getoption("--gateway") != "harness":
+        extra.append(f"gateway={config.getoption('--gateway')}")
     return (f"dcr-harness: idp={config.getoption('--idp')} profile={config.getoption('--idp-profile')}"
-            + (f" issuer={config.getoption('--issuer')}" if config.getoption("--issuer") else ""))
+            + (f" issuer={config.getoption('--issuer')}" if config.getoption("--issuer") else "")
+            + "".join(f" {e}" for e in extra))

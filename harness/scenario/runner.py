@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from harness.scenario.results import RunResult, StepResult
 from harness.scenario.schema import Scenario
 from harness.scenario.steps import Step, plan_for
 from harness.scenario.world import World
+from harness.tyk.portal.passwords import THROWAWAY_COST
 from harness.tyk.portal.settings import DashboardSettings
 
 log = logging.getLogger(__name__)
@@ -42,17 +43,20 @@ IDP_OPTION_NAMES: dict[str, str] = {
 }
 
 
-def make_idp(scenario: Scenario, kind: str | None, report_dir: Path) -> IdpLauncher:
+def make_idp(scenario: Scenario, kind: str | None, report_dir: Path,
+             names: Mapping[str, str] | None = None) -> IdpLauncher:
     """The launcher for the scenario's IdP (not started); ``kind`` (``--idp``: a kind or a
     URL) overrides the file's ``idp.launcher``. The launcher registry checks that the
     kind runs the profile and takes every option the file sets.
 
     With ``idp.tls.enabled`` the emulator serves HTTPS with a certificate generated into
     ``<report_dir>/tls/``; the launcher's ``ca_bundle`` then names the PEM file clients
-    should trust (``${idp.ca_bundle}``)."""
+    should trust (``${idp.ca_bundle}``). ``names`` renames options in errors (a face's
+    ``--idp-version``), over :data:`IDP_OPTION_NAMES`."""
     spec = scenario.idp
     return make_launcher(
-        kind or spec.launcher, profile=spec.profile, report_dir=report_dir, url=spec.url, names=IDP_OPTION_NAMES,
+        kind or spec.launcher, profile=spec.profile, report_dir=report_dir, url=spec.url,
+        names={**IDP_OPTION_NAMES, **(names or {})},
         tls=spec.tls.certificate if spec.tls.enabled else None,
         admin_user=spec.admin_user, admin_password=spec.admin_password, version=spec.version,
         relative_path=spec.relative_path or None, key_seed=spec.key_seed,
@@ -67,6 +71,13 @@ def _with_ca(value: str | None, ca_bundle: str | None, field: str) -> str | None
         raise ConfigError(f"{field}: ${{idp.ca_bundle}} has no value: it needs idp.tls.enabled: true "
                           "(the harness then generates the IdP's certificate and its CA bundle)")
     return value.replace("${idp.ca_bundle}", ca_bundle)
+
+
+def has_expectation(scenario: Scenario) -> bool:
+    """Does the scenario declare its expected outcome (an ``expect:`` section with
+    ``fail_at``, ``evidence`` or ``outcomes``, as every file of scenarios/broken/ does)?"""
+    exp = scenario.expect
+    return exp.fail_at is not None or bool(exp.evidence) or bool(exp.outcomes)
 
 
 def check_expectation(scenario: Scenario, result: RunResult) -> tuple[bool, str]:
@@ -110,12 +121,16 @@ def check_expectation(scenario: Scenario, result: RunResult) -> tuple[bool, str]
 
 
 def build_world(scenario: Scenario, idp: IdpLauncher, report_dir: Path, *,
-                redactor: Redactor | None = None) -> tuple[World, RunContext]:
+                redactor: Redactor | None = None, gateway_kind: str = "harness") -> tuple[World, RunContext]:
     """The (not yet started) world of one scenario run and its run context: Dashboard
     and gateway settings from the scenario, a fresh portal store under ``report_dir``,
-    trust in the IdP's generated CA. ``redactor``: the run's (default: a new one).
-    Shared by :func:`run_scenario` and the notebooks' step-by-step
-    :class:`harness.notebook.guide.Guide`."""
+    trust in the IdP's generated CA, the gateway of ``gateway_kind`` (``--gateway``).
+    ``redactor``: the run's (default: a new one). Shared by :func:`run_scenario` and the
+    notebooks' step-by-step :class:`harness.notebook.guide.Guide`.
+
+    The portal is throw-away and its developer's password is the scenario's, written in
+    clear: it hashes with :data:`~harness.tyk.portal.passwords.THROWAWAY_COST` (the
+    argument is in :mod:`harness.tyk.portal.passwords`)."""
     ca_bundle = idp.ca_bundle
     transcript = Transcript(redactor)
     dashboard = DashboardSettings(
@@ -140,7 +155,8 @@ def build_world(scenario: Scenario, idp: IdpLauncher, report_dir: Path, *,
     # The harness's own IdP clients (admin console, discovery, the developer's Postman)
     # are not Tyk: they trust the IdP's CA.
     world = World(idp, transcript=transcript, dashboard=dashboard, tyk_conf=tyk_conf,
-                  store_path=store, manage_idp=False, idp_ca_bundle=ca_bundle)
+                  store_path=store, manage_idp=False, idp_ca_bundle=ca_bundle, gateway_kind=gateway_kind,
+                  password_cost=THROWAWAY_COST)
     ctx = RunContext(scenario=scenario, world=world)
     if ca_bundle:
         ctx.facts["idp.ca_bundle"] = ca_bundle
@@ -157,12 +173,20 @@ def run_scenario(
     launcher: IdpLauncher | None = None,
     world_hook: Callable[[World], None] | None = None,
     redactor: Redactor | None = None,
+    gateway_kind: str = "harness",
+    names: Mapping[str, str] | None = None,
 ) -> RunResult:
-    """Run ``scenario``'s guide steps; ``redactor`` is the run's (the CLI's, the check
-    run's; default: a new one), carried by the result for its reports."""
+    """Run ``scenario``'s steps in a fresh world and return every step's result.
+
+    ``launcher`` replaces the scenario's IdP launcher (made from the file and ``idp_kind``
+    otherwise); it is stopped at the end (a suite's shared launcher ignores that:
+    :class:`harness.scenario.suite.SharedLauncher`). ``redactor`` is the run's (the CLI's,
+    the check run's; default: a new one), carried by the result for its reports.
+    ``gateway_kind`` is the gateway launcher's kind (``--gateway``); ``names`` renames the
+    launcher options in errors (:func:`make_idp`)."""
     report_dir.mkdir(parents=True, exist_ok=True)
-    idp = launcher or make_idp(scenario, idp_kind, report_dir)
-    world, ctx = build_world(scenario, idp, report_dir, redactor=redactor)
+    idp = launcher or make_idp(scenario, idp_kind, report_dir, names=names)
+    world, ctx = build_world(scenario, idp, report_dir, redactor=redactor, gateway_kind=gateway_kind)
     result = RunResult(
         scenario=scenario.name, scenario_file=scenario_file,
         idp={"kind": idp.kind, "profile": idp.profile, "version": idp.version},

@@ -17,6 +17,7 @@ from harness.registrar import discovery as disc
 from harness.registrar import token as tok
 from harness.registrar.errors import RegistrarError
 from harness.scenario.context import RunContext, StepFailure
+from harness.scenario.schema import Scenario
 
 StepFn = Callable[[RunContext], str]
 
@@ -403,14 +404,20 @@ ADMIN_STEPS: dict[str, StepFn] = {
 
 def plan_for(ctx: RunContext) -> list[Step]:
     """The guide's steps for this scenario, in order."""
-    step_id, title = product(ctx.scenario.idp.profile).guide_admin_step
+    return steps_for(ctx.scenario)
+
+
+def steps_for(scenario: Scenario) -> list[Step]:
+    """The guide's steps for ``scenario``, in order, known before any world exists (the
+    pytest plugin names one item per step at collection time)."""
+    step_id, title = product(scenario.idp.profile).guide_admin_step
     steps = [Step("idp-start", "Start the identity provider", idp_start),
              Step(step_id, title, ADMIN_STEPS[step_id])]
     steps += [
         Step("discovery", "Read the IdP's discovery document", discovery),
         Step("dashboard-settings", "Tyk settings (tyk_analytics.conf, tyk.conf)", dashboard_settings),
-        Step("create-api", f"Create the API {ctx.scenario.api.name!r} with JWT auth", create_api),
-        Step("create-policy", f"Create the policy {ctx.scenario.policy.name!r}", create_policy),
+        Step("create-api", f"Create the API {scenario.api.name!r} with JWT auth", create_api),
+        Step("create-policy", f"Create the policy {scenario.policy.name!r}", create_policy),
         Step("api-default-policy", "Make the API use the policy (default policy)", api_default_policy),
         Step("catalogue-entry", "Add the API to the portal catalogue", catalogue_entry),
         Step("catalogue-dcr-settings", "Catalogue settings: DCR", catalogue_dcr_settings),
@@ -419,6 +426,6 @@ def plan_for(ctx: RunContext) -> list[Step]:
         Step("token-request", "Get a token with client_credentials", token_request),
         Step("gateway-call", "Call the API through the gateway with the token", gateway_call),
     ]
-    if ctx.scenario.cleanup:
+    if scenario.cleanup:
         steps.append(Step("delete-client", "Clean up: delete the OAuth client (portal and IdP)", delete_client))
     return steps

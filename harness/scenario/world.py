@@ -25,6 +25,7 @@ from harness.scenario.diagnosis import diagnose
 from harness.tyk.gateway.launcher import HarnessGatewayLauncher
 from harness.tyk.portal.app import create_app as create_portal_app
 from harness.tyk.portal.gateway_sync import GatewaySync
+from harness.tyk.portal.passwords import DEFAULT_COST, PasswordCost
 from harness.tyk.portal.service import PortalService
 from harness.tyk.portal.settings import DashboardSettings
 from harness.tyk.portal.store import Store
@@ -48,8 +49,13 @@ class World(StartStop):
         portal_port: int = 0,
         gateway_port: int = 0,
         idp_ca_bundle: str | None = None,
+        gateway_kind: str = "harness",
+        password_cost: PasswordCost = DEFAULT_COST,
     ) -> None:
-        """``idp_ca_bundle``: the PEM file the harness's own IdP clients (admin console,
+        """``gateway_kind``: the gateway launcher's kind in the launcher registry (``--gateway``;
+        ``harness`` is the harness's own gateway, today the only one). ``password_cost``: the
+        portal's scrypt cost for developer passwords (:mod:`harness.tyk.portal.passwords`).
+        ``idp_ca_bundle``: the PEM file the harness's own IdP clients (admin console,
         discovery, the developer's token request: :meth:`session` with target ``idp``)
         trust, e.g. the IdP launcher's ``ca_bundle``. Tyk's own clients (portal, gateway)
         keep their settings (``dcr_ssl_insecure_skip_verify``, ``jwt_ssl_insecure_skip_verify``,
@@ -65,7 +71,8 @@ class World(StartStop):
         self._portal_port = portal_port
         self._servers = ServerGroup()
         #: The gateway's launcher (kind ``harness``: the harness's own gateway).
-        self.gateway_launcher = make_gateway("harness", tyk_conf=self.tyk_conf, transcript=self.transcript,
+        self.password_cost = password_cost
+        self.gateway_launcher = make_gateway(gateway_kind, tyk_conf=self.tyk_conf, transcript=self.transcript,
                                              clock=lambda: self.clock(), host=host, port=gateway_port)
         self.portal: PortalService | None = None
         self.upstream_url = self.gateway_url = self.portal_url = ""
@@ -87,7 +94,8 @@ class World(StartStop):
         self.gateway_url = gw.base_url
         sync = GatewaySync(gw.base_url, gw.secret, self.session("portal", "gateway"))
         self.portal = PortalService(Store(self.store_path), settings=self.dashboard,
-                                    transcript=self.transcript, gateway=sync, explain=diagnose)
+                                    transcript=self.transcript, gateway=sync, explain=diagnose,
+                                    password_cost=self.password_cost)
         portal = self._serve(create_portal_app(self.portal), "portal", self._portal_port)
         self.portal_url = portal.url
         return self

@@ -264,22 +264,53 @@ def test_missing_maven_is_a_clear_error(isolated_env: Path, monkeypatch: pytest.
     assert err.value.hint is not None and "KEYCLOAK_HOME" in err.value.hint
 
 
-def test_failed_maven_download_quotes_its_output(
-    isolated_env: Path, fake_java: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _fake_mvn(isolated_env: Path, script: str, monkeypatch: pytest.MonkeyPatch) -> None:
     bin_dir = isolated_env / "bin"
     bin_dir.mkdir()
     mvn = bin_dir / "mvn"
-    mvn.write_text("#!/bin/sh\necho '[ERROR] Could not find artifact org.keycloak:keycloak-quarkus-dist:zip:0.0.2'\nexit 1\n")
+    mvn.write_text("#!/bin/sh\n" + script)
     mvn.chmod(0o755)
     monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
+
+
+def test_failed_maven_download_quotes_its_output(
+    isolated_env: Path, fake_java: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fake_mvn(isolated_env, "echo '[ERROR] Could not transfer artifact: Connection refused'\nexit 1\n", monkeypatch)
     launcher = KeycloakDistLauncher("0.0.2", java_home=fake_java)
     with pytest.raises(LaunchError) as err:
         launcher._ensure_distribution()
     assert "Maven could not download org.keycloak:keycloak-quarkus-dist:0.0.2:zip (exit 1)" in err.value.message
-    assert "Could not find artifact" in err.value.message
+    assert "Connection refused" in err.value.message
     assert not launcher.zip_path.exists()
     assert not list(launcher.cache_dir.glob(".download-*"))
+
+
+def test_a_version_maven_central_does_not_serve_is_one_line_naming_the_served_ones(
+    isolated_env: Path, fake_java: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What Maven prints for a missing release (observed for 26.7.4 on 2026-12-04)."""
+    _fake_mvn(isolated_env, "echo '[ERROR] Failed to execute goal ... Could not find artifact "
+              "org.keycloak:keycloak-quarkus-dist:zip:26.7.4 in central (https://repo.maven.apache.org/maven2)'\n"
+              "echo '[ERROR] -> [Help 1]'\nexit 1\n", monkeypatch)
+    launcher = KeycloakDistLauncher("26.7.4", java_home=fake_java)
+    with pytest.raises(LaunchError) as err:
+        launcher._ensure_distribution()
+    line = str(err.value)
+    assert "\n" not in line
+    assert line.startswith("Keycloak 26.7.4 is not served by Maven Central")
+    assert "served versions: 26.4.7, 26.5.0," in line and line.endswith("26.7.0, 26.7.3")
+    assert not launcher.zip_path.exists()
+
+
+def test_served_versions_run_from_26_4_7_to_the_default_in_order() -> None:
+    from harness.products.keycloak.dist import SERVED_VERSIONS
+
+    def key(v: str) -> tuple[int, ...]:
+        return tuple(int(p) for p in v.split("."))
+
+    assert SERVED_VERSIONS[0] == "26.4.7" and SERVED_VERSIONS[-1] == DEFAULT_VERSION
+    assert list(SERVED_VERSIONS) == sorted(set(SERVED_VERSIONS), key=key)
 
 
 def _write_dist_zip(path: Path, version: str) -> None:

@@ -5,6 +5,7 @@ deletes at the IdP, splits redirect URLs, and keeps developers apart."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -145,3 +146,29 @@ def test_developer_validation(svc: PortalService) -> None:
     assert svc.authenticate_developer("a@example.com", "wrong-password") is None
     raw = svc.store.list("developer")[0]
     assert "long-enough-pw" not in str(raw) and raw["password_hash"].startswith("scrypt$")
+
+
+def test_password_cost_is_recorded_in_the_hash_and_the_throwaway_cost_is_lower() -> None:
+    """A scenario run's portal hashes with THROWAWAY_COST (harness/tyk/portal/passwords.py
+    says why); a hash always verifies with the cost it names, whichever the portal uses."""
+    from harness.tyk.portal.passwords import DEFAULT_COST, THROWAWAY_COST, PasswordCost, hash_password, verify_password
+
+    assert (DEFAULT_COST.n, DEFAULT_COST.r, DEFAULT_COST.p) == (2**14, 8, 1)
+    assert THROWAWAY_COST.n < DEFAULT_COST.n
+    cheap, strong = hash_password("long-enough-pw", THROWAWAY_COST), hash_password("long-enough-pw")
+    assert cheap.startswith(f"scrypt${THROWAWAY_COST.n}$8$1$") and strong.startswith("scrypt$16384$8$1$")
+    assert verify_password("long-enough-pw", cheap) and verify_password("long-enough-pw", strong)
+    assert not verify_password("long-enough-px", cheap)
+    with pytest.raises(ValueError, match="power of 2"):
+        PasswordCost(1000)
+
+
+def test_a_scenario_runs_portal_uses_the_throwaway_cost(tmp_path: Path) -> None:
+    from harness.launchers.registry import make_launcher
+    from harness.scenario.loader import load_scenario
+    from harness.scenario.runner import build_world
+    from harness.tyk.portal.passwords import THROWAWAY_COST
+
+    root = Path(__file__).resolve().parents[2]
+    world, _ = build_world(load_scenario(root / "scenarios" / "keycloak.yaml"), make_launcher("emulator"), tmp_path)
+    assert world.password_cost == THROWAWAY_COST

@@ -18,7 +18,7 @@ from harness.tyk.portal.app import create_app
 
 
 def args(tmp_path: Path, **kw: object) -> argparse.Namespace:
-    base = {"idp": "emulator", "guide": "keycloak", "scenario": None, "until": "create-developer",
+    base = {"idp": "emulator", "idp_version": None, "guide": "keycloak", "scenario": None, "until": "create-developer",
             "host": "127.0.0.1", "portal_port": 0,
             "gateway_port": 0, "admin_key": "serve-admin-key-0123456789", "report_dir": tmp_path}
     return argparse.Namespace(**{**base, **kw})

@@ -44,6 +44,19 @@ log = logging.getLogger(__name__)
 #: Keycloak release run by default: the newest checked (shared/reference/keycloak.md), the
 #: one the default profile models — so the emulator and the real server agree by default.
 DEFAULT_VERSION = KeycloakProfile().version
+#: Releases of ``org.keycloak:keycloak-quarkus-dist`` from 26.4.7 to :data:`DEFAULT_VERSION`
+#: that Maven Central serves to the harness (``--idp-version``), oldest first. Source: the
+#: Maven download itself, tried on 2026-12-04 (``mvn dependency:get -Dartifact=
+#: org.keycloak:keycloak-quarkus-dist:<version>:pom``; 26.5.6 also as the zip): these
+#: resolved; 26.4.6, 26.6.0, 26.7.1 and 26.7.4 were "Could not find artifact". A version
+#: not listed is still tried (the list may be stale); when Maven cannot find it, the error
+#: is one line naming these (:func:`not_served`).
+SERVED_VERSIONS: tuple[str, ...] = (
+    "26.4.7", "26.5.0", "26.5.1", "26.5.2", "26.5.3", "26.5.4", "26.5.5", "26.5.6", "26.7.0", "26.7.3",
+)
+#: What Maven prints when the repository has no such artifact (maven-resolver's
+#: ArtifactNotFoundException: "Could not find artifact <coords> in central (<url>)").
+_NOT_FOUND = re.compile(r"Could not find artifact|ArtifactNotFoundException|was not found in")
 #: Env var overriding the version (``DCR_KEYCLOAK_VERSION=26.4.7``).
 ENV_VERSION = "DCR_KEYCLOAK_VERSION"
 #: Env var overriding the cache root (the Keycloak cache is ``<root>/keycloak``).
@@ -66,6 +79,12 @@ JVM_ROOT = Path("/usr/lib/jvm")
 LOG_TAIL_LINES = 30
 #: Seconds to wait after SIGTERM before SIGKILL.
 STOP_GRACE_S = 20.0
+
+
+def not_served(version: str) -> str:
+    """The one line for a version Maven Central does not serve, naming those it does."""
+    return (f"Keycloak {version} is not served by Maven Central "
+            f"({MAVEN_ARTIFACT.format(version=version)} not found); served versions: {', '.join(SERVED_VERSIONS)}")
 
 
 def default_cache_dir() -> Path:
@@ -257,6 +276,9 @@ class KeycloakDistLauncher(StartStop):
             env["JAVA_HOME"] = str(java_home)
             res = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=1800)
             fetched = Path(tmp) / self.zip_path.name
+            if res.returncode != 0 and _NOT_FOUND.search(res.stdout + res.stderr):
+                log.debug("Maven's output: %s", (res.stdout + res.stderr).strip())
+                raise LaunchError(not_served(str(self.version)))
             if res.returncode != 0 or not fetched.is_file():
                 tail = "\n".join((res.stdout + res.stderr).strip().splitlines()[-LOG_TAIL_LINES:])
                 raise LaunchError(

@@ -27,7 +27,7 @@ from harness.registrar.errors import RegistrarError
 from harness.registrar.options import DcrOptions
 from harness.tyk.portal.gateway_sync import GatewaySync
 from harness.tyk.portal.models import CatalogueEntry, Developer, OAuthClient, PortalConfig
-from harness.tyk.portal.passwords import hash_password, verify_password
+from harness.tyk.portal.passwords import DEFAULT_COST, PasswordCost, hash_password, verify_password
 from harness.tyk.portal.settings import DashboardSettings
 from harness.tyk.portal.store import Store, StoreError
 
@@ -76,12 +76,17 @@ class PortalService:
         gateway: GatewaySync | None = None,
         org_id: str = "dcr-harness-org",
         explain: Explain | None = None,
+        password_cost: PasswordCost = DEFAULT_COST,
     ) -> None:
+        """``password_cost``: scrypt's cost for new developer passwords
+        (:mod:`harness.tyk.portal.passwords`: the default for interactive use, a lower one
+        for a scenario run's throw-away portal)."""
         self.store = store
         #: Turns a failure of a step into (likely cause, fix) when a known misconfiguration
         #: matches; the harness passes its diagnosis (harness.scenario.diagnosis) in. The
         #: real Tyk portal has no such advice: without one, the developer sees the IdP's words.
         self.explain = explain
+        self.password_cost = password_cost
         self.settings = settings or DashboardSettings()
         self.transcript = transcript if transcript is not None else Transcript()
         self.gateway = gateway
@@ -224,7 +229,7 @@ class PortalService:
         if any(d.get("email") == email for d in self.store.list("developer")):
             raise PortalError(f"a developer with email {email} already exists", status=409)
         dev = Developer(id=uuid.uuid4().hex[:12], email=email, fields=fields or {})
-        self.store.put("developer", dev.id, {**dev.model_dump(exclude={"password"}), "password_hash": hash_password(password)})
+        self.store.put("developer", dev.id, {**dev.model_dump(exclude={"password"}), "password_hash": hash_password(password, self.password_cost)})
         return dev
 
     def authenticate_developer(self, email: str, password: str) -> Developer | None:
