@@ -11,7 +11,9 @@ period, then SIGKILL. Three nets make sure none survives the run that started it
   util-linux ``setpriv --pdeathsig``, so no ``preexec_fn`` runs in a threaded process):
   when the Python process dies without unwinding (SIGTERM's default action, SIGKILL), the
   kernel sends SIGKILL to the child. The signal is tied to the *thread* that forked the
-  child (prctl(2)), so it is set only when the main thread starts it.
+  child (prctl(2)), so it is set only when the main thread starts it; it is armed once
+  setpriv has run, before it execs the program (a launcher's readiness wait, which needs
+  the program itself to answer, covers that first instant).
 
 Facts: prctl(2) PR_SET_PDEATHSIG; setpriv(1) ``--pdeathsig``; subprocess
 ``start_new_session`` (setsid(2)).
