@@ -1,4 +1,4 @@
-"""``dcr-harness run SCENARIO [--idp KIND] [--report-dir DIR]``."""
+"""``dcr-harness run SCENARIO [--idp KIND] [--gateway KIND|URL] [--report-dir DIR]``."""
 
 from __future__ import annotations
 
@@ -9,12 +9,14 @@ from pathlib import Path
 from rich.console import Console
 from urllib3.exceptions import InsecureRequestWarning
 
+from harness.cli.gateway_options import add_gateway_options, gateway_choice
 from harness.launchers.registry import help_text, resolve
 from harness.report.console import print_step, summary_line
 from harness.report.json_report import write_json
 from harness.scenario.loader import load_scenario
 from harness.scenario.results import RunResult
 from harness.scenario.runner import check_expectation, default_report_dir, run_scenario
+from harness.scenario.world import World
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -22,6 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("scenario", help="YAML scenario file, e.g. scenarios/keycloak.yaml")
     p.add_argument("--idp", default=None,
                    help="IdP launcher: " + help_text(default="emulator", note="default from the scenario"))
+    add_gateway_options(p)
     p.add_argument("--report-dir", type=Path, default=None, help="where report.json goes (default reports/<timestamp>/)")
     p.add_argument("--check-expectation", action="store_true",
                    help="exit 0 when the run did what the scenario's expect: section says (e.g. a broken scenario "
@@ -37,15 +40,21 @@ def run(args: argparse.Namespace, console: Console) -> int:
         kind, url = resolve(args.idp, option="--idp")
         if url:
             scenario.idp.url = url
+    gateway, gateway_options = gateway_choice(args)
     report_dir = args.report_dir or default_report_dir()
     # dcr_ssl_insecure_skip_verify / jwt_ssl_insecure_skip_verify are deliberate settings
     # (the dashboard-settings step reports them): no urllib3 warning per request.
     warnings.filterwarnings("ignore", category=InsecureRequestWarning)
-    console.print(f"Scenario {scenario.name!r} ({args.scenario}) on IdP {kind or scenario.idp.launcher}; "
-                  f"report in {report_dir}/", highlight=False)
+    def header(world: World) -> None:
+        # Printed once the gateway runs, so a real gateway's version can be named.
+        label = world.gateway_label()
+        console.print(f"Scenario {scenario.name!r} ({args.scenario}) on IdP {kind or scenario.idp.launcher}"
+                      + (f" and gateway {label}" if label else "") + f"; report in {report_dir}/", highlight=False)
+
     redactor = args.redactor  # this invocation's run (harness.cli.main)
     result = run_scenario(scenario, report_dir=report_dir, idp_kind=kind, scenario_file=str(args.scenario),
-                          on_step=lambda s: print_step(console, s, redactor), redactor=redactor)
+                          on_step=lambda s: print_step(console, s, redactor), redactor=redactor,
+                          gateway=gateway, gateway_options=gateway_options, world_hook=header)
     path = write_json(result.to_dict(), report_dir / "report.json", result.redactor)
     _write_extra_reports(result, report_dir)
     console.print(summary_line(result), highlight=False, markup=False)

@@ -86,7 +86,6 @@ class CheckSession:
         from harness.conformance.context import CheckContext
         from harness.conformance.detect import detect_profile
         from harness.core.transcript import Transcript
-        from harness.scenario.runner import ScenarioGuideRunner
 
         cfg = self.config
         report_dir = _report_dir(cfg)
@@ -95,7 +94,7 @@ class CheckSession:
         if issuer:
             profile = cfg.getoption("--dcr-profile") or detect_profile(issuer, verify)
             return CheckContext(issuer=issuer, profile=profile, verify=verify, report_dir=report_dir,
-                                guide_runner=ScenarioGuideRunner(), transcript=Transcript(self.redactor),
+                                guide_runner=self._guide_runner(), transcript=Transcript(self.redactor),
                                 initial_access_token=cfg.getoption("--dcr-initial-access-token"),
                                 admin_user=cfg.getoption("--dcr-admin-user"),
                                 admin_password=cfg.getoption("--dcr-admin-password"))
@@ -110,10 +109,18 @@ class CheckSession:
         launcher.start()
         keycloak = idp_profile == "keycloak"
         return CheckContext(issuer=launcher.issuer("master"), profile=cfg.getoption("--dcr-profile") or idp_profile,
-                            verify=verify, report_dir=report_dir, launcher=launcher, guide_runner=ScenarioGuideRunner(),
+                            verify=verify, report_dir=report_dir, launcher=launcher, guide_runner=self._guide_runner(),
                             transcript=Transcript(self.redactor),
                             admin_user=launcher.admin_user if keycloak else None,
                             admin_password=launcher.admin_password if keycloak else None)
+
+    def _guide_runner(self) -> Any:
+        """The scenario runner for the guide plan, on the ``--gateway`` chosen."""
+        from harness.scenario.runner import ScenarioGuideRunner
+
+        cfg = self.config
+        return ScenarioGuideRunner(cfg.getoption("--gateway"), {"secret": cfg.getoption("--gateway-secret"),
+                                                                "tyk_bin": cfg.getoption("--tyk-bin")})
 
     def close(self) -> None:
         """Delete every client the checks created, write the reports, stop the IdP."""
