@@ -19,6 +19,7 @@ from rich.console import Console
 from harness.cli.cmd_serve import build_world, print_summary, seed
 from harness.cli.main import main
 from harness.core.errors import ConfigError, LaunchError
+from harness.core.processes import ChildProcess
 from harness.core.redact import Redactor
 from harness.launchers.registry import make_launcher
 from harness.notebook.guide import Guide, GuideError
@@ -65,26 +66,28 @@ def test_the_launcher_runs_stops_and_reloads(tmp_path: Path) -> None:
     assert "Tyk Gateway started" in (tmp_path / "tyk-gateway.log").read_text()
 
 
-def test_a_port_someone_else_holds_is_refused_and_nothing_stays(tmp_path: Path) -> None:
+def test_a_port_someone_else_holds_is_refused_and_nothing_stays(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Tyk logs "address already in use" and keeps running: the launcher notices, stops it."""
+    started: list[tuple[str, int]] = []
+    real_start = ChildProcess.start
+
+    def recording_start(self: ChildProcess) -> None:
+        real_start(self)
+        assert self.pid is not None
+        started.append((self.name, self.pid))
+
+    monkeypatch.setattr(ChildProcess, "start", recording_start)
     with socket.socket() as other:
         other.bind(("127.0.0.1", 0))
         other.listen()
         port = other.getsockname()[1]
         launcher = TykOssGatewayLauncher(port=port, log_dir=tmp_path)
-        before = {p.name for p in Path("/proc").iterdir() if p.name.isdigit()}
         with pytest.raises(LaunchError, match=rf"^the Tyk gateway did not start: port {port} is taken by another process"):
             launcher.start()
         assert launcher.pids == []
-    time.sleep(0.5)
-    after = {p.name for p in Path("/proc").iterdir() if p.name.isdigit()} - before
-    names = set()
-    for pid in after:
-        try:
-            names.add(Path(f"/proc/{pid}/comm").read_text().strip())
-        except OSError:
-            continue
-    assert not names & {"tyk", "redis-server"}
+    assert sorted(name for name, _ in started) == ["redis-server", "tyk"]
+    assert [pid for _, pid in started if _alive(pid)] == []
+    assert "address already in use" in (tmp_path / "tyk-gateway.log").read_text()
 
 
 def test_serve_on_the_real_gateway(tmp_path: Path) -> None:
