@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.conformance.model import Verdict
-from harness.core.errors import ConfigError, HarnessError
+from harness.core.errors import ConfigError, HarnessError, LaunchError
 from harness.core.redact import Redactor
 from harness.core.transcript import Transcript
 from harness.launchers.registry import DEFAULT_GATEWAY, make_launcher
@@ -319,5 +319,18 @@ class ScenarioGuideRunner:
 
     def run(self, scenario: Scenario, *, launcher: IdpLauncher, report_dir: Path,
             scenario_file: str, redactor: Redactor) -> list[StepResult]:
-        return run_scenario(scenario, report_dir=report_dir, launcher=launcher, scenario_file=scenario_file,
-                            redactor=redactor, gateway=self.gateway, gateway_options=self.gateway_options).steps
+        """The guide's steps; the plan is SKIP with the registry's reason when this machine
+        cannot run the chosen gateway (no Tyk binary, no Docker engine): a gateway that cannot
+        start says nothing about the IdP under test."""
+        from harness.conformance.context import Skip
+        from harness.launchers.registry import resolve, unavailable
+
+        kind, _ = resolve(self.gateway, role="gateway", option="--gateway")
+        reason = unavailable(kind, "gateway", **self.gateway_options)
+        if reason is not None:
+            raise Skip(reason)
+        try:
+            return run_scenario(scenario, report_dir=report_dir, launcher=launcher, scenario_file=scenario_file,
+                                redactor=redactor, gateway=self.gateway, gateway_options=self.gateway_options).steps
+        except LaunchError as exc:  # the gateway did not start (the IdP is started by the plan's owner)
+            raise Skip(f"the {kind} gateway could not be started: {redactor.error(exc)}") from None

@@ -416,3 +416,33 @@ def _gone_within(pid: int, seconds: float) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+# ---- the guide plan on a gateway that cannot run -------------------------------------------
+
+
+def test_guide_plan_skips_when_the_gateway_cannot_run(no_tyk: Path, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """A gateway that cannot start says nothing about the IdP under test: SKIP with the reason."""
+    with make_launcher("emulator", profile="keycloak") as idp:
+        code = main(["check", "--issuer", idp.issuer("master"), "--admin-user", "admin", "--admin-password", "admin",
+                     "--plan", "guide", "--gateway", "tyk-oss", "--report-dir", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    results = json.loads((tmp_path / "report.json").read_text())["results"]
+    assert {r["verdict"] for r in results} == {"SKIP"}
+    assert {r["message"] for r in results} == {
+        f"--gateway tyk-oss needs a Tyk gateway binary and redis-server: {NO_BINARY}"}
+
+
+def test_guide_plan_skips_when_the_customer_gateway_refuses(customer: HarnessGatewayLauncher, tmp_path: Path) -> None:
+    from harness.conformance.context import Skip
+    from harness.core.redact import Redactor
+    from harness.scenario.runner import ScenarioGuideRunner
+
+    runner = ScenarioGuideRunner(customer.base_url, {"secret": "not-the-secret"})
+    with make_launcher("emulator", profile="keycloak") as idp, pytest.raises(Skip) as skipped:
+        runner.run(runner.load(ROOT / "scenarios" / "keycloak.yaml"), launcher=idp, report_dir=tmp_path,
+                   scenario_file="scenarios/keycloak.yaml", redactor=Redactor())
+    assert str(skipped.value).startswith(f"the external gateway could not be started: the gateway at {customer.base_url} "
+                                         "refuses the secret (HTTP 403 on /tyk/apis)")
