@@ -29,7 +29,7 @@ from harness.core.containers import docker_available
 from harness.core.errors import LaunchError
 from harness.core.lifecycle import StartStop
 from harness.core.serving import free_port
-from harness.tyk.gateway.tyk_oss import BLOCKING_RELOAD, HELLO, real_tyk_conf
+from harness.tyk.gateway.tyk_oss import BLOCKING_RELOAD, HELLO, REDIS_HOST, real_tyk_conf
 
 log = logging.getLogger(__name__)
 
@@ -106,17 +106,17 @@ class TykContainerLauncher(StartStop):
         except ImportError as exc:
             raise LaunchError(f"testcontainers is not importable: {exc}", hint="pip install testcontainers") from exc
         port = self.port or free_port(self.host)
-        redis_port = free_port(self.host)
+        redis_port = free_port(REDIS_HOST)
         self._run_dir = run = Path(tempfile.mkdtemp(prefix="dcr-harness-tyk-container-"))
         conf = {**self.tyk_conf, "listen_address": self.host, "listen_port": port,
                 "template_path": f"{TYK_HOME}/templates", "use_db_app_configs": False, "app_path": f"{TYK_HOME}/apps",
                 "policies": {"policy_source": "file", "policy_path": f"{TYK_HOME}/policies"},
-                "storage": {"type": "redis", "host": self.host, "port": redis_port},
+                "storage": {"type": "redis", "host": REDIS_HOST, "port": redis_port},
                 "enable_analytics": False, "hash_keys": True}
         (run / "tyk.conf").write_text(json.dumps(conf, indent=2))
         try:
             redis = (DockerContainer(self.redis_image).with_kwargs(network_mode="host")
-                     .with_command(f"redis-server --port {redis_port} --bind {self.host} --save '' --appendonly no"))
+                     .with_command(f"redis-server --port {redis_port} --bind {REDIS_HOST} --save '' --appendonly no"))
             self._containers.append(redis)
             log.info("starting container %s", self.redis_image)
             redis.start()

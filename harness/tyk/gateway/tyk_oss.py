@@ -68,6 +68,8 @@ HELLO = "/hello"
 BLOCKING_RELOAD = "/tyk/reload?block=true"
 #: Attempts with a fresh port when another process holds the one picked.
 PORT_ATTEMPTS = 3
+#: Redis listens on loopback only, whatever address the gateway serves on (it has no password).
+REDIS_HOST = "127.0.0.1"
 #: Seconds after SIGTERM before SIGKILL (Tyk takes about 3 s to shut down).
 STOP_GRACE_S = 10.0
 #: Run directories: ``<tmp>/dcr-harness-tyk-*``, each naming the process that owns it.
@@ -250,7 +252,7 @@ class TykOssGatewayLauncher(StartStop):
             "use_db_app_configs": False,
             "app_path": str(run / "apps"),
             "policies": {"policy_source": "file", "policy_path": str(run / "policies")},
-            "storage": {"type": "redis", "host": self.host, "port": redis_port},
+            "storage": {"type": "redis", "host": REDIS_HOST, "port": redis_port},
             "enable_analytics": False,
             "hash_keys": True,
         })
@@ -281,7 +283,7 @@ class TykOssGatewayLauncher(StartStop):
             (run / sub).mkdir()
         log.info("starting the Tyk gateway %s (from %s)", binary, where)
         try:
-            self._redis = RedisServer(run, host=self.host).start()
+            self._redis = RedisServer(run, host=REDIS_HOST).start()
             self._start_gateway(binary, templates, run)
         except BaseException:
             self.stop()
