@@ -236,6 +236,9 @@ def test_a_child_is_stopped_with_its_group(tmp_path: Path) -> None:
     child.stop()
     child.stop()  # idempotent
     assert not _alive(pid) and pid not in live_pids()
+    deadline = time.monotonic() + 10  # the group's other member got SIGKILL; init reaps it
+    while _group_alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert not _group_alive(pid)
 
 
@@ -402,11 +405,17 @@ def _alive(pid: int) -> bool:
 
 
 def _group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-        return True
-    except ProcessLookupError:
-        return False
+    """A live (not zombie) process in group ``pgid`` (/proc/<pid>/stat: state, ppid, pgrp)."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            return True
+    return False
 
 
 def _gone_within(pid: int, seconds: float) -> bool:
