@@ -150,12 +150,28 @@ class World(StartStop):
         self.sync = None
         self._servers.stop()
         self.gateway_launcher.stop()
+        self._redact_gateway_log()
         if self.portal is not None:
             self.portal.store.close()
         if self._idp_started:
             self.idp.stop()
             self._idp_started = False
 
+
+    def _redact_gateway_log(self) -> None:
+        """A real gateway's log stays in the report directory for support engineers, with
+        the run's secrets masked (Tyk logs a raw token only at debug level, but a scenario's
+        tyk.conf may ask for that)."""
+        path = self.gateway_launcher.log_path
+        if path is None or not path.is_file():
+            return
+        try:
+            text = path.read_text(errors="replace")
+            clean = self.redactor.text(text)
+            if clean != text:
+                path.write_text(clean)
+        except OSError as exc:
+            log.warning("could not redact the gateway log %s: %s", path, exc)
 
     # ---- helpers -----------------------------------------------------------------
     @property

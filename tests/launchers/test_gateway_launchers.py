@@ -455,3 +455,21 @@ def test_guide_plan_skips_when_the_customer_gateway_refuses(customer: HarnessGat
                    scenario_file="scenarios/keycloak.yaml", redactor=Redactor())
     assert str(skipped.value).startswith(f"the external gateway could not be started: the gateway at {customer.base_url} "
                                          "refuses the secret (HTTP 403 on /tyk/apis)")
+
+
+# ---- the real gateway's log in the report directory ----------------------------------------
+
+
+def test_each_gateway_claims_its_own_log_and_the_world_redacts_it(tmp_path: Path) -> None:
+    from harness.tyk.gateway.tyk_oss import claim_log
+
+    assert [claim_log(tmp_path).name for _ in range(3)] == ["tyk-gateway.log", "tyk-gateway-2.log", "tyk-gateway-3.log"]
+    world = World(make_launcher("emulator"), gateway="tyk-oss", report_dir=tmp_path)
+    secret = "eyJhbGciOiJSUzI1NiJ9.a-token-the-run-knows.sig"
+    world.redactor.add(secret)
+    log = tmp_path / "tyk-gateway.log"
+    log.write_text(f'time="t" level=debug message="Raw data was: Bearer {secret}"\n')
+    world.gateway_launcher.log_path = log  # as the launcher sets it when it starts
+    world.stop()
+    text = log.read_text()
+    assert secret not in text and "Raw data was: Bearer ***redacted:" in text

@@ -29,7 +29,7 @@ from harness.core.containers import docker_available
 from harness.core.errors import LaunchError
 from harness.core.lifecycle import StartStop
 from harness.core.serving import free_port
-from harness.tyk.gateway.tyk_oss import BLOCKING_RELOAD, HELLO, REDIS_HOST, real_tyk_conf
+from harness.tyk.gateway.tyk_oss import BLOCKING_RELOAD, HELLO, REDIS_HOST, claim_log, real_tyk_conf
 
 log = logging.getLogger(__name__)
 
@@ -162,8 +162,7 @@ class TykContainerLauncher(StartStop):
             out, err = self._containers[-1].get_logs()
         except Exception:  # noqa: BLE001 - logs are a courtesy
             return
-        self.log_dir.mkdir(parents=True, exist_ok=True)
-        self.log_path = self.log_dir / "tyk-gateway.log"
+        self.log_path = claim_log(self.log_dir)
         self.log_path.write_bytes((out or b"") + (err or b""))
 
     def stop(self) -> None:

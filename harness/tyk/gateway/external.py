@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+from pathlib import Path
 
 import requests
 
@@ -37,6 +38,8 @@ class ExternalGatewayLauncher(StartStop):
     reload_paths: tuple[str, ...] = (BLOCKING_RELOAD,)
     #: Objects pushed to it outlive the run: the World removes those it created.
     shared = True
+    #: Its log is the customer's.
+    log_path: Path | None = None
 
     def __init__(self, base_url: str, *, secret: str | None = None, timeout: float = 10.0) -> None:
         self._url = base_url.rstrip("/")

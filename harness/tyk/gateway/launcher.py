@@ -16,6 +16,7 @@ import logging
 import secrets
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from harness.core.errors import LaunchError
@@ -40,6 +41,9 @@ class GatewayLauncher(Protocol):
     #: Objects pushed to it outlive the run (someone else's gateway): the World removes
     #: those it created, and never modifies others.
     shared: bool
+    #: The gateway's own log kept in the report directory, when there is one (the World
+    #: redacts it with the run's redactor when the gateway stops).
+    log_path: Path | None
 
     @property
     def base_url(self) -> str:
@@ -82,6 +86,8 @@ class HarnessGatewayLauncher(StartStop):
     #: In process, reloads are immediate.
     reload_paths: tuple[str, ...] = ("/tyk/reload/group",)
     shared = False
+    #: It logs through the harness's own (redacting) logging.
+    log_path: Path | None = None
 
     def __init__(
         self,

@@ -93,6 +93,21 @@ def cached_binary(commit: str = TYK_COMMIT) -> Path:
     return cache_root() / commit[:8] / "tyk"
 
 
+def claim_log(directory: Path, stem: str = "tyk-gateway") -> Path:
+    """A new log file in ``directory``: ``tyk-gateway.log``, else ``tyk-gateway-2.log``, ...
+    (created exclusively: gateways sharing a report directory, as the pytest fixture's
+    worlds do, never write to, or redact, each other's log)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for n in range(1, 10_000):
+        path = directory / (f"{stem}.log" if n == 1 else f"{stem}-{n}.log")
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+        except FileExistsError:
+            continue
+        return path
+    raise LaunchError(f"no free log file name for {stem} in {directory}", hint="clean the report directory")
+
+
 def remove_stale_run_dirs(tmp: Path | None = None) -> None:
     """Delete run directories whose owning process is gone (a run killed with SIGKILL: its
     Tyk and Redis died with it, by the parent-death signal, but their files stayed)."""
@@ -294,11 +309,11 @@ class TykOssGatewayLauncher(StartStop):
     def _start_gateway(self, binary: Path, templates: Path, run: Path) -> None:
         assert self._redis is not None
         last = ""
+        self.log_path = claim_log(self.log_dir or run)
         for attempt in range(PORT_ATTEMPTS if not self.port else 1):
             port = self.port or free_port(self.host)
             conf_path = run / "tyk.conf"
             conf_path.write_text(json.dumps(self._configure(run, templates, port, self._redis.port), indent=2))
-            self.log_path = (self.log_dir or run) / "tyk-gateway.log"
             tyk = ChildProcess("tyk", [str(binary), "start", "--conf", str(conf_path)], log_path=self.log_path,
                                cwd=run, env=self._environment(), stop_grace=STOP_GRACE_S)
             mark = tyk.log_size()  # a kept log (log_dir) may hold earlier runs
