@@ -11,8 +11,11 @@
 # Setup is idempotent: it creates .venv, installs the project with its test and notebook
 # extras (pip skips what is already there), checks for a JDK 17+ and Maven (needed for the
 # real Keycloak server, which the tests download from Maven Central into
-# ~/.cache/dcr-harness), and installs Debian's chromium + chromium-driver for the browser
-# tests when they are missing and apt is available.
+# ~/.cache/dcr-harness), installs Debian's chromium + chromium-driver for the browser
+# tests and redis-server for the real Tyk gateway tests when they are missing and apt is
+# available. The real Tyk gateway itself is not built here (the Go module proxy refuses
+# its module): its tests run wherever a Tyk binary is provided ($DCR_HARNESS_TYK_BIN, tyk on
+# PATH, or ~/.cache/dcr-harness/tyk/<commit>/tyk) and skip with that reason elsewhere.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -52,6 +55,16 @@ setup_browser() {
   fi
 }
 
+setup_tyk() {
+  if ! command -v redis-server >/dev/null 2>&1; then
+    log "installing Debian's redis-server for the real Tyk gateway tests (apt)"
+    apt_install redis-server || log "could not install redis-server: the real_tyk tests will say why they skip"
+  fi
+  local why
+  why="$("$VENV/bin/python" -c 'from harness.launchers.registry import unavailable; print(unavailable("tyk-oss", "gateway") or "")')"
+  if [ -n "$why" ]; then log "real Tyk: $why; the real_tyk tests will skip"; else log "real Tyk: found; the real_tyk tests run"; fi
+}
+
 lint() {
   # ruff (style, pyflakes, print in library code), mypy on harness/, and the import-linter
   # contracts of shared/DESIGN.md (pyproject.toml [tool.importlinter]). Any finding fails.
@@ -74,7 +87,7 @@ case "$cmd" in
     setup_python
     exec "$VENV/bin/dcr-harness" run scenarios/keycloak.yaml "$@" ;;
   test)
-    setup_python; setup_java; setup_browser
+    setup_python; setup_java; setup_browser; setup_tyk
     mkdir -p reports
     lint
     log "running the test suite (reports/junit.xml)"

@@ -11,6 +11,10 @@ booting one costs a minute or two on two cores. Tests that use it carry the
 
 ``DCR_REAL_KEYCLOAK_URL=http://127.0.0.1:8080`` reuses a Keycloak that is already
 running (admin/admin) instead of booting one: handy while iterating locally.
+
+``real_tyk``: tests that run the real open-source Tyk gateway (``--gateway tyk-oss``) carry
+this marker and SKIP with the registry's reason when this machine has no Tyk binary or no
+redis-server (the harness cannot build Tyk where the Go module proxy refuses its module).
 """
 
 from __future__ import annotations
@@ -46,3 +50,17 @@ def real_keycloak() -> Iterator[IdpLauncher]:
     log_dir = REAL_KEYCLOAK_REPORT_DIR / worker if worker else REAL_KEYCLOAK_REPORT_DIR
     with KeycloakDistLauncher(log_dir=log_dir) as launcher:
         yield launcher
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Tests marked ``real_tyk`` need the real Tyk gateway (a Tyk binary: ``--tyk-bin``,
+    ``$DCR_HARNESS_TYK_BIN``, ``tyk`` on PATH or the cache; and ``redis-server``): without
+    them they SKIP with the exact reason (the registry's, e.g. the Go module proxy refusing
+    Tyk's module so the harness cannot build it), never pass."""
+    if item.get_closest_marker("real_tyk") is None:
+        return
+    from harness.launchers.registry import unavailable
+
+    reason = unavailable("tyk-oss", "gateway", tyk_bin=item.config.getoption("--tyk-bin"))
+    if reason is not None:
+        pytest.skip(reason)

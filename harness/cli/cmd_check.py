@@ -1,9 +1,10 @@
 """``dcr-harness check --issuer URL [--initial-access-token T | --admin-user U --admin-password P]
-[--plan NAME ...] [--profile keycloak|gluu|generic] [--idp-version V] [--report-dir DIR] [--insecure]``
+[--plan NAME ...] [--profile keycloak|gluu|generic] [--idp-version V] [--report-dir DIR] [--insecure] [--gateway KIND|URL]``
 
 Runs the conformance plans against any live IdP, prints one verdict per check, writes
 ``report.json``, ``junit.xml`` and ``report.html``, and exits 1 when a MUST failed
 (0 otherwise; 2 for bad flags). Registers only throw-away clients and deletes them all.
+The guide plan runs its guide on the ``--gateway`` chosen (default: the harness's own).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from harness.cli.gateway_options import add_gateway_options, gateway_choice
 from harness.core.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -64,6 +66,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         + ", ".join(f"{pr.title} {pr.default_version}" for pr in PRODUCTS) + ")")
     p.add_argument("--report-dir", type=Path, default=None, help="where the reports go (default reports/check-<timestamp>/)")
     p.add_argument("--insecure", action="store_true", help="do not verify the IdP's TLS certificate")
+    add_gateway_options(p)  # the guide plan's gateway
     p.set_defaults(func=run)
 
 
@@ -127,6 +130,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
     from harness.scenario.runner import ScenarioGuideRunner
 
     plans = validate(args)
+    gateway, gateway_options = gateway_choice(args)
     verify = not args.insecure
     if args.insecure:
         import urllib3
@@ -141,7 +145,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
                        registrar_client_id=args.registrar_client_id,
                        registrar_client_secret=args.registrar_client_secret if args.registrar_client_id else None,
                        registrar_scope=args.registrar_scope,
-                       report_dir=report_dir, guide_runner=ScenarioGuideRunner(),
+                       report_dir=report_dir, guide_runner=ScenarioGuideRunner(gateway, gateway_options),
                        transcript=Transcript(args.redactor))  # the run's (harness.cli.main)
     checks = checks_for(plans)
     console.print(f"Checking {args.issuer} (profile {profile}; plans {', '.join(plans)}; {len(checks)} checks); "

@@ -1,5 +1,5 @@
-"""``dcr-harness run SCENARIO... [--idp KIND] [--idp-version V] [--gluu-version V] [-j N]
-[--matrix KEY=V1,V2] [--report-dir DIR] [--check-expectation]``.
+"""``dcr-harness run SCENARIO... [--idp KIND] [--idp-version V] [--gluu-version V]
+[--gateway KIND|URL] [-j N] [--matrix KEY=V1,V2] [--report-dir DIR] [--check-expectation]``.
 
 One scenario file runs as it always has: one line per step, a summary line, and its
 reports in ``--report-dir``. Several files, a folder, ``-j N`` or ``--matrix`` make a suite
@@ -17,6 +17,7 @@ from pathlib import Path
 from rich.console import Console
 from urllib3.exceptions import InsecureRequestWarning
 
+from harness.cli.gateway_options import add_gateway_options, gateway_choice
 from harness.core.errors import ConfigError
 from harness.launchers.registry import help_text
 from harness.report.console import print_step, summary_line
@@ -24,6 +25,7 @@ from harness.report.suite import write_run_reports
 from harness.scenario.loader import load_scenario
 from harness.scenario.runner import check_expectation, default_report_dir, has_expectation, run_scenario
 from harness.scenario.suite import RunOptions
+from harness.scenario.world import World
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -41,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         f"{', '.join(SERVED_VERSIONS)})")
     p.add_argument("--gluu-version", default=None, metavar="V",
                    help="Gluu release for scenarios with idp.profile gluu (4.2 or 4.4), over --idp-version")
-    p.add_argument("--gateway", default="harness", help="gateway launcher: " + help_text("gateway", default="harness"))
+    add_gateway_options(p)
     p.add_argument("--report-dir", type=Path, default=None, help="where report.json goes (default reports/<timestamp>/)")
     p.add_argument("--check-expectation", action="store_true",
                    help="exit 0 when the run did what the scenario's expect: section says (e.g. a broken scenario "
@@ -73,16 +75,22 @@ def run(args: argparse.Namespace, console: Console) -> int:
     args.scenario = paths[0]
     scenario = load_scenario(args.scenario)
     kind = options.apply(scenario)
+    gateway, gateway_options = gateway_choice(args)
     report_dir = args.report_dir or default_report_dir()
     # dcr_ssl_insecure_skip_verify / jwt_ssl_insecure_skip_verify are deliberate settings
     # (the dashboard-settings step reports them): no urllib3 warning per request.
     warnings.filterwarnings("ignore", category=InsecureRequestWarning)
-    console.print(f"Scenario {scenario.name!r} ({args.scenario}) on IdP {kind or scenario.idp.launcher}; "
-                  f"report in {report_dir}/", highlight=False)
+    def header(world: World) -> None:
+        # Printed once the gateway runs, so a real gateway's version can be named.
+        label = world.gateway_label()
+        console.print(f"Scenario {scenario.name!r} ({args.scenario}) on IdP {kind or scenario.idp.launcher}"
+                      + (f" and gateway {label}" if label else "") + f"; report in {report_dir}/", highlight=False)
+
     redactor = args.redactor  # this invocation's run (harness.cli.main)
     result = run_scenario(scenario, report_dir=report_dir, idp_kind=kind, scenario_file=str(args.scenario),
                           on_step=lambda s: print_step(console, s, redactor), redactor=redactor,
-                          gateway_kind=options.gateway, names=options.names(scenario))
+                          gateway=gateway, gateway_options=gateway_options, world_hook=header,
+                          names=options.names(scenario))
     path = write_run_reports(result, report_dir)
     console.print(summary_line(result), highlight=False, markup=False)
     console.print(f"Report: {path} (also report.html, junit.xml)", highlight=False, markup=False)

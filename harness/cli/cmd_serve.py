@@ -1,5 +1,5 @@
-"""``dcr-harness serve [--idp KIND|URL] [--guide keycloak|gluu] [--host H] [--portal-port N]
-[--gateway-port N]``: start the IdP, the portal (Dashboard + Developer Portal pages), the
+"""``dcr-harness serve [--idp KIND|URL] [--gateway KIND|URL] [--guide keycloak|gluu] [--host H]
+[--portal-port N] [--gateway-port N]``: start the IdP, the portal (Dashboard + Developer Portal pages), the
 gateway and the upstream, optionally set up the guide's objects (API, policy, catalogue
 entry with DCR, developer — the scenario's steps up to and including create-developer),
 print the URLs and credentials, and stay up until Ctrl-C so a person can click through
@@ -17,6 +17,7 @@ from typing import Any
 from rich.console import Console
 
 from harness.cli.foreground import wait_for_interrupt
+from harness.cli.gateway_options import add_gateway_options, gateway_choice
 from harness.core.errors import ConfigError, HarnessError
 from harness.core.paths import REPO_ROOT
 from harness.core.redact import Redactor
@@ -36,6 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--idp", default="emulator", help="IdP launcher: " + help_text(default="emulator"))
     p.add_argument("--idp-version", default=None, metavar="V",
                    help="the IdP product's version (keycloak-dist: a release Maven Central serves, e.g. 26.5.6)")
+    add_gateway_options(p)
     p.add_argument("--guide", choices=GUIDES, default=None,
                    help="create the guide's API, policy, catalogue entry (with DCR) and developer "
                         "(scenarios/<guide>.yaml, steps up to create-developer)")
@@ -79,9 +81,10 @@ def build_world(args: argparse.Namespace, redactor: Redactor) -> Served:
     """The world for ``args`` (not started), with the scenario's settings when seeding;
     ``redactor`` is the run's (``args.redactor``, harness.cli.main)."""
     from harness.scenario.loader import load_scenario
-    from harness.scenario.runner import make_idp
+    from harness.scenario.runner import gateway_conf, make_idp
 
     kind, url = resolve(args.idp, option="--idp")
+    gateway, gateway_options = gateway_choice(args)
     report_dir = Path(args.report_dir)
     report_dir.mkdir(parents=True, exist_ok=True)
     admin_key = args.admin_key or secrets.token_urlsafe(16)
@@ -92,7 +95,8 @@ def build_world(args: argparse.Namespace, redactor: Redactor) -> Served:
                             names={"version": "--idp-version"})
         dashboard = DashboardSettings(admin_secret=admin_key, oauth_redirect_uri_separator=";")
         world = World(idp, transcript=Transcript(redactor), dashboard=dashboard, manage_idp=True, host=args.host,
-                      portal_port=args.portal_port, gateway_port=args.gateway_port, idp_ca_bundle=idp.ca_bundle)
+                      portal_port=args.portal_port, gateway_port=args.gateway_port, idp_ca_bundle=idp.ca_bundle,
+                      gateway=gateway, gateway_options=gateway_options, report_dir=report_dir)
         return Served(world)
     scenario = load_scenario(scenario_path)
     if url:
@@ -106,11 +110,11 @@ def build_world(args: argparse.Namespace, redactor: Redactor) -> Served:
         dcr_ssl_insecure_skip_verify=scenario.dashboard.dcr_ssl_insecure_skip_verify,
         dcr_ca_bundle=scenario.dashboard.dcr_ca_bundle,
     )
-    tyk_conf = {"jwt_ssl_insecure_skip_verify": scenario.gateway.jwt_ssl_insecure_skip_verify,
-                "jwks_cache_ttl": scenario.gateway.jwks_cache_ttl}
+    tyk_conf = gateway_conf(scenario, idp.ca_bundle)
     world = World(idp, transcript=Transcript(redactor), dashboard=dashboard, tyk_conf=tyk_conf, manage_idp=True,
                   host=args.host, portal_port=args.portal_port, gateway_port=args.gateway_port,
-                  idp_ca_bundle=idp.ca_bundle)
+                  idp_ca_bundle=idp.ca_bundle, gateway=gateway, gateway_options=gateway_options,
+                  report_dir=report_dir)
     return Served(world, scenario=scenario)
 
 
@@ -173,7 +177,8 @@ def print_summary(console: Console, served: Served) -> None:
     out(f"  Dashboard:         {w.portal_url}/dashboard/")
     out(f"    admin key:       {w.admin_key}")
     out(f"  Developer Portal:  {w.portal_url}/portal/")
-    out(f"  Gateway:           {w.gateway_url}")
+    label = w.gateway_label()
+    out(f"  Gateway:           {w.gateway_url}" + (f"  ({label})" if label else ""))
     out(f"  Upstream (echo):   {w.upstream_url}")
     out(f"  IdP:               {idp.base_url}")
     if idp.kind != "emulator" and idp.profile == "keycloak":

@@ -3,6 +3,10 @@
 Exit codes: 0 success; 1 a scenario step or check failed; 2 bad input (scenario,
 flags, config files); 3 a server could not be started; 130 interrupted.
 
+SIGTERM is handled like Ctrl-C (``KeyboardInterrupt``): the run unwinds, deletes the
+client it registered, and stops every server and child process it started (the real
+Tyk gateway and its Redis, Keycloak), instead of dying with them left running.
+
 Secrets: one invocation is one run with one :class:`~harness.core.redact.Redactor`,
 created here and handed to the command as ``args.redactor``; the command gives it to
 the world, check context or launcher it starts. The error line of a failed command, a
@@ -15,7 +19,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
+import threading
 from collections.abc import Callable
 
 from rich.console import Console
@@ -63,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(name).setLevel(logging.INFO)
     console = Console(highlight=False, soft_wrap=True)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
-    with redacting_logs(redactor):
+    with redacting_logs(redactor), _sigterm_interrupts():
         try:
             return int(args.func(args, console))
         except HarnessError as exc:
@@ -77,6 +83,24 @@ def main(argv: list[str] | None = None) -> int:
         except Exception as exc:  # a harness bug: Python's own report, redacted, and its exit code
             sys.stderr.write(redactor.traceback(exc))
             return 1
+
+
+class _sigterm_interrupts:
+    """While active, SIGTERM raises KeyboardInterrupt in the main thread (module docstring);
+    the previous handler comes back afterwards (``main`` also runs inside test processes)."""
+
+    def __enter__(self) -> None:
+        self._previous = None
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGTERM, _interrupt)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGTERM, self._previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
 
 
 if __name__ == "__main__":

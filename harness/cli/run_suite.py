@@ -86,7 +86,7 @@ def run_task(task: Task, pool: LauncherPool) -> ScenarioOutcome:
         names = task.options.names(scenario)
         launcher = pool.for_scenario(scenario, kind, task.report_dir, names=names)
         result = run_scenario(scenario, report_dir=task.report_dir, idp_kind=kind, scenario_file=task.file,
-                              launcher=launcher, gateway_kind=task.options.gateway,
+                              launcher=launcher, gateway=task.options.gateway,
                               names=names, redactor=redactor)
         write_run_reports(result, task.report_dir)
         return outcome_of(scenario, result, file=task.file, report_subdir=task.report_subdir, label=task.label,

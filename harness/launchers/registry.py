@@ -36,14 +36,19 @@ if TYPE_CHECKING:  # importing the gateway package is not free; only building on
 Role = Literal["idp", "gateway", "reference"]
 #: IdP launcher kinds, in the order shown to users (``--idp``, ``idp.launcher``).
 IdpKind = Literal["emulator", "keycloak-dist", "container", "external"]
-#: Gateway launcher kinds (a later ``--gateway`` option adds tyk-oss, container and a URL).
-GatewayKind = Literal["harness"]
+#: Gateway launcher kinds, in the order shown to users (``--gateway``; a URL means ``external``).
+GatewayKind = Literal["harness", "tyk-oss", "container", "external"]
+#: The gateway a run uses unless told otherwise: the harness's own.
+DEFAULT_GATEWAY = "harness"
 #: Reference IdP kinds (``make_reference``).
 ReferenceKind = Literal["hydra", "spring-as"]
 #: The wire profile every gateway speaks.
 TYK = "tyk"
 #: The profile of a reference IdP: the RFC text only, no product quirk.
 GENERIC = "generic"
+#: How the gateway launchers' user options are called by every face (``--gateway-secret``;
+#: the notebooks' ``Guide.open(gateway_secret=...)`` says the same in its errors).
+GATEWAY_OPTION_NAMES: dict[str, str] = {"secret": "--gateway-secret", "tyk_bin": "--tyk-bin"}
 
 _ROLE_NAMES: dict[str, str] = {"idp": "IdP", "gateway": "gateway", "reference": "reference IdP"}
 _COMMON = frozenset({"admin_user", "admin_password"})
@@ -88,7 +93,9 @@ class LauncherSpec:
     url: bool = False
     #: What the machine must have (e.g. "a Docker engine"), and how to find out.
     needs: str | None = None
-    available: Callable[[], tuple[bool, str]] | None = None
+    available: Callable[..., tuple[bool, str]] | None = None
+    #: Options of the kind that change what is available (``tyk_bin``): passed to ``available``.
+    available_options: frozenset[str] = frozenset()
     #: Its progress (download, build, boot) is always logged, not only with ``-v``.
     progress: bool = False
     #: Starting one costs tens of seconds (a JVM, a container): suites of scenarios start
@@ -96,9 +103,19 @@ class LauncherSpec:
     #: (:class:`harness.scenario.suite.LauncherPool`); a cheap kind starts one per scenario.
     shared: bool = False
 
-    def availability(self) -> tuple[bool, str]:
-        """``(True, ...)`` when this machine can run the kind, else ``(False, one-line reason)``."""
-        return self.available() if self.available is not None else (True, "nothing to check")
+    def availability(self, **options: Any) -> tuple[bool, str]:
+        """``(True, ...)`` when this machine can run the kind, else ``(False, one-line reason)``.
+        ``options``: the launcher options given; those in ``available_options`` are considered."""
+        if self.available is None:
+            return True, "nothing to check"
+        return self.available(**{k: v for k, v in options.items() if k in self.available_options and v is not None})
+
+
+def _tyk_oss_available(tyk_bin: str | None = None) -> tuple[bool, str]:
+    """A Tyk gateway binary and redis-server (imported only when asked)."""
+    from harness.tyk.gateway.tyk_oss import availability
+
+    return availability(tyk_bin)
 
 
 _SPECS: tuple[LauncherSpec, ...] = (
@@ -138,6 +155,20 @@ _SPECS: tuple[LauncherSpec, ...] = (
         TYK: Product("the harness gateway", "harness.tyk.gateway.launcher:HarnessGatewayLauncher",
                      frozenset({"tyk_conf", "transcript", "clock", "host", "port"})),
     }),
+    # The harness cannot build Tyk here (the Go module proxy refuses its module): it runs a
+    # binary the user has (harness/tyk/gateway/tyk_oss.py says where it looks).
+    LauncherSpec("gateway", "tyk-oss", "the real open-source Tyk gateway: a Tyk binary you provide, and redis-server", {
+        TYK: Product("the Tyk gateway", "harness.tyk.gateway.tyk_oss:TykOssGatewayLauncher",
+                     frozenset({"tyk_conf", "tyk_bin", "host", "port"}), log_dir=True),
+    }, needs="a Tyk gateway binary and redis-server", available=_tyk_oss_available,
+        available_options=frozenset({"tyk_bin"}), progress=True),
+    LauncherSpec("gateway", "container", "Docker: tykio/tyk-gateway with Redis", {
+        TYK: Product("the Tyk gateway image", "harness.tyk.gateway.container:TykContainerLauncher",
+                     frozenset({"tyk_conf", "host", "port"}), log_dir=True),
+    }, needs="a Docker engine", available=docker_available, progress=True),
+    LauncherSpec("gateway", "external", "a URL of a running Tyk gateway (with --gateway-secret)", {
+        TYK: Product("a Tyk gateway", "harness.tyk.gateway.external:ExternalGatewayLauncher", frozenset({"secret"})),
+    }, url=True, progress=True),
 )
 _BY_KEY: dict[tuple[str, str], LauncherSpec] = {(s.role, s.kind): s for s in _SPECS}
 assert tuple(s.kind for s in _SPECS if s.role == "idp") == get_args(IdpKind), "IdpKind and the table disagree"
@@ -218,12 +249,21 @@ def help_text(role: Role = "idp", *, default: str | None = None, note: str = "de
     return (", ".join(parts[:-1]) + f", or {parts[-1]}") if len(parts) > 1 else parts[0]
 
 
-def unavailable(kind: str, role: Role = "idp") -> str | None:
+def unavailable(kind: str, role: Role = "idp", **options: Any) -> str | None:
     """Why this machine cannot run ``kind`` ("--idp container needs a Docker engine: no
-    Docker engine at ..."), or None when it can. Faces skip (pytest) or fail early with it."""
+    Docker engine at ..."), or None when it can. Faces skip (pytest) or fail early with it.
+    ``options``: the launcher options given (``tyk_bin``), for kinds whose availability
+    depends on them."""
     s = spec(kind, role)
-    ok, reason = s.availability()
+    ok, reason = s.availability(**options)
     return None if ok else f"--{role} {kind} needs {s.needs}: {reason}"
+
+
+def accepts(kind: str, option: str, role: Role = "idp") -> bool:
+    """Does some class of ``kind`` (a kind or a URL) take ``option``? E.g. only the
+    harness gateway takes a ``clock`` the World can move."""
+    kind, _ = resolve(kind, role=role)
+    return any(option in p.options for p in spec(kind, role).products.values())
 
 
 # ---- building -----------------------------------------------------------------------------
@@ -244,7 +284,8 @@ def _product(s: LauncherSpec, profile: str) -> Product:
 
 def _where(role: Role, option: str) -> str:
     """Where ``option`` applies: "--idp emulator with profile gluu, ..."."""
-    return ", ".join(f"--{role} {s.kind} with profile {p}" for s in specs(role)
+    one = len(profiles(role)) == 1  # every gateway speaks tyk: no profile to name
+    return ", ".join(f"--{role} {s.kind}" + ("" if one else f" with profile {p}") for s in specs(role)
                      for p, prod in s.products.items() if option in prod.options) or "no launcher"
 
 
@@ -258,8 +299,9 @@ def _build(s: LauncherSpec, profile: str, *, report_dir: Path | None, url: str |
                               hint=f"it applies to {_where(s.role, name)}")
     if s.url:
         if not url:
+            in_file = ", or set idp.url in the scenario" if s.role == "idp" else ""
             raise ConfigError(f"the {s.kind} {_ROLE_NAMES[s.role]} launcher needs a URL",
-                              hint=f"pass --{s.role} http://host:port, or set {s.role}.url in the scenario")
+                              hint=f"pass --{s.role} http://host:port{in_file}")
         given["base_url"] = url
     if tls is not None:
         if not product.tls:
@@ -313,11 +355,30 @@ def make_launcher(
     return cast(IdpLauncher, built)
 
 
-def make_gateway(kind: str = "harness", **options: Any) -> GatewayLauncher:
-    """A gateway launcher (not started) of ``kind``; ``options`` go to its constructor
-    (``harness``: ``tyk_conf``, ``transcript``, ``clock``, ``host``, ``port``)."""
-    kind, url = resolve(kind, role="gateway")
-    built = _build(spec(kind, "gateway"), TYK, report_dir=None, url=url, tls=None, names={}, options=options)
+def make_gateway(
+    kind: str = DEFAULT_GATEWAY,
+    *,
+    report_dir: Path | str | None = None,
+    offered: Mapping[str, Any] | None = None,
+    names: Mapping[str, str] | None = None,
+    **options: Any,
+) -> GatewayLauncher:
+    """A gateway launcher (not started) of ``kind`` — or of the external kind when ``kind``
+    is a URL (``--gateway https://gw.example.com``).
+
+    ``options`` are what the user gave (``secret``, ``tyk_bin``; ``None`` = not given): each
+    must apply to the kind, else ConfigError naming where it applies. ``offered`` are what
+    the World can give any gateway (``tyk_conf``, ``transcript``, ``clock``, ``host``,
+    ``port``): each passed only to a class that takes it. ``report_dir`` keeps a real
+    gateway's log. ``names``: how the caller calls the options in errors (default: the
+    CLI flags, :data:`GATEWAY_OPTION_NAMES`)."""
+    kind, url = resolve(kind, role="gateway", option="--gateway")
+    s = spec(kind, "gateway")
+    takes = _product(s, TYK).options
+    given = {k: v for k, v in (offered or {}).items() if k in takes}
+    given.update(options)
+    built = _build(s, TYK, report_dir=Path(report_dir) if report_dir is not None else None, url=url, tls=None,
+                   names=names if names is not None else GATEWAY_OPTION_NAMES, options=given)
     return cast("GatewayLauncher", built)
 
 

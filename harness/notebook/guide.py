@@ -34,7 +34,7 @@ from harness.conformance.model import Verdict
 from harness.core.errors import ConfigError, HarnessError
 from harness.core.redact import Redactor
 from harness.core.transcript import Exchange
-from harness.launchers.registry import resolve, spec, url_kind
+from harness.launchers.registry import DEFAULT_GATEWAY, resolve, spec, url_kind
 from harness.products.base import IdpLauncher
 from harness.scenario.loader import load_scenario
 from harness.scenario.results import StepResult
@@ -121,12 +121,14 @@ class Guide:
     """One scenario, run step by step. Build it with :meth:`Guide.open`."""
 
     def __init__(self, scenario: Scenario, launcher: IdpLauncher, report_dir: Path,
-                 scenario_file: str | None = None, *, redactor: Redactor | None = None) -> None:
+                 scenario_file: str | None = None, *, redactor: Redactor | None = None,
+                 gateway: str = DEFAULT_GATEWAY, gateway_options: dict[str, Any] | None = None) -> None:
         self.scenario = scenario
         self.scenario_file = scenario_file
         self.report_dir = report_dir
         self.idp = launcher
-        self.world, self.ctx = build_world(scenario, launcher, report_dir, redactor=redactor)
+        self.world, self.ctx = build_world(scenario, launcher, report_dir, redactor=redactor, gateway=gateway,
+                                           gateway_options=gateway_options)
         self._plan: list[Step] = plan_for(self.ctx)
         self._results: dict[str, StepResult] = {}
         self._done = 0  # index of the next step in the plan
@@ -149,8 +151,15 @@ class Guide:
         idp_url: str | None = None,
         launcher: IdpLauncher | None = None,
         report_dir: str | Path | None = None,
+        gateway: str = DEFAULT_GATEWAY,
+        gateway_secret: str | None = None,
+        tyk_bin: str | Path | None = None,
     ) -> Guide:
         """Open ``scenario`` (a YAML path, or a loaded :class:`Scenario`).
+
+        ``gateway`` picks the gateway as ``--gateway`` does: ``"harness"`` (default, the
+        harness's own), ``"tyk-oss"`` (the real Tyk gateway; ``tyk_bin`` as ``--tyk-bin``),
+        ``"container"``, or a URL of a running Tyk gateway with ``gateway_secret``.
 
         ``idp`` picks the launcher as ``--idp`` does: a kind of the launcher registry
         (:data:`harness.launchers.registry.KINDS`; ``external`` with ``idp_url``) or a URL
@@ -173,8 +182,10 @@ class Guide:
         stem = Path(source).stem if source else "scenario"
         out = Path(report_dir) if report_dir is not None else _default_report_dir(stem)
         out.mkdir(parents=True, exist_ok=True)
+        resolve(gateway, role="gateway", option="gateway")
         chosen = launcher or make_idp(sc, kind, out)
-        return cls(sc, chosen, out, scenario_file=source)
+        return cls(sc, chosen, out, scenario_file=source, gateway=gateway,
+                   gateway_options={"secret": gateway_secret, "tyk_bin": str(tyk_bin) if tyk_bin else None})
 
     # ---- the plan ---------------------------------------------------------------------
     @property
@@ -338,13 +349,18 @@ class Guide:
 
     @property
     def gateway(self) -> Any:
-        """The running :class:`harness.tyk.gateway.Gateway`."""
+        """The running :class:`harness.tyk.gateway.Gateway` (the harness's own gateway;
+        ``None`` for a real one, which decides in another process)."""
         return self.world.gateway
 
     @property
     def last_decision(self) -> Any:
         """The gateway's last :class:`harness.tyk.gateway.Decision` (status, message, stage
-        and the reason Tyk would only log), or None."""
+        and the reason Tyk would only log), or None. Only the harness's own gateway keeps
+        decisions: with another gateway this is a GuideError, not a silent None."""
+        if self.world.gateway is None and self.world.gateway_launcher.kind != DEFAULT_GATEWAY:
+            raise GuideError(f"the {self.world.gateway_launcher.kind} gateway keeps no decision log; read "
+                             "guide.result('gateway-call') (its cause quotes what Tyk logged)")
         return self.world.gateway.last_decision if self.world.gateway is not None else None
 
     def sequence_svg(self, step_ids: list[str] | None = None, *, title: str | None = None) -> str:

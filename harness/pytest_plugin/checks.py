@@ -87,7 +87,6 @@ class CheckSession:
         from harness.conformance.context import CheckContext
         from harness.core.transcript import Transcript
         from harness.products.detect import detect_issuer, find_product
-        from harness.scenario.runner import ScenarioGuideRunner
 
         cfg = self.config
         report_dir = _report_dir(cfg)
@@ -96,7 +95,7 @@ class CheckSession:
         if issuer:
             profile = cfg.getoption("--dcr-profile") or detect_issuer(issuer, verify)
             return CheckContext(issuer=issuer, profile=profile, verify=verify, report_dir=report_dir,
-                                guide_runner=ScenarioGuideRunner(), transcript=Transcript(self.redactor),
+                                guide_runner=self._guide_runner(), transcript=Transcript(self.redactor),
                                 initial_access_token=cfg.getoption("--dcr-initial-access-token"),
                                 admin_user=cfg.getoption("--dcr-admin-user"),
                                 admin_password=cfg.getoption("--dcr-admin-password"))
@@ -117,10 +116,18 @@ class CheckSession:
         product = find_product(idp_profile)
         with_admin = product is not None and product.admin_creates_initial_access_tokens
         return CheckContext(issuer=launcher.issuer("master"), profile=cfg.getoption("--dcr-profile") or idp_profile,
-                            verify=verify, report_dir=report_dir, launcher=launcher, guide_runner=ScenarioGuideRunner(),
+                            verify=verify, report_dir=report_dir, launcher=launcher, guide_runner=self._guide_runner(),
                             transcript=Transcript(self.redactor),
                             admin_user=launcher.admin_user if with_admin else None,
                             admin_password=launcher.admin_password if with_admin else None)
+
+    def _guide_runner(self) -> Any:
+        """The scenario runner for the guide plan, on the ``--gateway`` chosen."""
+        from harness.scenario.runner import ScenarioGuideRunner
+
+        cfg = self.config
+        return ScenarioGuideRunner(cfg.getoption("--gateway"), {"secret": cfg.getoption("--gateway-secret"),
+                                                                "tyk_bin": cfg.getoption("--tyk-bin")})
 
     def close(self) -> None:
         """Delete every client the checks created, write the reports, stop the IdP."""

@@ -1,8 +1,9 @@
 """Fixtures (shared/STYLE.md §5): ``idp`` — the IdP chosen with ``--idp`` and
 ``--idp-profile`` or a test's ``@pytest.mark.idp(profile="gluu")`` marker, started once
 per session and profile; ``world`` — a fresh portal + gateway + upstream wired to it,
-per test; ``portal`` and ``gateway`` — its parts. Options are read through tiny
-fixtures so a conftest can override them (``dcr_idp_kind``, ``dcr_report_dir``)."""
+per test, on the gateway chosen with ``--gateway`` (``--gateway-secret``, ``--tyk-bin``);
+``portal`` and ``gateway`` — its parts. Options are read through tiny fixtures so a
+conftest can override them (``dcr_idp_kind``, ``dcr_gateway``, ``dcr_report_dir``)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,18 @@ from harness.products.base import IdpLauncher
 def dcr_idp_kind(request: pytest.FixtureRequest) -> str:
     """``--idp``: emulator, keycloak-dist, container, or a URL (external)."""
     return str(request.config.getoption("--idp"))
+
+
+@pytest.fixture(scope="session")
+def dcr_gateway(request: pytest.FixtureRequest) -> str:
+    """``--gateway``: harness (default), tyk-oss, container, or a URL (external)."""
+    return str(request.config.getoption("--gateway"))
+
+
+@pytest.fixture(scope="session")
+def dcr_gateway_options(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """``--gateway-secret`` and ``--tyk-bin`` as gateway launcher options (None: not given)."""
+    return {"secret": request.config.getoption("--gateway-secret"), "tyk_bin": request.config.getoption("--tyk-bin")}
 
 
 @pytest.fixture(scope="session")
@@ -66,11 +79,18 @@ def idp(request: pytest.FixtureRequest, dcr_idp_kind: str, dcr_report_dir: Path,
 
 
 @pytest.fixture
-def world(idp: IdpLauncher) -> Iterator[Any]:
-    """A fresh portal + gateway + upstream wired to the test's IdP."""
+def world(idp: IdpLauncher, dcr_gateway: str, dcr_gateway_options: dict[str, Any], dcr_report_dir: Path) -> Iterator[Any]:
+    """A fresh portal + gateway + upstream wired to the test's IdP; skipped with the reason
+    when this machine cannot run the ``--gateway`` kind (no Tyk binary, no Docker engine)."""
+    from harness.launchers.registry import resolve, unavailable
     from harness.scenario.world import World
 
-    with World(idp, manage_idp=False) as w:
+    kind, _ = resolve(dcr_gateway, role="gateway", option="--gateway")
+    reason = unavailable(kind, "gateway", **dcr_gateway_options)
+    if reason is not None:
+        pytest.skip(reason)
+    with World(idp, manage_idp=False, gateway=dcr_gateway, gateway_options=dcr_gateway_options,
+               report_dir=dcr_report_dir) as w:
         yield w
 
 
@@ -82,5 +102,9 @@ def portal(world: Any) -> Any:
 
 @pytest.fixture
 def gateway(world: Any) -> Any:
-    """The world's :class:`~harness.tyk.gateway.Gateway`."""
+    """The world's in-process :class:`~harness.tyk.gateway.Gateway`; skipped with the reason
+    on any other ``--gateway`` (it decides in another process: use ``world.gateway_url``)."""
+    if world.gateway is None:
+        pytest.skip(f"the gateway fixture is the harness's in-process gateway; --gateway {world.gateway_launcher.kind} "
+                    "decides in another process (call it at world.gateway_url)")
     return world.gateway

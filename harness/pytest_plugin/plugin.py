@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.launchers.registry import help_text, profiles
+from harness.launchers.registry import DEFAULT_GATEWAY, help_text, profiles
 
 pytest_plugins = ["harness.pytest_plugin.fixtures", "harness.pytest_plugin.checks", "harness.pytest_plugin.scenarios"]
 
@@ -17,6 +17,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="IdP launcher for the idp/world fixtures: " + help_text(default="emulator"))
     group.addoption("--idp-profile", action="store", default="keycloak", choices=profiles(),
                     help="wire profile of the IdP (default keycloak)")
+    group.addoption("--gateway", action="store", default=DEFAULT_GATEWAY, metavar="KIND|URL",
+                    help="gateway launcher for the world fixture and the guide checks: "
+                         + help_text("gateway", default=DEFAULT_GATEWAY))
+    group.addoption("--gateway-secret", action="store", default=None, metavar="S",
+                    help="with --gateway URL: the gateway's tyk.conf secret (default: $DCR_GATEWAY_SECRET)")
+    group.addoption("--tyk-bin", action="store", default=None, metavar="PATH",
+                    help="with --gateway tyk-oss: the Tyk gateway binary (default: $DCR_HARNESS_TYK_BIN, `tyk` on PATH, "
+                         "or the cache)")
     group.addoption("--issuer", action="store", default=None,
                     help="issuer URL of an IdP for the conformance checks (any live IdP)")
     group.addoption("--harness-report-dir", action="store", default="reports/pytest",
@@ -37,8 +45,9 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_report_header(config: pytest.Config) -> str:
     extra = [f"{name}={config.getoption('--' + name)}" for name in ("idp-version", "gluu-version")
              if config.getoption("--" + name)]
-    if config.getoption("--gateway") != "harness":
-        extra.append(f"gateway={config.getoption('--gateway')}")
+    gateway = config.getoption("--gateway")
+    if gateway != DEFAULT_GATEWAY:
+        extra.append(f"gateway={gateway}")
     return (f"dcr-harness: idp={config.getoption('--idp')} profile={config.getoption('--idp-profile')}"
             + (f" issuer={config.getoption('--issuer')}" if config.getoption("--issuer") else "")
             + "".join(f" {e}" for e in extra))

@@ -170,7 +170,7 @@ class ScenarioFile(pytest.File):
             # deliberate skip-verify settings (reported by the dashboard-settings step), as `run`
             warnings.simplefilter("ignore", InsecureRequestWarning)
             result = run_scenario(scenario, report_dir=report_dir, idp_kind=kind, scenario_file=str(self.path),
-                                  launcher=launcher, gateway_kind=options.gateway,
+                                  launcher=launcher, gateway=options.gateway,
                                   names=names, redactor=self.redactor)
         write_run_reports(result, report_dir)
         self._result = result

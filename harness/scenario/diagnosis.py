@@ -52,7 +52,9 @@ RULES: tuple[Rule, ...] = (
          "the IdP has dynamic client registration switched off",
          "Gluu: enable dynamicRegistrationEnabled in the OxAuth JSON configuration"),
     # Inserted before the generic TLS rule: at the gateway it is tyk.conf, not tyk_analytics.conf.
-    Rule("jwks-tls-untrusted", ("gateway-call",), r"TLS verification failed|CERTIFICATE_VERIFY_FAILED|certificate verify failed",
+    # The real Tyk logs Go's wording (crypto/tls "tls: failed to verify certificate: x509: ...").
+    Rule("jwks-tls-untrusted", ("gateway-call",),
+         r"TLS verification failed|CERTIFICATE_VERIFY_FAILED|certificate verify failed|failed to verify certificate",
          "the gateway could not fetch the JWKS because it does not trust the IdP's TLS certificate "
          "(self-signed or unknown CA), so it refuses every token",
          "set jwt_ssl_insecure_skip_verify: true in tyk.conf and restart the gateway, or better give the "

@@ -38,6 +38,9 @@ class RunResult:
     finished: str = ""
     steps: list[StepResult] = field(default_factory=list)
     expected_failure: dict[str, Any] | None = None
+    #: The gateway the run used: kind, version (Tyk's, from ``/hello``; None for the
+    #: harness's own), base_url. Empty when the world did not start.
+    gateway: dict[str, Any] = field(default_factory=dict)
     #: The run's redactor (its world's): every report of this run redacts with it.
     redactor: Redactor = field(default_factory=Redactor, repr=False, compare=False)
 
@@ -54,6 +57,7 @@ class RunResult:
             "scenario": self.scenario,
             "scenario_file": self.scenario_file,
             "idp": self.idp,
+            "gateway": self.gateway,
             "started": self.started,
             "finished": self.finished,
             "passed": self.passed,

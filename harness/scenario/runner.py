@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from harness.conformance.model import Verdict
-from harness.core.errors import ConfigError, HarnessError
+from harness.core.errors import ConfigError, HarnessError, LaunchError
 from harness.core.redact import Redactor
 from harness.core.transcript import Transcript
-from harness.launchers.registry import make_launcher
+from harness.launchers.registry import DEFAULT_GATEWAY, make_launcher
 from harness.products.base import IdpLauncher
 from harness.registrar.errors import RegistrarError
 from harness.scenario.context import RunContext, StepFailure
@@ -120,12 +120,29 @@ def check_expectation(scenario: Scenario, result: RunResult) -> tuple[bool, str]
     return True, f"failed at {failed.id} as expected{what}"
 
 
+def gateway_conf(scenario: Scenario, ca_bundle: str | None) -> dict[str, Any]:
+    """The tyk.conf keys the scenario's ``gateway:`` section sets (Tyk's own names:
+    ``jwks.cache.timeout`` is the JWKS cache TTL, config/config.go JWKSCacheConfig), plus
+    the harness's ``dcr_harness.jwks_ca_bundle`` (the real gateway's launchers turn it into
+    the trust store of the gateway process)."""
+    tyk_conf: dict[str, Any] = {
+        "jwt_ssl_insecure_skip_verify": scenario.gateway.jwt_ssl_insecure_skip_verify,
+        "jwks": {"cache": {"timeout": scenario.gateway.jwks_cache_ttl}},
+    }
+    jwks_ca = _with_ca(scenario.gateway.jwks_ca_bundle, ca_bundle, "gateway.jwks_ca_bundle")
+    if jwks_ca:
+        tyk_conf["dcr_harness"] = {"jwks_ca_bundle": jwks_ca}
+    return tyk_conf
+
+
 def build_world(scenario: Scenario, idp: IdpLauncher, report_dir: Path, *,
-                redactor: Redactor | None = None, gateway_kind: str = "harness") -> tuple[World, RunContext]:
+                redactor: Redactor | None = None, gateway: str = DEFAULT_GATEWAY,
+                gateway_options: Mapping[str, Any] | None = None) -> tuple[World, RunContext]:
     """The (not yet started) world of one scenario run and its run context: Dashboard
     and gateway settings from the scenario, a fresh portal store under ``report_dir``,
-    trust in the IdP's generated CA, the gateway of ``gateway_kind`` (``--gateway``).
-    ``redactor``: the run's (default: a new one). Shared by :func:`run_scenario` and the
+    trust in the IdP's generated CA. ``redactor``: the run's (default: a new one).
+    ``gateway`` (a kind or URL, ``--gateway``) and ``gateway_options`` (``secret``,
+    ``tyk_bin``) pick the gateway launcher. Shared by :func:`run_scenario` and the
     notebooks' step-by-step :class:`harness.notebook.guide.Guide`.
 
     The portal is throw-away and its developer's password is the scenario's, written in
@@ -142,21 +159,15 @@ def build_world(scenario: Scenario, idp: IdpLauncher, report_dir: Path, *,
 
     dashboard.admin_secret = secrets.token_urlsafe(16)
     transcript.redactor.add(dashboard.admin_secret, scenario.idp.admin_password)
-    tyk_conf: dict[str, Any] = {
-        "jwt_ssl_insecure_skip_verify": scenario.gateway.jwt_ssl_insecure_skip_verify,
-        "jwks_cache_ttl": scenario.gateway.jwks_cache_ttl,
-    }
-    jwks_ca = _with_ca(scenario.gateway.jwks_ca_bundle, ca_bundle, "gateway.jwks_ca_bundle")
-    if jwks_ca:
-        tyk_conf["dcr_harness"] = {"jwks_ca_bundle": jwks_ca}
+    tyk_conf = gateway_conf(scenario, ca_bundle)
     store = report_dir / "portal.sqlite"
     if store.exists():
         store.unlink()
     # The harness's own IdP clients (admin console, discovery, the developer's Postman)
     # are not Tyk: they trust the IdP's CA.
     world = World(idp, transcript=transcript, dashboard=dashboard, tyk_conf=tyk_conf,
-                  store_path=store, manage_idp=False, idp_ca_bundle=ca_bundle, gateway_kind=gateway_kind,
-                  password_cost=THROWAWAY_COST)
+                  store_path=store, manage_idp=False, idp_ca_bundle=ca_bundle, gateway=gateway,
+                  gateway_options=gateway_options, report_dir=report_dir, password_cost=THROWAWAY_COST)
     ctx = RunContext(scenario=scenario, world=world)
     if ca_bundle:
         ctx.facts["idp.ca_bundle"] = ca_bundle
@@ -173,7 +184,8 @@ def run_scenario(
     launcher: IdpLauncher | None = None,
     world_hook: Callable[[World], None] | None = None,
     redactor: Redactor | None = None,
-    gateway_kind: str = "harness",
+    gateway: str = DEFAULT_GATEWAY,
+    gateway_options: Mapping[str, Any] | None = None,
     names: Mapping[str, str] | None = None,
 ) -> RunResult:
     """Run ``scenario``'s steps in a fresh world and return every step's result.
@@ -182,11 +194,14 @@ def run_scenario(
     otherwise); it is stopped at the end (a suite's shared launcher ignores that:
     :class:`harness.scenario.suite.SharedLauncher`). ``redactor`` is the run's (the CLI's,
     the check run's; default: a new one), carried by the result for its reports.
-    ``gateway_kind`` is the gateway launcher's kind (``--gateway``); ``names`` renames the
-    launcher options in errors (:func:`make_idp`)."""
+    ``gateway`` (a launcher kind or a URL, ``--gateway``) and ``gateway_options``
+    (``secret``, ``tyk_bin``) choose the gateway; ``names`` renames the launcher options in
+    errors (:func:`make_idp`); ``world_hook`` runs once the world (gateway, portal,
+    upstream) has started, before the first step."""
     report_dir.mkdir(parents=True, exist_ok=True)
     idp = launcher or make_idp(scenario, idp_kind, report_dir, names=names)
-    world, ctx = build_world(scenario, idp, report_dir, redactor=redactor, gateway_kind=gateway_kind)
+    world, ctx = build_world(scenario, idp, report_dir, redactor=redactor, gateway=gateway,
+                             gateway_options=gateway_options)
     result = RunResult(
         scenario=scenario.name, scenario_file=scenario_file,
         idp={"kind": idp.kind, "profile": idp.profile, "version": idp.version},
@@ -197,6 +212,8 @@ def run_scenario(
     idp_started = False
     try:
         world.start()
+        gw = world.gateway_launcher
+        result.gateway = {"kind": gw.kind, "version": gw.version, "base_url": gw.base_url}
         if world_hook:
             world_hook(world)
         failed = False
@@ -311,12 +328,30 @@ def default_report_dir() -> Path:
 class ScenarioGuideRunner:
     """The scenario runner as the conformance guide plan's runner
     (:class:`harness.conformance.guide_runner.GuideRunner`), supplied by the faces in
-    :attr:`harness.conformance.context.CheckContext.guide_runner`."""
+    :attr:`harness.conformance.context.CheckContext.guide_runner`; the guide runs on the
+    gateway the face chose (``--gateway``, ``--gateway-secret``, ``--tyk-bin``)."""
+
+    def __init__(self, gateway: str = DEFAULT_GATEWAY, gateway_options: Mapping[str, Any] | None = None) -> None:
+        self.gateway = gateway
+        self.gateway_options = dict(gateway_options or {})
 
     def load(self, path: Path) -> Scenario:
         return load_scenario(path)
 
     def run(self, scenario: Scenario, *, launcher: IdpLauncher, report_dir: Path,
             scenario_file: str, redactor: Redactor) -> list[StepResult]:
-        return run_scenario(scenario, report_dir=report_dir, launcher=launcher, scenario_file=scenario_file,
-                            redactor=redactor).steps
+        """The guide's steps; the plan is SKIP with the registry's reason when this machine
+        cannot run the chosen gateway (no Tyk binary, no Docker engine): a gateway that cannot
+        start says nothing about the IdP under test."""
+        from harness.conformance.context import Skip
+        from harness.launchers.registry import resolve, unavailable
+
+        kind, _ = resolve(self.gateway, role="gateway", option="--gateway")
+        reason = unavailable(kind, "gateway", **self.gateway_options)
+        if reason is not None:
+            raise Skip(reason)
+        try:
+            return run_scenario(scenario, report_dir=report_dir, launcher=launcher, scenario_file=scenario_file,
+                                redactor=redactor, gateway=self.gateway, gateway_options=self.gateway_options).steps
+        except LaunchError as exc:  # the gateway did not start (the IdP is started by the plan's owner)
+            raise Skip(f"the {kind} gateway could not be started: {redactor.error(exc)}") from None

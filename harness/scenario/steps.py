@@ -159,9 +159,12 @@ def discovery(ctx: RunContext) -> str:
 def dashboard_settings(ctx: RunContext) -> str:
     d = ctx.world.dashboard
     g = ctx.world.tyk_conf
-    return (f"tyk_analytics.conf oauth_redirect_uri_separator={d.oauth_redirect_uri_separator!r}, "
+    text = (f"tyk_analytics.conf oauth_redirect_uri_separator={d.oauth_redirect_uri_separator!r}, "
             f"dcr_ssl_insecure_skip_verify={d.dcr_ssl_insecure_skip_verify}; "
             f"tyk.conf jwt_ssl_insecure_skip_verify={g.get('jwt_ssl_insecure_skip_verify', False)}")
+    if not ctx.world.gateway_launcher_takes("tyk_conf"):
+        text += f" (not applied: the gateway at {ctx.world.gateway_url} keeps its own tyk.conf)"
+    return text
 
 
 def _api_definition(ctx: RunContext, default_policies: list[str]) -> dict[str, Any]:
@@ -339,11 +342,15 @@ def token_request(ctx: RunContext) -> str:
 
 
 def gateway_call(ctx: RunContext) -> str:
+    """The developer calls the API through the gateway. Any gateway other than the default
+    is named (product, version, kind) in the step's evidence and failure."""
     spec = ctx.scenario.gateway_call
     url = ctx.world.gateway_url + ctx.scenario.api.listen_path.rstrip("/") + "/" + spec.path.lstrip("/")
     headers = {}
     if spec.token_override != "none":
         headers["Authorization"] = f"Bearer {ctx.facts['access_token']}"
+    label = ctx.world.gateway_label()
+    mark = ctx.world.gateway_launcher.log_mark()
     resp = ctx.world.session("developer", "gateway").get(url, headers=headers)
     ctx.facts["gateway.status"] = resp.status_code
     try:
@@ -353,32 +360,30 @@ def gateway_call(ctx: RunContext) -> str:
     ctx.facts["gateway.body"] = body
     if resp.status_code != spec.expect_status:
         msg = body.get("error") if isinstance(body, dict) else str(body)[:200]
-        reason = _gateway_reason(ctx)
-        raise StepFailure(f"the gateway answered {resp.status_code} {msg!r}" + (f" ({reason})" if reason else ""))
+        reason = _gateway_reason(ctx, mark, str(msg))
+        who = f"the gateway ({label})" if label else "the gateway"
+        raise StepFailure(f"{who} answered {resp.status_code} {msg!r}" + (f" ({reason})" if reason else ""))
+    via = f" (gateway: {label})" if label else ""
     if resp.status_code == 200:
-        return f"200 from the upstream through {ctx.scenario.api.listen_path}"
-    return f"{resp.status_code} {body.get('error') if isinstance(body, dict) else body!r} as expected"
+        return f"200 from the upstream through {ctx.scenario.api.listen_path}{via}"
+    return f"{resp.status_code} {body.get('error') if isinstance(body, dict) else body!r} as expected{via}"
 
 
-def _gateway_reason(ctx: RunContext) -> str | None:
-    reason = _gateway_detail(ctx)
+def _gateway_reason(ctx: RunContext, mark: int, answer: str) -> str | None:
+    reason = _gateway_detail(ctx, mark)
+    if reason is not None and reason.strip().lower() == answer.strip().lower():
+        reason = None  # it says no more than its answer
     if ctx.facts.get("token_claims", {}) is None:  # token-request saw an opaque token
         return "the access token is opaque, not a JWT" + (f": {reason}" if reason else "")
     return reason
 
 
-def _gateway_detail(ctx: RunContext) -> str | None:
-    gw = ctx.world.gateway
-    explain = getattr(gw, "explain_last", None)
-    if callable(explain):
-        reason = explain()
-        if reason:
-            return str(reason)
-    # The gateway keeps why it refused (Tyk only logs it): harness.tyk.gateway DecisionLog.
-    decisions = getattr(gw, "decisions", None)
-    last = decisions.last() if decisions is not None and hasattr(decisions, "last") else None
-    if last is not None and not last.allowed and last.reason and last.reason != last.message:
-        return str(last.reason)
+def _gateway_detail(ctx: RunContext, mark: int) -> str | None:
+    # Why the gateway refused, where it says so: the harness gateway's decision log, the
+    # real Tyk's log lines (Tyk only logs it).
+    reason = ctx.world.gateway_launcher.why_refused(mark)
+    if reason:
+        return reason
     # The gateway's own JWKS fetch in this step failed at the transport level (TLS,
     # connection): that is why it answered "Key not authorized".
     for ex in ctx.world.transcript.for_step("gateway-call"):

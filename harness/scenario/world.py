@@ -3,7 +3,9 @@ sharing one transcript. Used by ``dcr-harness run``/``serve``, the pytest plugin
 the notebooks, so every entry point exercises the same composition.
 
 The IdP and the gateway come from launchers (:mod:`harness.launchers.registry`); the
-portal drives the gateway only through Tyk's REST API with the gateway's secret.
+portal drives the gateway only through Tyk's REST API with the gateway's secret, so the
+gateway may be the harness's own (``harness``, the default), the real open-source Tyk
+(``tyk-oss``), Tyk's container image (``container``) or a customer's (a URL).
 """
 
 from __future__ import annotations
@@ -11,15 +13,17 @@ from __future__ import annotations
 import logging
 import secrets
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from harness.core.errors import ConfigError
 from harness.core.lifecycle import StartStop
 from harness.core.redact import Redactor
 from harness.core.server_group import ServerGroup
 from harness.core.serving import BackgroundServer
 from harness.core.transcript import RecordingSession, Transcript
-from harness.launchers.registry import make_gateway
+from harness.launchers.registry import DEFAULT_GATEWAY, accepts, make_gateway
 from harness.products.base import IdpLauncher
 from harness.scenario.diagnosis import diagnose
 from harness.tyk.gateway.launcher import HarnessGatewayLauncher
@@ -49,7 +53,9 @@ class World(StartStop):
         portal_port: int = 0,
         gateway_port: int = 0,
         idp_ca_bundle: str | None = None,
-        gateway_kind: str = "harness",
+        gateway: str = DEFAULT_GATEWAY,
+        gateway_options: Mapping[str, Any] | None = None,
+        report_dir: Path | None = None,
         password_cost: PasswordCost = DEFAULT_COST,
     ) -> None:
         """``gateway_kind``: the gateway launcher's kind in the launcher registry (``--gateway``;
@@ -59,7 +65,11 @@ class World(StartStop):
         discovery, the developer's token request: :meth:`session` with target ``idp``)
         trust, e.g. the IdP launcher's ``ca_bundle``. Tyk's own clients (portal, gateway)
         keep their settings (``dcr_ssl_insecure_skip_verify``, ``jwt_ssl_insecure_skip_verify``,
-        CA bundles), as in the real products."""
+        CA bundles), as in the real products.
+
+        ``gateway``: the gateway launcher kind, or a URL (``--gateway``); ``gateway_options``
+        what the user gave it (``secret``, ``tyk_bin``); ``report_dir`` keeps a real
+        gateway's log."""
         self.idp = idp
         self.transcript = transcript if transcript is not None else Transcript()
         self.dashboard = dashboard or DashboardSettings(admin_secret=secrets.token_urlsafe(16))
@@ -70,16 +80,31 @@ class World(StartStop):
         self.idp_ca_bundle = idp_ca_bundle
         self._portal_port = portal_port
         self._servers = ServerGroup()
-        #: The gateway's launcher (kind ``harness``: the harness's own gateway).
         self.password_cost = password_cost
-        self.gateway_launcher = make_gateway(gateway_kind, tyk_conf=self.tyk_conf, transcript=self.transcript,
-                                             clock=lambda: self.clock(), host=host, port=gateway_port)
+        self._clock: Any = time.time
+        #: The gateway's launcher (:mod:`harness.launchers.registry`, role ``gateway``).
+        self.gateway_launcher = make_gateway(gateway, report_dir=report_dir, offered={
+            "tyk_conf": self.tyk_conf, "transcript": self.transcript, "clock": lambda: self._clock(),
+            "host": host, "port": gateway_port}, **(gateway_options or {}))
         self.portal: PortalService | None = None
+        self.sync: GatewaySync | None = None
         self.upstream_url = self.gateway_url = self.portal_url = ""
         self._idp_started = False
-        #: The gateway's clock (seconds since the epoch). Tests replace it to move the
-        #: gateway in time, e.g. past a token's ``exp``.
-        self.clock: Any = time.time
+
+    @property
+    def clock(self) -> Any:
+        """The gateway's clock (seconds since the epoch). Tests replace it to move the
+        gateway in time, e.g. past a token's ``exp``; only the harness's own gateway has a
+        clock to replace: setting it with another gateway is a ConfigError, never a no-op."""
+        return self._clock
+
+    @clock.setter
+    def clock(self, value: Any) -> None:
+        kind = self.gateway_launcher.kind
+        if not self.gateway_launcher_takes("clock"):
+            raise ConfigError(f"the {kind} gateway runs on this machine's clock in its own process: the World "
+                              "cannot move it in time", hint=f"use --gateway {DEFAULT_GATEWAY} to move the gateway's clock")
+        self._clock = value
 
     # ---- lifecycle -------------------------------------------------------------
     def start(self) -> World:
@@ -91,8 +116,10 @@ class World(StartStop):
         up = self._serve(create_echo_app(), "upstream", 0)
         self.upstream_url = up.url
         gw = self.gateway_launcher.start()
+        self.redactor.add(gw.secret)
         self.gateway_url = gw.base_url
-        sync = GatewaySync(gw.base_url, gw.secret, self.session("portal", "gateway"))
+        self.sync = sync = GatewaySync(gw.base_url, gw.secret, self.session("portal", "gateway"),
+                                       reload_paths=gw.reload_paths, shared=gw.shared)
         self.portal = PortalService(Store(self.store_path), settings=self.dashboard,
                                     transcript=self.transcript, gateway=sync, explain=diagnose,
                                     password_cost=self.password_cost)
@@ -103,22 +130,56 @@ class World(StartStop):
     @property
     def gateway(self) -> Any:
         """The in-process :class:`harness.tyk.gateway.Gateway` (its decisions, JWKS cache and
-        API table) when the harness's own gateway runs; ``None`` before it starts."""
+        API table) when the harness's own gateway runs; ``None`` before it starts and for
+        any other gateway (it decides in another process)."""
         launcher = self.gateway_launcher
         return launcher.gateway if isinstance(launcher, HarnessGatewayLauncher) else None
+
+    def gateway_launcher_takes(self, option: str) -> bool:
+        """Does the gateway's launcher take ``option`` (``tyk_conf``, ``clock``)? A customer's
+        gateway keeps its own tyk.conf."""
+        return accepts(self.gateway_launcher.kind, option, role="gateway")
+
+    def gateway_label(self) -> str | None:
+        """What to name the gateway by in run output (``Tyk v5.15.0-dev+... (tyk-oss)``), or
+        None for the default gateway, whose output lines stay as they always were."""
+        if self.gateway_launcher.kind == DEFAULT_GATEWAY:
+            return None
+        return self.gateway_launcher.describe()
 
     def _serve(self, app: Any, name: str, port: int) -> BackgroundServer:
         return self._servers.serve(app, name, host=self.host, port=port)
 
     def stop(self) -> None:
+        if self.sync is not None and self.sync.shared:
+            # Someone else's gateway: remove exactly what this run created there.
+            for problem in self.sync.remove_created():
+                log.warning("cleaning up the gateway: %s", self.redactor.text(problem))
+        self.sync = None
         self._servers.stop()
         self.gateway_launcher.stop()
+        self._redact_gateway_log()
         if self.portal is not None:
             self.portal.store.close()
         if self._idp_started:
             self.idp.stop()
             self._idp_started = False
 
+
+    def _redact_gateway_log(self) -> None:
+        """A real gateway's log stays in the report directory for support engineers, with
+        the run's secrets masked (Tyk logs a raw token only at debug level, but a scenario's
+        tyk.conf may ask for that)."""
+        path = self.gateway_launcher.log_path
+        if path is None or not path.is_file():
+            return
+        try:
+            text = path.read_text(errors="replace")
+            clean = self.redactor.text(text)
+            if clean != text:
+                path.write_text(clean)
+        except OSError as exc:
+            log.warning("could not redact the gateway log %s: %s", path, exc)
 
     # ---- helpers -----------------------------------------------------------------
     @property

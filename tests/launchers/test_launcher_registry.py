@@ -41,7 +41,7 @@ def test_one_list_of_idp_kinds() -> None:
     assert KINDS == kinds("idp") == get_args(IdpKind) == ("emulator", "keycloak-dist", "container", "external")
     # The scenario schema's idp.launcher is that list (JSON Schema enum included).
     assert IdpSpec.model_json_schema()["properties"]["launcher"]["enum"] == list(KINDS)
-    assert kinds("gateway") == ("harness",)
+    assert kinds("gateway") == ("harness", "tyk-oss", "container", "external")
 
 
 @pytest.mark.parametrize("value", ["http://127.0.0.1:8080", "https://sso.example.com/auth/"])
@@ -69,9 +69,8 @@ def test_unknown_kind_is_one_line_listing_the_kinds() -> None:
     assert err.value.exit_code == 2
 
 
-def test_a_url_is_not_a_gateway_kind_yet() -> None:
-    with pytest.raises(ConfigError, match=r"^--gateway 'http://127.0.0.1:8080' is not a launcher; use one of harness$"):
-        resolve("http://127.0.0.1:8080", role="gateway", option="--gateway")
+def test_a_url_means_the_external_gateway() -> None:
+    assert resolve("http://127.0.0.1:8080", role="gateway", option="--gateway") == ("external", "http://127.0.0.1:8080")
 
 
 def test_help_text_names_every_kind() -> None:
@@ -176,7 +175,9 @@ def test_every_declared_option_is_a_constructor_parameter(spec: registry.Launche
 def test_progress_loggers_are_the_real_servers_modules() -> None:
     assert set(PROGRESS_LOGGERS) == {"harness.products.keycloak.dist", "harness.products.keycloak.container",
                                      "harness.products.keycloak.external", "harness.products.gluu.container",
-                                     "harness.products.hydra.launcher", "harness.products.spring_as.launcher"}
+                                     "harness.products.hydra.launcher", "harness.products.spring_as.launcher",
+                                     "harness.tyk.gateway.tyk_oss", "harness.tyk.gateway.container",
+                                     "harness.tyk.gateway.external"}
 
 
 @pytest.mark.parametrize("kind", registry.kinds("reference"))

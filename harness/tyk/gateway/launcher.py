@@ -16,6 +16,7 @@ import logging
 import secrets
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from harness.core.errors import LaunchError
@@ -35,10 +36,31 @@ class GatewayLauncher(Protocol):
     version: str | None
     #: tyk.conf ``secret``: the ``x-tyk-authorization`` value of the gateway's REST API.
     secret: str
+    #: The reload call(s) after a change (``/tyk/reload?block=true`` waits until it is live).
+    reload_paths: tuple[str, ...]
+    #: Objects pushed to it outlive the run (someone else's gateway): the World removes
+    #: those it created, and never modifies others.
+    shared: bool
+    #: The gateway's own log kept in the report directory, when there is one (the World
+    #: redacts it with the run's redactor when the gateway stops).
+    log_path: Path | None
 
     @property
     def base_url(self) -> str:
         """Where clients call the gateway, without trailing slash (e.g. ``http://127.0.0.1:8080``)."""
+        ...
+
+    def describe(self) -> str:
+        """The gateway for a report line: product, version and kind (``Tyk v5.15.0 (tyk-oss)``)."""
+        ...
+
+    def log_mark(self) -> int:
+        """A mark before a request, for :meth:`why_refused`."""
+        ...
+
+    def why_refused(self, mark: int) -> str | None:
+        """Why the gateway refused the last request after ``mark``, where it says so (Tyk only
+        logs it), or None."""
         ...
 
     def start(self) -> GatewayLauncher:
@@ -61,6 +83,11 @@ class HarnessGatewayLauncher(StartStop):
     kind = "harness"
     #: Not a Tyk release: it models Tyk's behaviour as :class:`~harness.tyk.gateway.GatewayProfile` documents.
     version: str | None = None
+    #: In process, reloads are immediate.
+    reload_paths: tuple[str, ...] = ("/tyk/reload/group",)
+    shared = False
+    #: It logs through the harness's own (redacting) logging.
+    log_path: Path | None = None
 
     def __init__(
         self,
@@ -102,6 +129,20 @@ class HarnessGatewayLauncher(StartStop):
         self.gateway, self._server = gateway, server
         log.debug("harness gateway listening on %s", server.url)
         return self
+
+    def describe(self) -> str:
+        return "the harness gateway (harness)"
+
+    def log_mark(self) -> int:
+        return 0
+
+    def why_refused(self, mark: int) -> str | None:
+        """The reason of the gateway's last refusal when it says more than its answer
+        (:class:`harness.tyk.gateway.decisions.DecisionLog`: what Tyk would only log)."""
+        last = self.gateway.decisions.last() if self.gateway is not None else None
+        if last is not None and not last.allowed and last.reason and last.reason != last.message:
+            return str(last.reason)
+        return None
 
     def stop(self) -> None:
         if self._server is not None:
