@@ -1,5 +1,5 @@
 """``dcr-harness check --issuer URL [--initial-access-token T | --admin-user U --admin-password P]
-[--plan NAME ...] [--profile keycloak|gluu|generic] [--idp-version V] [--report-dir DIR] [--insecure] [--gateway KIND|URL]``
+[--plan NAME ...] [--profile auto|keycloak|gluu|generic] [--idp-version V] [--report-dir DIR] [--insecure] [--gateway KIND|URL]``
 
 Runs the conformance plans against any live IdP, prints one verdict per check, writes
 ``report.json``, ``junit.xml`` and ``report.html``, and exits 1 when a MUST failed
@@ -33,9 +33,12 @@ log = logging.getLogger(__name__)
 _STYLE = {"PASS": "green", "FAIL": "bold red", "WARN": "yellow", "SKIP": "dim"}
 
 
+#: ``--profile auto``: the product is detected (harness.products.detect.detect_issuer).
+AUTO = "auto"
+
 def register(sub: argparse._SubParsersAction) -> None:
     from harness.conformance.plans import DEFAULT_PLANS, PLANS
-    from harness.products.detect import PRODUCTS, PROFILES
+    from harness.products.detect import GENERIC, PRODUCTS, PROFILES
 
     p = sub.add_parser("check", help="run the conformance checks against a live IdP and report a verdict per check",
                        description="Run conformance plans (" + ", ".join(PLANS) + ") against an IdP's issuer.")
@@ -59,8 +62,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--plan", action="append", default=None, metavar="NAME",
                    help=f"plan to run, repeatable or comma-separated: {', '.join(PLANS)}, all "
                         f"(default: {', '.join(DEFAULT_PLANS)})")
-    p.add_argument("--profile", default=None, metavar="NAME",
-                   help=f"IdP profile whose known quirks apply: {', '.join(PROFILES)} (default: detected)")
+    p.add_argument("--profile", default=AUTO, metavar="NAME",
+                   help=f"IdP profile whose known quirks apply: {AUTO} (default: detected from the issuer and its "
+                        f"discovery document), {', '.join(PROFILES)} ({GENERIC}: the RFC text only, no product quirk)")
     p.add_argument("--idp-version", default=None, metavar="V",
                    help="release of the IdP product whose quirks apply, e.g. 26.4.7 (default: "
                         + ", ".join(f"{pr.title} {pr.default_version}" for pr in PRODUCTS) + ")")
@@ -94,8 +98,10 @@ def validate(args: argparse.Namespace) -> list[str]:
         raise ConfigError("give either --initial-access-token or --registrar-client-id, not both")
     if bool(args.admin_user) != bool(args.admin_password):
         raise ConfigError("--admin-user and --admin-password go together")
-    if args.profile is not None and args.profile not in PROFILES:
-        raise ConfigError(f"--profile {args.profile!r} is unknown; use one of {', '.join(PROFILES)}")
+    if args.profile in (None, AUTO):
+        args.profile = None
+    elif args.profile not in PROFILES:
+        raise ConfigError(f"--profile {args.profile!r} is unknown; use one of {AUTO}, {', '.join(PROFILES)}")
     if args.profile is not None:
         idp_profile_for(args.profile, args.idp_version)  # a version the product does not model: exit 2 now
     try:

@@ -18,7 +18,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--idp-profile", action="store", default="keycloak", choices=profiles(),
                     help="wire profile of the IdP (default keycloak)")
     group.addoption("--gateway", action="store", default=DEFAULT_GATEWAY, metavar="KIND|URL",
-                    help="gateway launcher for the world fixture and the guide checks: "
+                    help="gateway launcher for the world fixture, the guide checks and scenario files: "
                          + help_text("gateway", default=DEFAULT_GATEWAY))
     group.addoption("--gateway-secret", action="store", default=None, metavar="S",
                     help="with --gateway URL: the gateway's tyk.conf secret (default: $DCR_GATEWAY_SECRET)")
@@ -34,8 +34,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                          "their idp.version): for keycloak-dist a release Maven Central serves, e.g. 26.5.6")
     group.addoption("--gluu-version", action="store", default=None, metavar="V",
                     help="Gluu release (4.2 or 4.4) for the gluu profile, over --idp-version")
-    group.addoption("--gateway", action="store", default="harness",
-                    help="gateway launcher for scenario files: " + help_text("gateway", default="harness"))
 
 
 def pytest_configure(config: pytest.Config) -> None:

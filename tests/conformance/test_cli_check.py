@@ -108,3 +108,15 @@ def test_gluu_guide_with_admin_credentials_runs(gluu_emulator: Any, tmp_path: Pa
     verdicts = {r["id"]: r["verdict"] for r in data["results"]}
     assert verdicts["GUIDE-IDP-CONFIGURATION"] == "PASS", out
     assert rc == 0, out
+
+
+@pytest.mark.slow
+def test_profile_auto_detects_the_product(gluu_emulator: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--profile auto`` (the default) detects the product from the issuer and discovery
+    (issue 16 item 2); the header line names what was detected."""
+    rc = main(["check", "--issuer", gluu_emulator.issuer(), "--profile", "auto", "--plan", "discovery",
+               "--report-dir", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert rc == 0, out
+    assert "(profile gluu;" in out
+    assert json.loads((tmp_path / "report.json").read_text())["profile"] == "gluu"
