@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -72,6 +73,13 @@ class ApiDefinition:
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     #: One line per key Tyk would ignore: ``<source>: unknown field 'x' (did you mean 'y'?)``.
     warnings: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    #: The claim holding the token's scopes (apidef/api_definitions.go GetScopeClaimName:
+    #: ``scopes.jwt.scope_claim_name`` — ``scopes.oidc`` with ``use_openid`` — unless
+    #: ``scopes`` is empty, then the deprecated ``jwt_scope_claim_name``); "" means
+    #: ``scope`` (gateway/mw_jwt.go scopeClaimNameForRequest).
+    scope_claim_name: str = ""
+    #: Scope → policy id (GetScopeToPolicyMapping, the same precedence); empty: no mapping.
+    scope_to_policy: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def signing_family(self) -> str:
@@ -135,7 +143,32 @@ def parse_apidef(raw: dict[str, Any], source: str = "<api>") -> ApiDefinition:
         source=source,
         raw=copy.deepcopy(raw),
         warnings=tuple(unknown_fields(raw, API_DEFINITION, source)),
+        **_scopes(r),
     )
+
+
+def _scopes(r: FieldReader) -> dict[str, Any]:
+    """``scope_claim_name`` and ``scope_to_policy`` as apidef/api_definitions.go
+    GetScopeClaimName / GetScopeToPolicyMapping read them: ``scopes`` (``jwt``, or
+    ``oidc`` when ``use_openid``) unless ``scopes`` is empty (reflect.IsEmpty), else the
+    deprecated ``jwt_scope_claim_name`` / ``jwt_scope_to_policy_mapping``."""
+    scopes = r.child("scopes")
+    claims = {kind: (scopes.child(kind).string("scope_claim_name"),
+                     _string_map(scopes.child(kind), "scope_to_policy")) for kind in ("jwt", "oidc")}
+    if not any(name or mapping for name, mapping in claims.values()):
+        return {"scope_claim_name": r.string("jwt_scope_claim_name"),
+                "scope_to_policy": _string_map(r, "jwt_scope_to_policy_mapping")}
+    name, mapping = claims["oidc" if r.boolean("use_openid") else "jwt"]
+    return {"scope_claim_name": name, "scope_to_policy": mapping}
+
+
+def _string_map(r: FieldReader, name: str) -> dict[str, str]:
+    """A ``map[string]string`` field (null or absent: empty)."""
+    values = r.object_map(name)
+    for key, value in values.items():
+        if not isinstance(value, str):
+            raise r.fail(f"{name}.{key}", f"must be a string, got {type(value).__name__}")
+    return dict(values)
 
 
 def _auth_config(r: FieldReader) -> AuthConfig:

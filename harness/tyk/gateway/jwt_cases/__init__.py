@@ -14,19 +14,21 @@ One table, two readers:
 The cases live by topic: :mod:`.alg` (token, alg, header parameters, HMAC), :mod:`.kid_sig`
 (kid, signature), :mod:`.structure` (compact serialization, JSON), :mod:`.claims` (time
 claims, identity, policy, session), :mod:`.jwks` (the JWK Set and its cache) and
-:mod:`.sources` (where the token travels); :mod:`.model` says what a case is.
+:mod:`.sources` (where the token travels), :mod:`.tyk_tests` (families translated from
+gateway/mw_jwt_test.go); :mod:`.model` says what a case is.
 """
 
 from __future__ import annotations
 
-from harness.tyk.gateway.jwt_cases import alg, claims, jwks, kid_sig, sources, structure
+from harness.tyk.gateway.jwt_cases import alg, claims, jwks, kid_sig, sources, structure, tyk_tests
 from harness.tyk.gateway.jwt_cases.model import APIS, ApiSpec, Carry, JwtCase, Runner
 
 #: The gateway-jwt conformance plan, in catalogue (and run) order; the rotation cases are
 #: last on purpose.
 CHECK_CASES: tuple[JwtCase, ...] = alg.CHECKS + kid_sig.CHECKS + structure.CHECKS + claims.CHECKS + jwks.CHECKS
 #: Cases the gateway tests run besides the plan's (frozen clock, one API per case).
-GATEWAY_CASES: tuple[JwtCase, ...] = alg.GATEWAY + kid_sig.GATEWAY + structure.GATEWAY + claims.GATEWAY + sources.GATEWAY
+GATEWAY_CASES: tuple[JwtCase, ...] = (alg.GATEWAY + kid_sig.GATEWAY + structure.GATEWAY + claims.GATEWAY + sources.GATEWAY
+                                   + tyk_tests.GATEWAY)
 #: The whole table.
 CASES: tuple[JwtCase, ...] = CHECK_CASES + GATEWAY_CASES
 
