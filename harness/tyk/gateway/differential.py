@@ -31,7 +31,7 @@ import httpx
 
 from harness.tyk.gateway.jwt_cases import CASES, ApiSpec, JwtCase
 from harness.tyk.gateway.jwt_cases.jwks import TYK_CONF, jwks_documents
-from harness.tyk.gateway.jwt_cases.model import POLICY2_ID, POLICY_ID, Keys
+from harness.tyk.gateway.jwt_cases.model import POLICY2_ID, POLICY_ID, SRC_TIME, Keys
 from harness.tyk.gateway.testing import GatewayKit, GatewayUnderTest, closed_url, make_keys, policy
 
 __all__ = ["SNAPSHOT", "DISCONNECTED", "Answer", "ClockNeeded", "normalise", "run_differential", "load_snapshot", "needs_clock"]
@@ -112,6 +112,16 @@ class _Runner:
         raise ClockNeeded(seconds)
 
 
+def _start_of_second(margin: float = 0.2) -> None:
+    """Wait (at most a second) until the wall clock is early in a second: the time-claim
+    cases put claims one second from "now" and both gateways compare whole seconds
+    (mw_jwt.go timeValidateJWTClaims), so the token and its request must fall in the same
+    second. A wait for a clock boundary, not a readiness poll."""
+    frac = time.time() % 1
+    if frac > margin:
+        time.sleep(1 - frac)
+
+
 def run_differential(gateway: GatewayUnderTest, cases: Sequence[JwtCase] = CASES,
                      keys: Keys | None = None) -> dict[str, Answer | None]:
     """Each case's answer from ``gateway`` (started and stopped here), in table order;
@@ -142,6 +152,8 @@ def run_differential(gateway: GatewayUnderTest, cases: Sequence[JwtCase] = CASES
             kit.load([], {POLICY_ID: policy(name="dcr-harness policy", api_ids=ids, **json.loads(changes)),
                           POLICY2_ID: policy(name="dcr-harness policy 2", api_ids=ids)})
             for c in group:
+                if SRC_TIME in c.source:
+                    _start_of_second()
                 k = dataclasses.replace(keys, tag=c.id.lower(), now=int(time.time()))
                 try:
                     if c.prepare is not None:

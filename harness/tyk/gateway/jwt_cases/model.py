@@ -25,6 +25,7 @@ __all__ = [
     "KNA", "UNEXPECTED", "EXPIRED", "NOT_YET", "BEFORE_ISSUED", "NO_AUTH", "NO_IDENTITY", "NO_POLICY",
     "NO_POLICY_FOUND", "SESSION_EXPIRED", "DISALLOWED", "INACTIVE", "TYK_MD", "SRC_TOKEN", "SRC_ALG", "SRC_KEY",
     "SRC_PARSE", "SRC_JWKS", "SRC_TIME", "SRC_IDENTITY", "SRC_POLICY", "SRC_SESSION", "ApiSpec", "Carry", "JwtCase",
+    "SCOPE_API", "CORRUPT_PEM", "CORRUPT_PEM_API",
     "Runner", "TokenFn", "DROP", "Keys", "POLICY_ID", "POLICY2_ID", "HMAC_SECRET", "bearer", "tamper_sig",
     "flip_first_sig_bit", "high_s", "der_sig", "token", "raw_token",
 ]
@@ -117,9 +118,20 @@ HTML_API = ApiSpec("dcr-harness-jwks-html", "/jwt-jwks-html/", "html")
 EMPTY_API = ApiSpec("dcr-harness-jwks-empty", "/jwt-jwks-empty/", "empty")
 ROTATION_API = ApiSpec("dcr-harness-jwks-rotation", "/jwt-jwks-rotation/", "rotation")
 
+#: Scope-to-policy mapping, classic fields, no default policies (gateway/mw_jwt.go
+#: processCentralisedJWT): ``read`` → the second policy, ``write`` → the default one.
+SCOPE_API = ApiSpec("dcr-harness-scope", "/jwt-scope/", "good", fields={
+    "jwt_scope_claim_name": "scope", "jwt_scope_to_policy_mapping": {"read": POLICY2_ID, "write": POLICY_ID},
+    "jwt_default_policies": []})
+#: A PEM public key whose base64 body does not decode to a key (mw_jwt_test.go
+#: TestJWTRSAInvalidPublickKey).
+CORRUPT_PEM = ("-----BEGIN PUBLIC KEY-----\nTUlJQklqQU5CZ2txaGtpRzl3MEJBUUVGQUFPQ0FROEFNSUlCQ2dLQ0FRRUF=\n"
+               "-----END PUBLIC KEY-----\n")
+CORRUPT_PEM_API = ApiSpec("dcr-harness-corrupt-pem", "/jwt-corrupt-pem/", "", source=lambda k: b64(CORRUPT_PEM))
+
 #: Every API the conformance probe serves (one gateway, one API each).
 APIS: tuple[ApiSpec, ...] = (RSA_API, EC_API, BAD_EC_API, SKEW_API, DUP_KID_API, NO_KID_JWKS_API, UNREACHABLE_API,
-                             SLOW_API, HTML_API, EMPTY_API, ROTATION_API)
+                             SLOW_API, HTML_API, EMPTY_API, SCOPE_API, CORRUPT_PEM_API, ROTATION_API)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,8 @@ from typing import Any
 
 from harness.tyk.gateway.jwt_cases.model import (
     BEFORE_ISSUED,
+    CORRUPT_PEM,
+    CORRUPT_PEM_API,
     DROP,
     EXPIRED,
     KNA,
@@ -29,6 +31,7 @@ from harness.tyk.gateway.jwt_cases.model import (
     NOT_YET,
     POLICY2_ID,
     POLICY_ID,
+    SCOPE_API,
     SESSION_EXPIRED,
     SRC_IDENTITY,
     SRC_KEY,
@@ -284,7 +287,6 @@ def _default_policy_cases() -> list[JwtCase]:
 
 
 # --- key sources ------------------------------------------------------------------------
-CORRUPT_PEM = "-----BEGIN PUBLIC KEY-----\nTUlJQklqQU5CZ2txaGtpRzl3MEJBUUVGQUFPQ0FROEFNSUlCQ2dLQ0FRRUF=\n-----END PUBLIC KEY-----\n"
 
 
 def _key_cases() -> list[JwtCase]:
@@ -371,8 +373,31 @@ def _limit_cases() -> list[JwtCase]:
     return out
 
 
+SCOPE_ITEM = "scope-to-policy mapping (mapped, several, partial, unmapped, none)"
+PEM_ITEM = "key source: corrupt PEM"
+
+#: The conformance checks of this module (the gateway-jwt plan runs them over HTTP).
+CHECKS: tuple[JwtCase, ...] = (
+    JwtCase("JWT-SCOPE-MAPPED", "A token whose scope maps to a policy is accepted (scope-to-policy mapping)",
+            "TYK-JWT", 200, "", _tok(scope="read"), api=SCOPE_API, policies=(POLICY2_ID,),
+            item=SCOPE_ITEM, source=SRC_SCOPE + "; " + TEST + "TestJWTScopeToPolicyMapping"),
+    JwtCase("JWT-SCOPE-MAPPED-TWO", "Two mapped scopes apply both policies", "TYK-JWT", 200, "",
+            _tok(scope="read write"), api=SCOPE_API, item=SCOPE_ITEM, source=SRC_SCOPE + "; " + TEST + "TestJWTScopeToPolicyMapping"),
+    JwtCase("JWT-SCOPE-PARTIAL", "Unmapped scopes beside a mapped one are ignored", "TYK-JWT", 200, "",
+            _tok(scope="openid profile read"), api=SCOPE_API, policies=(POLICY2_ID,),
+            item=SCOPE_ITEM, source=SRC_SCOPE + "; " + TEST + "TestJWT_ScopeMappingWithPartialMatch"),
+    JwtCase("JWT-SCOPE-UNMAPPED", "A token whose scopes map to no policy answers 403", "TYK-JWT", 403,
+            NO_POLICY_IN_SCOPE, _tok(scope="openid profile"), api=SCOPE_API,
+            item=SCOPE_ITEM, source=SRC_SCOPE + "; " + TEST + "TestJWT_ScopeMappingOnly_NoDefaultPolicies"),
+    JwtCase("JWT-SCOPE-NONE", "Without scope, policy claim or default policy the token answers 403", "TYK-JWT",
+            403, NO_POLICY_FOUND, _tok(), api=SCOPE_API,
+            item=SCOPE_ITEM, source=SRC_SCOPE + "; " + TEST + "TestJWT_NoDefaultPolicies_NoScopeMapping_NoPolicyClaim"),
+    JwtCase("JWT-KEY-CORRUPT-PEM", "A corrupt PEM key source answers 403 Key not authorized", "TYK-JWT", 403, KNA,
+            _tok(), api=CORRUPT_PEM_API, item=PEM_ITEM, source=SRC_KEY + "; " + TEST + "TestJWTRSAInvalidPublickKey"),
+)
+
 GATEWAY: tuple[JwtCase, ...] = tuple(
     _scope_cases() + _claim_name_cases() + _scope_with_policy_claim() + _identity_cases() + _policy_cases()
     + _default_policy_cases() + _key_cases() + _time_cases() + _limit_cases())
 
-__all__ = ["GATEWAY", "MAPPING", "NO_POLICY_IN_SCOPE", "NO_SCOPE_OR_POLICY"]
+__all__ = ["CHECKS", "GATEWAY", "PEM_ITEM", "SCOPE_ITEM", "MAPPING", "NO_POLICY_IN_SCOPE", "NO_SCOPE_OR_POLICY"]
