@@ -13,12 +13,13 @@ from __future__ import annotations
 import copy
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
 from harness.tyk.gateway.fields import FieldReader
 from harness.tyk.gateway.fieldschema import API_DEFINITION, unknown_fields
+from harness.tyk.gateway.oas import OasJwt, is_oas, oas_to_classic
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,9 @@ class ApiDefinition:
     scope_claim_name: str = ""
     #: Scope → policy id (GetScopeToPolicyMapping, the same precedence); empty: no mapping.
     scope_to_policy: Mapping[str, str] = field(default_factory=dict, compare=False)
+    #: A Tyk OAS definition's OAS-only JWT settings (harness.tyk.gateway.oas); None: classic.
+    oas_jwt: OasJwt | None = None
+    is_oas: bool = False
 
     @property
     def signing_family(self) -> str:
@@ -88,7 +92,12 @@ class ApiDefinition:
 
 
 def parse_apidef(raw: dict[str, Any], source: str = "<api>") -> ApiDefinition:
-    """Validate and read one API definition; ``source`` names it in errors."""
+    """Validate and read one API definition (classic, or Tyk OAS read into the classic
+    fields by :func:`harness.tyk.gateway.oas.oas_to_classic`); ``source`` names it in errors."""
+    if is_oas(raw):
+        classic, extras = oas_to_classic(raw, source)
+        api = parse_apidef(classic, source)
+        return replace(api, raw=copy.deepcopy(raw), warnings=(), oas_jwt=extras, is_oas=True)
     r = FieldReader(raw, source)
     api_id = r.string("api_id")
     if not api_id:

@@ -83,7 +83,7 @@ _CLOCK_CASES = {"JWT-JWKS-ROTATION-AFTER-TTL"}
 
 def _spec_key(spec: ApiSpec) -> str:
     return json.dumps([spec.api_id, spec.listen, spec.jwks, spec.signing_method, spec.identity, spec.exp_skew,
-                       spec.iat_skew, spec.nbf_skew, id(spec.source), dict(spec.fields)], sort_keys=True, default=str)
+                       spec.iat_skew, spec.nbf_skew, id(spec.source), dict(spec.fields), spec.oas], sort_keys=True, default=str)
 
 
 class _Runner:
@@ -142,7 +142,7 @@ def run_differential(gateway: GatewayUnderTest, cases: Sequence[JwtCase] = CASES
                 clones[key] = dataclasses.replace(c.api, api_id=f"d{n}-{c.api.api_id}",
                                                   listen=f"/d{n}{c.api.listen}")
         apis = [s.definition(jwks_url=jwks_url, upstream=kit.upstream_url, keys=keys) for s in clones.values()]
-        ids = [a["api_id"] for a in apis]
+        ids = [s.api_id for s in clones.values()]
         phases: dict[str, list[JwtCase]] = {}
         for c in cases:
             phases.setdefault(json.dumps(dict(c.policy), sort_keys=True), []).append(c)

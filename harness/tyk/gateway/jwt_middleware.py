@@ -32,6 +32,7 @@ from harness.tyk.gateway.jwks import TtlCache
 from harness.tyk.gateway.jwtparse import KEY_NOT_AUTHORIZED, ParsedToken, check_signing_method, parse_token
 from harness.tyk.gateway.keys import Key, KeyResolver
 from harness.tyk.gateway.limits import FixedWindowLimiter, QuotaCounter
+from harness.tyk.gateway.oas import validate_extra_claims
 from harness.tyk.gateway.profile import GatewayProfile
 from harness.tyk.gateway.sessions import (
     PolicyError,
@@ -119,6 +120,9 @@ class JwtMiddleware:
                 iat_skew=api.jwt_issued_at_validation_skew,
                 nbf_skew=api.jwt_not_before_validation_skew,
             )
+            if api.oas_jwt is not None:  # mw_jwt.go validateClaims → validateExtraClaims (OAS only)
+                validate_extra_claims(api.oas_jwt, parsed.claims, api.jwt_identity_base_field,
+                                      parsed.header.get("kid"), api.jwt_skip_kid)
             session = self._session(api, parsed.claims, now, ctx)
             self._session_checks(api, session, req, now)
             return self._decision(api, now, 200, "", "proxy", "token valid, session checks passed", ctx)
@@ -233,7 +237,8 @@ class JwtMiddleware:
         No mapped policy: 403 "no matching policy found in scope claim"; a policy that
         cannot be applied: 403 "could not apply several policies"; an existing session
         with neither scope nor policy claim: 403 "no scope or policy in token"."""
-        scopes = scopes_from_claim(claims, api.scope_claim_name or "scope")
+        name = api.scope_claim_name if api.oas_jwt is None else api.oas_jwt.scope_claim(claims)
+        scopes = scopes_from_claim(claims, name or "scope")  # scopeClaimNameForRequest
         if not scopes:
             if not base and exists:
                 raise Refusal(403, NO_SCOPE_OR_POLICY, stage="policy",

@@ -55,7 +55,8 @@ from harness.tyk.gateway.upstream import create_echo_app
 
 __all__ = [
     "DEFAULT_JWKS", "DROP", "ORG", "GatewayKit", "GatewayUnderTest", "HarnessGateway", "JwksDocument", "JwksServer",
-    "Keys", "TykProcessGateway", "TykRestApi", "b64", "find_tyk_binary", "closed_url", "in_process_gateway", "jwt_api", "make_keys", "policy",
+    "Keys", "TykProcessGateway", "TykRestApi", "b64", "find_tyk_binary", "closed_url", "in_process_gateway", "jwt_api", "make_keys",
+    "oas_jwt_api", "policy",
 ]
 
 #: The organisation of the kit's APIs and policies (a policy applies only within its org).
@@ -93,6 +94,38 @@ def jwt_api(*, api_id: str, listen_path: str, source: str, target_url: str, name
     }
     api.update(fields)
     return api
+
+
+def oas_jwt_api(classic: Mapping[str, Any], scheme: str = "jwtAuth", **jwt: Any) -> dict[str, Any]:
+    """The Tyk OAS API definition equivalent to the classic JWT definition ``classic``
+    (:func:`jwt_api`'s fields, read back by harness.tyk.gateway.oas), with ``jwt`` adding
+    OAS-only settings of the JWT scheme (``allowedIssuers``, ``allowedAudiences``,
+    ``allowedSubjects``, ``jtiValidation``, ``scopes``...). The shape the real gateway
+    accepts at ``POST /tyk/apis/oas`` (measured, docs/gateway-vs-tyk.md)."""
+    proxy = classic["proxy"]
+    header = (classic.get("auth") or {}).get("auth_header_name") or "Authorization"
+    settings: dict[str, Any] = {
+        "enabled": True, "header": {"enabled": True, "name": header}, "source": classic["jwt_source"],
+        "signingMethod": classic["jwt_signing_method"], "identityBaseField": classic["jwt_identity_base_field"],
+        "policyFieldName": classic["jwt_policy_field_name"], "defaultPolicies": list(classic["jwt_default_policies"]),
+        "skipKid": bool(classic.get("jwt_skip_kid")),
+        "expiresAtValidationSkew": classic.get("jwt_expires_at_validation_skew", 0),
+        "issuedAtValidationSkew": classic.get("jwt_issued_at_validation_skew", 0),
+        "notBeforeValidationSkew": classic.get("jwt_not_before_validation_skew", 0),
+    }
+    settings.update(jwt)
+    return {
+        "openapi": "3.0.3", "info": {"title": classic["name"], "version": "1.0.0"}, "paths": {},
+        "components": {"securitySchemes": {scheme: {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+        "security": [{scheme: []}],
+        "x-tyk-api-gateway": {
+            "info": {"id": classic["api_id"], "name": classic["name"], "orgId": classic["org_id"],
+                     "state": {"active": bool(classic.get("active", True))}},
+            "upstream": {"url": proxy["target_url"]},
+            "server": {"listenPath": {"value": proxy["listen_path"], "strip": bool(proxy.get("strip_listen_path"))},
+                       "authentication": {"enabled": True, "securitySchemes": {scheme: settings}}},
+        },
+    }
 
 
 def policy(*, name: str, api_ids: Mapping[str, str] | Iterable[str], org_id: str = ORG,
@@ -290,9 +323,11 @@ class TykRestApi:
         ``GET /tyk/reload?block=true`` (Tyk answers once the reload is done)."""
         with self._client() as c:
             for api in apis:
-                api_id = str(api["api_id"])
+                oas = "x-tyk-api-gateway" in api  # a Tyk OAS definition: /tyk/apis/oas
+                api_id = str(api["x-tyk-api-gateway"]["info"]["id"] if oas else api["api_id"])
+                base = "/apis/oas" if oas else "/apis"
                 exists = c.get(f"/apis/{api_id}").status_code == 200
-                resp = c.put(f"/apis/{api_id}", json=dict(api)) if exists else c.post("/apis", json=dict(api))
+                resp = c.put(f"{base}/{api_id}", json=dict(api)) if exists else c.post(base, json=dict(api))
                 self._ok(resp, f"API {api_id!r}")
             for pid, pol in policies.items():
                 body = {**pol, "id": pid}  # the REST API keys a policy by its own "id"

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import utils as asym_utils
 from jwcrypto import jwk
 
 from harness.jose.rawtokens import b64url, segment, sign_segments
-from harness.tyk.gateway.testing import DROP, Keys, b64, jwt_api
+from harness.tyk.gateway.testing import DROP, Keys, b64, jwt_api, oas_jwt_api
 
 __all__ = [
     "KNA", "UNEXPECTED", "EXPIRED", "NOT_YET", "BEFORE_ISSUED", "NO_AUTH", "NO_IDENTITY", "NO_POLICY",
@@ -89,19 +89,23 @@ class ApiSpec:
     nbf_skew: int = 0
     source: Callable[[Keys], str] | None = None
     fields: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    #: When set, the API is a Tyk OAS definition (:func:`~harness.tyk.gateway.testing.oas_jwt_api`)
+    #: whose JWT scheme also carries these OAS-only settings.
+    oas: Mapping[str, Any] | None = field(default=None, hash=False)
 
     def but(self, **fields: Any) -> ApiSpec:
         """The same API with other API definition fields."""
         return ApiSpec(self.api_id, self.listen, self.jwks, self.signing_method, self.identity, self.exp_skew,
-                       self.iat_skew, self.nbf_skew, self.source, {**self.fields, **fields})
+                       self.iat_skew, self.nbf_skew, self.source, {**self.fields, **fields}, self.oas)
 
     def definition(self, *, jwks_url: Callable[[str], str], upstream: str, keys: Keys) -> dict[str, Any]:
         """The API definition: ``jwks_url(name)`` resolves a JWK Set name to its URL."""
         source = self.source(keys) if self.source is not None else b64(jwks_url(self.jwks))
-        return jwt_api(api_id=self.api_id, listen_path=self.listen, source=source, target_url=upstream,
+        classic = jwt_api(api_id=self.api_id, listen_path=self.listen, source=source, target_url=upstream,
                        signing_method=self.signing_method, identity=self.identity, default_policies=[POLICY_ID],
                        jwt_expires_at_validation_skew=self.exp_skew, jwt_issued_at_validation_skew=self.iat_skew,
                        jwt_not_before_validation_skew=self.nbf_skew, **self.fields)
+        return classic if self.oas is None else oas_jwt_api(classic, **self.oas)
 
 
 RSA_API = ApiSpec("dcr-harness-rsa", "/jwt-rsa/", "good")

@@ -401,3 +401,80 @@ GATEWAY: tuple[JwtCase, ...] = tuple(
     + _default_policy_cases() + _key_cases() + _time_cases() + _limit_cases())
 
 __all__ = ["CHECKS", "GATEWAY", "PEM_ITEM", "SCOPE_ITEM", "MAPPING", "NO_POLICY_IN_SCOPE", "NO_SCOPE_OR_POLICY"]
+
+
+# --- Tyk OAS API definitions ----------------------------------------------------------------
+ISS = "https://idp.example/realms/dcr"
+OAS_CLAIMS = {"allowedIssuers": [ISS, "https://other.example"], "allowedAudiences": ["api", "api2"],
+              "jtiValidation": {"enabled": True}}
+OAS_API = ApiSpec("dcr-harness-oas", "/jwt-oas/", "good", oas={})
+OAS_CLAIMS_API = ApiSpec("dcr-harness-oas-claims", "/jwt-oas-claims/", "good", oas=OAS_CLAIMS)
+OAS_SUBJECT_API = ApiSpec("dcr-harness-oas-subject", "/jwt-oas-subject/", "good", identity="sub",
+                          fields={"jwt_skip_kid": True}, oas={"allowedSubjects": ["alice", "bob"]})
+OAS_SUBJECT_KID_API = ApiSpec("dcr-harness-oas-subject-kid", "/jwt-oas-subject-kid/", "good", identity="sub",
+                              oas={"allowedSubjects": ["alice", "dcr-harness-rsa-1"]})
+OAS_SCOPE_API = ApiSpec("dcr-harness-oas-scope", "/jwt-oas-scope/", "good", fields={"jwt_default_policies": []},
+                        oas={"scopes": {"claims": ["scp", "scope"], "scopeToPolicyMapping": [
+                            {"scope": "read", "policyId": POLICY2_ID}, {"scope": "write", "policyId": POLICY_ID}]}})
+SRC_OAS = "gateway/mw_jwt.go validateClaims, validateExtraClaims (validateIssuer, validateAudience, validateJTI, " \
+          "validateSubjectValue); apidef/oas security.go JWT; " + TEST + "TestJWTExtraClaimsValidation"
+CLAIMS_INVALID = "Key not authorized: "
+
+
+def _oas_cases() -> list[JwtCase]:
+    good = {"iss": ISS, "aud": "api", "jti": "j-1"}
+    rows: list[tuple[str, ApiSpec, dict[str, Any], int, str]] = [
+        ("OAS-VALID", OAS_API, {}, 200, ""),
+        ("OAS-EXPIRED", OAS_API, {"exp": -60}, 401, EXPIRED),
+        ("OAS-POL-KNOWN", OAS_API, {"pol": POLICY2_ID}, 200, ""),
+        ("OAS-POL-UNKNOWN", OAS_API, {"pol": "ghost"}, 403, NO_POLICY),
+        ("OAS-CLAIMS-ALL", OAS_CLAIMS_API, good, 200, ""),
+        ("OAS-CLAIMS-ISS-OTHER", OAS_CLAIMS_API, {**good, "iss": "https://other.example"}, 200, ""),
+        ("OAS-CLAIMS-NO-ISS", OAS_CLAIMS_API, {**good, "iss": DROP}, 401,
+         CLAIMS_INVALID + "issuer claim is required but not present in token"),
+        ("OAS-CLAIMS-BAD-ISS", OAS_CLAIMS_API, {**good, "iss": "https://evil.example"}, 401,
+         CLAIMS_INVALID + "invalid issuer claim: https://evil.example"),
+        ("OAS-CLAIMS-ISS-NUMBER", OAS_CLAIMS_API, {**good, "iss": 5}, 401,
+         CLAIMS_INVALID + "issuer claim must be a string"),
+        ("OAS-CLAIMS-ISS-CASE", OAS_CLAIMS_API, {**good, "iss": ISS.upper()}, 401,
+         CLAIMS_INVALID + "invalid issuer claim: " + ISS.upper()),
+        ("OAS-CLAIMS-NO-AUD", OAS_CLAIMS_API, {**good, "aud": DROP}, 401,
+         CLAIMS_INVALID + "audience claim is required but not present in token"),
+        ("OAS-CLAIMS-AUD-LIST", OAS_CLAIMS_API, {**good, "aud": ["x", "api2"]}, 200, ""),
+        ("OAS-CLAIMS-BAD-AUD", OAS_CLAIMS_API, {**good, "aud": ["x", "y"]}, 401,
+         CLAIMS_INVALID + "no matching audience found in token: [x y]"),
+        ("OAS-CLAIMS-AUD-NUMBER", OAS_CLAIMS_API, {**good, "aud": 3}, 401,
+         CLAIMS_INVALID + "invalid audience claim format"),
+        ("OAS-CLAIMS-AUD-EMPTY-LIST", OAS_CLAIMS_API, {**good, "aud": []}, 401,
+         CLAIMS_INVALID + "no matching audience found in token: []"),
+        ("OAS-CLAIMS-NO-JTI", OAS_CLAIMS_API, {**good, "jti": DROP}, 401,
+         CLAIMS_INVALID + "JWT ID (jti) claim is required but not present in token"),
+        ("OAS-CLAIMS-JTI-NUMBER", OAS_CLAIMS_API, {**good, "jti": 7}, 200, ""),
+        ("OAS-CLAIMS-EXPIRED-FIRST", OAS_CLAIMS_API, {"exp": -60}, 401, EXPIRED),
+        ("OAS-SUBJECT-ALLOWED", OAS_SUBJECT_API, {"sub": "alice"}, 200, ""),
+        ("OAS-SUBJECT-OTHER", OAS_SUBJECT_API, {"sub": "mallory"}, 401, CLAIMS_INVALID + "invalid subject value: mallory"),
+        ("OAS-SUBJECT-KID-WINS", OAS_SUBJECT_KID_API, {"sub": "alice"}, 200, ""),
+        ("OAS-SUBJECT-KID-NOT-SUB", OAS_SUBJECT_KID_API, {"sub": "mallory"}, 200, ""),
+        ("OAS-SCOPE-MAPPED", OAS_SCOPE_API, {"scope": "read"}, 200, ""),
+        ("OAS-SCOPE-SCP", OAS_SCOPE_API, {"scp": "write"}, 200, ""),
+        ("OAS-SCOPE-UNMAPPED", OAS_SCOPE_API, {"scope": "openid"}, 403, NO_POLICY_IN_SCOPE),
+        ("OAS-SCOPE-SCP-FIRST", OAS_SCOPE_API, {"scp": "openid", "scope": "read"}, 403, NO_POLICY_IN_SCOPE),
+        ("OAS-SCOPE-NONE", OAS_SCOPE_API, {}, 403, NO_POLICY_FOUND),
+    ]
+    out = []
+    for cid, api, claims, status, message in rows:
+        out.append(JwtCase(f"JWT-{cid}", f"Tyk OAS definition: {cid.lower()}", "TYK-JWT", status, message,
+                           _oas_token(claims), api=api, source=SRC_OAS))
+    return out
+
+
+def _oas_token(claims: dict[str, Any]) -> Callable[[Keys], str]:
+    def make(k: Keys) -> str:
+        c = dict(claims)
+        if "exp" in c and isinstance(c["exp"], int) and c["exp"] < 0:
+            c["exp"] = k.now + c["exp"]
+        return token(k, payload=k.claims(**c))
+    return make
+
+
+GATEWAY = GATEWAY + tuple(_oas_cases())
