@@ -6,7 +6,9 @@ default policies (TestJWTDefaultPolicies, TestJWT_NoDefaultPolicies_NoScopeMappi
 the policy claim (TestGetPolicyIDFromToken), identity fallbacks (TestGetUserIDFromClaim,
 TestJWTRSAIdInClaimsWithBaseField), key sources and their errors
 (TestJWTSessionRSAWithRawSource, TestJWTRSAInvalidPublickKey), skews and expiry
-(TestJWTSession*ValidationConfigs, TestJWTExpOverride), rate limit and quota.
+(TestJWTSession*ValidationConfigs, TestJWTExpOverride), rate limit and quota, and Tyk OAS
+API definitions with their claim validation (TestJWTExtraClaimsValidation,
+TestJWTMiddleware_getScopeClaimNameOAS).
 
 Every expected answer was measured on the real gateway (fixtures/tyk/differential/jwt-cases.json,
 harness.tyk.gateway.differential) and each rule of the harness gateway cites the
@@ -16,7 +18,7 @@ gateway/mw_jwt.go function it mirrors. Gateway tests only (not conformance check
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from harness.tyk.gateway.jwt_cases.model import (
@@ -74,11 +76,7 @@ def _scope_api(form: str, claim: str = "", *, defaults: bool = True, n: str = ""
         fields = {"use_openid": True, "scopes": {"oidc": {"scope_claim_name": claim, "scope_to_policy": dict(MAPPING)}}}
     if not defaults:
         fields["jwt_default_policies"] = []
-    return ApiSpec(f"dcr-harness-scope-{tag}", f"/jwt-scope-{tag}/", "good", **_rest(fields))
-
-
-def _rest(fields: Mapping[str, Any]) -> dict[str, Any]:
-    return {"fields": dict(fields)}
+    return ApiSpec(f"dcr-harness-scope-{tag}", f"/jwt-scope-{tag}/", "good", fields=fields)
 
 
 def _tok(**claims: Any) -> Callable[[Keys], str]:
@@ -220,7 +218,9 @@ def _identity_cases() -> list[JwtCase]:
 
             out.append(JwtCase(
                 f"JWT-IDENTITY-{(field or 'none').replace('.', '-').upper()}-{part}",
-                f"Identity base field {field!r}: {part.lower()}", "TYK-JWT", status, message,
+                f"Identity base field {field!r}: {part.lower()}"
+                + (" (Tyk itself drops the connection: docs/gateway-vs-tyk.md)"
+                   if field == "client_id" and part == "FIELD-NUMBER" else ""), "TYK-JWT", status, message,
                 _identity_token(field, shape), api=api,
                 source=SRC_IDENTITY + "; " + TEST + "TestGetUserIDFromClaim"))
     return out
