@@ -19,6 +19,7 @@ from starlette.routing import Route
 
 from harness.core.errors import ConfigError
 from harness.tyk.gateway.apidef import parse_apidef
+from harness.tyk.gateway.oas import is_oas, oas_api_id
 from harness.tyk.gateway.policies import parse_policy
 
 if TYPE_CHECKING:
@@ -84,12 +85,12 @@ def admin_routes(gw: Gateway) -> list[Route]:
         if request.method == "PUT":
             if api_id not in gw.apis:
                 return go_json(_err("API not found"), 404)
-            if raw.get("api_id") != api_id:
+            if raw.get("api_id", oas_api_id(raw)) != api_id:
                 return go_json(_err("Request APIID does not match that in Definition! For Update operations these must match."), 400)
-        elif not raw.get("api_id"):
+        elif not raw.get("api_id") and not is_oas(raw):
             raw["api_id"] = uuid.uuid4().hex  # APIDefinition.GenerateAPIID
         try:
-            api = parse_apidef(raw, f"<POST /tyk/apis {raw.get('api_id')}>")
+            api = parse_apidef(raw, f"<POST /tyk/apis {raw.get('api_id') or oas_api_id(raw)}>")
         except ConfigError as exc:
             log.warning("rejected API definition: %s", gw.redactor.error(exc))
             gw.admin_errors.append(str(exc))
@@ -146,6 +147,8 @@ def admin_routes(gw: Gateway) -> list[Route]:
 
     return [
         Route("/apis", guarded(apis), methods=["GET", "POST"]),
+        Route("/apis/oas", guarded(apis), methods=["GET", "POST"]),  # Tyk OAS (gateway/api.go)
+        Route("/apis/oas/{api_id}", guarded(apis), methods=["GET", "PUT", "DELETE"]),
         Route("/apis/{api_id}", guarded(apis), methods=["GET", "POST", "PUT", "DELETE"]),
         Route("/policies", guarded(policies), methods=["GET", "POST", "PUT", "DELETE"]),
         Route("/policies/{pol_id}", guarded(policies), methods=["GET", "POST", "PUT", "DELETE"]),

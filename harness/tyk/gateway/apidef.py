@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import copy
 import logging
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
 from harness.tyk.gateway.fields import FieldReader
 from harness.tyk.gateway.fieldschema import API_DEFINITION, unknown_fields
+from harness.tyk.gateway.oas import OasJwt, is_oas, oas_to_classic
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +74,16 @@ class ApiDefinition:
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     #: One line per key Tyk would ignore: ``<source>: unknown field 'x' (did you mean 'y'?)``.
     warnings: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    #: The claim holding the token's scopes (apidef/api_definitions.go GetScopeClaimName:
+    #: ``scopes.jwt.scope_claim_name`` — ``scopes.oidc`` with ``use_openid`` — unless
+    #: ``scopes`` is empty, then the deprecated ``jwt_scope_claim_name``); "" means
+    #: ``scope`` (gateway/mw_jwt.go scopeClaimNameForRequest).
+    scope_claim_name: str = ""
+    #: Scope → policy id (GetScopeToPolicyMapping, the same precedence); empty: no mapping.
+    scope_to_policy: Mapping[str, str] = field(default_factory=dict, compare=False)
+    #: A Tyk OAS definition's OAS-only JWT settings (harness.tyk.gateway.oas); None: classic.
+    oas_jwt: OasJwt | None = None
+    is_oas: bool = False
 
     @property
     def signing_family(self) -> str:
@@ -80,7 +92,12 @@ class ApiDefinition:
 
 
 def parse_apidef(raw: dict[str, Any], source: str = "<api>") -> ApiDefinition:
-    """Validate and read one API definition; ``source`` names it in errors."""
+    """Validate and read one API definition (classic, or Tyk OAS read into the classic
+    fields by :func:`harness.tyk.gateway.oas.oas_to_classic`); ``source`` names it in errors."""
+    if is_oas(raw):
+        classic, extras = oas_to_classic(raw, source)
+        api = parse_apidef(classic, source)
+        return replace(api, raw=copy.deepcopy(raw), warnings=(), oas_jwt=extras, is_oas=True)
     r = FieldReader(raw, source)
     api_id = r.string("api_id")
     if not api_id:
@@ -135,7 +152,32 @@ def parse_apidef(raw: dict[str, Any], source: str = "<api>") -> ApiDefinition:
         source=source,
         raw=copy.deepcopy(raw),
         warnings=tuple(unknown_fields(raw, API_DEFINITION, source)),
+        **_scopes(r),
     )
+
+
+def _scopes(r: FieldReader) -> dict[str, Any]:
+    """``scope_claim_name`` and ``scope_to_policy`` as apidef/api_definitions.go
+    GetScopeClaimName / GetScopeToPolicyMapping read them: ``scopes`` (``jwt``, or
+    ``oidc`` when ``use_openid``) unless ``scopes`` is empty (reflect.IsEmpty), else the
+    deprecated ``jwt_scope_claim_name`` / ``jwt_scope_to_policy_mapping``."""
+    scopes = r.child("scopes")
+    claims = {kind: (scopes.child(kind).string("scope_claim_name"),
+                     _string_map(scopes.child(kind), "scope_to_policy")) for kind in ("jwt", "oidc")}
+    if not any(name or mapping for name, mapping in claims.values()):
+        return {"scope_claim_name": r.string("jwt_scope_claim_name"),
+                "scope_to_policy": _string_map(r, "jwt_scope_to_policy_mapping")}
+    name, mapping = claims["oidc" if r.boolean("use_openid") else "jwt"]
+    return {"scope_claim_name": name, "scope_to_policy": mapping}
+
+
+def _string_map(r: FieldReader, name: str) -> dict[str, str]:
+    """A ``map[string]string`` field (null or absent: empty)."""
+    values = r.object_map(name)
+    for key, value in values.items():
+        if not isinstance(value, str):
+            raise r.fail(f"{name}.{key}", f"must be a string, got {type(value).__name__}")
+    return dict(values)
 
 
 def _auth_config(r: FieldReader) -> AuthConfig:

@@ -50,10 +50,27 @@ class Decision:
         return f"[{self.api_id}] {verdict} at {self.stage}: {self.reason}"
 
 
+def json_escape(message: str) -> str:
+    """gateway/util.go jsonEscapeString: ``"`` and ``\\`` backslash-escaped, ``\\n``/``\\r``/``\\t``
+    by name, other bytes below 0x20 as ``\\u00XX``; everything else (non-ASCII included) as is."""
+    out = []
+    for ch in message:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch in "\n\r\t":
+            out.append({"\n": "\\n", "\r": "\\r", "\t": "\\t"}[ch])
+        elif ord(ch) < 0x20:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def error_body(message: str) -> bytes:
     """Tyk's default error template (templates/error.json), byte for byte; the message
-    is inserted unescaped (html/template with template.HTML)."""
-    return ('{\n    "error": "' + message + '"\n}').encode("utf-8")
+    is JSON-escaped by :func:`json_escape` and then inserted as ``template.HTML``
+    (gateway/handler_error.go HandleError: ``htmltemplate.HTML(jsonEscapeString(errMsg))``)."""
+    return ('{\n    "error": "' + json_escape(message) + '"\n}').encode("utf-8")
 
 
 class DecisionLog:

@@ -9,6 +9,7 @@ The OAuth client id is the first of ``clientId`` (Keycloak), ``cid`` (Okta),
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from harness.tyk.gateway.decisions import Refusal
@@ -68,3 +69,33 @@ def oauth_client_id(claims: dict[str, Any]) -> str:
             v = claims[name]
             return v if isinstance(v, str) else ""
     return ""
+
+
+def _scope_strings(value: Any, out: list[str], nested: bool) -> None:
+    """gateway/mw_jwt.go toScopeStringsSlice: a top-level string is split on single
+    spaces (empty items kept, as strings.Split does); a list contributes its string items
+    whole (recursively); anything else contributes nothing."""
+    if isinstance(value, str):
+        out.extend([value] if nested else value.split(" "))
+    elif isinstance(value, list):
+        for item in value:
+            _scope_strings(item, out, True)
+
+
+def scopes_from_claim(claims: dict[str, Any], claim_name: str) -> list[str]:
+    """gateway/mw_jwt.go getScopeFromClaim: the value at the dotted path ``claim_name``
+    (nestedMapLookup: no literal-key lookup for dotted names) as a list of scopes."""
+    out: list[str] = []
+    _scope_strings(_nested(claims, claim_name), out, False)
+    return out
+
+
+def map_scopes_to_policies(mapping: Mapping[str, str], scopes: list[str]) -> list[str]:
+    """gateway/mw_jwt.go mapScopeToPolicies: the distinct policy ids the ``scopes`` map
+    to (unmapped scopes are only logged). Go returns them in map order (random); here in
+    first-seen order."""
+    found: dict[str, None] = {}
+    for scope in scopes:
+        if scope in mapping:
+            found[mapping[scope]] = None
+    return list(found)

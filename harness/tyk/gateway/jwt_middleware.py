@@ -21,11 +21,18 @@ from harness.core.redact import Redactor
 from harness.tyk.gateway.apidef import ApiDefinition
 from harness.tyk.gateway.decisions import Decision, Refusal
 from harness.tyk.gateway.golang.gocompat import GoDecodeError, SignatureError, b64url_decode_go, verify_signature
-from harness.tyk.gateway.identity import claim_value, identity_from_claims, oauth_client_id
+from harness.tyk.gateway.identity import (
+    claim_value,
+    identity_from_claims,
+    map_scopes_to_policies,
+    oauth_client_id,
+    scopes_from_claim,
+)
 from harness.tyk.gateway.jwks import TtlCache
 from harness.tyk.gateway.jwtparse import KEY_NOT_AUTHORIZED, ParsedToken, check_signing_method, parse_token
 from harness.tyk.gateway.keys import Key, KeyResolver
 from harness.tyk.gateway.limits import FixedWindowLimiter, QuotaCounter
+from harness.tyk.gateway.oas import validate_extra_claims
 from harness.tyk.gateway.profile import GatewayProfile
 from harness.tyk.gateway.sessions import (
     PolicyError,
@@ -45,6 +52,8 @@ log = logging.getLogger(__name__)
 NO_MATCHING_POLICY = "key not authorized: no matching policy"
 NO_MATCHING_POLICY_FOUND = "key not authorized: no matching policy found"
 ACCESS_DISALLOWED = "Access to this API has been disallowed"
+NO_POLICY_IN_SCOPE = "key not authorized: no matching policy found in scope claim"
+NO_SCOPE_OR_POLICY = "key not authorized: no scope or policy in token"
 
 
 @dataclass
@@ -111,6 +120,9 @@ class JwtMiddleware:
                 iat_skew=api.jwt_issued_at_validation_skew,
                 nbf_skew=api.jwt_not_before_validation_skew,
             )
+            if api.oas_jwt is not None:  # mw_jwt.go validateClaims → validateExtraClaims (OAS only)
+                validate_extra_claims(api.oas_jwt, parsed.claims, api.jwt_identity_base_field,
+                                      parsed.header.get("kid"), api.jwt_skip_kid)
             session = self._session(api, parsed.claims, now, ctx)
             self._session_checks(api, session, req, now)
             return self._decision(api, now, 200, "", "proxy", "token valid, session checks passed", ctx)
@@ -201,8 +213,13 @@ class JwtMiddleware:
             assert stored is not None
             session = self._repoint(api, stored, base, is_default, defaults)
         _extend_expiry(session, claims)
+        scope_map = api.scope_to_policy
+        if scope_map:
+            self._apply_scopes(api, session, claims, base, is_default, exists)
         if not self._policy_claim(api, claims) and not defaults:
-            if not session.policy_ids or exists:
+            # processCentralisedJWT: "No policies could be determined from token" /
+            # "Existing session requires policy in token when no defaults configured"
+            if not session.policy_ids or (exists and not scope_map):
                 raise Refusal(403, NO_MATCHING_POLICY_FOUND, stage="policy",
                               reason="token names no policy and the API has no default policies")
         session.alias = identity
@@ -210,6 +227,34 @@ class JwtMiddleware:
         ctx.update(policies=list(session.policy_ids), oauth_client_id=session.oauth_client_id or None)
         self.state.sessions.put(session)
         return session
+
+    def _apply_scopes(self, api: ApiDefinition, session: Session, claims: dict[str, Any], base: str,
+                      is_default: bool, exists: bool) -> None:
+        """Scope-to-policy mapping (gateway/mw_jwt.go processCentralisedJWT, after the base
+        policy): the scopes in the API's scope claim (scopeClaimNameForRequest: "scope"
+        unless configured; getScopeFromClaim) mapped by mapScopeToPolicies replace the
+        session's policies — the token's own policy claim first, a default policy never.
+        No mapped policy: 403 "no matching policy found in scope claim"; a policy that
+        cannot be applied: 403 "could not apply several policies"; an existing session
+        with neither scope nor policy claim: 403 "no scope or policy in token"."""
+        name = api.scope_claim_name if api.oas_jwt is None else api.oas_jwt.scope_claim(claims)
+        scopes = scopes_from_claim(claims, name or "scope")  # scopeClaimNameForRequest
+        if not scopes:
+            if not base and exists:
+                raise Refusal(403, NO_SCOPE_OR_POLICY, stage="policy",
+                              reason="existing session, scope mapping configured, token has neither scope nor policy")
+            return
+        pol_ids = [base] if base and not is_default else []
+        pol_ids += [p for p in map_scopes_to_policies(api.scope_to_policy, scopes) if p not in pol_ids]
+        if not pol_ids:
+            raise Refusal(403, NO_POLICY_IN_SCOPE, stage="policy",
+                          reason=f"no scope of {scopes} is mapped to a policy")
+        session.policy_ids = pol_ids
+        try:
+            apply_policies(session, self.state.policies, api.org_id)
+        except PolicyError as exc:
+            raise Refusal(403, "key not authorized: could not apply several policies", stage="policy",
+                          reason=str(exc)) from None
 
     def _new_session(self, api: ApiDefinition, key: str, base: str, is_default: bool,
                      defaults: list[str], now: float) -> Session:

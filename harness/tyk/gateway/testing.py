@@ -55,7 +55,8 @@ from harness.tyk.gateway.upstream import create_echo_app
 
 __all__ = [
     "DEFAULT_JWKS", "DROP", "ORG", "GatewayKit", "GatewayUnderTest", "HarnessGateway", "JwksDocument", "JwksServer",
-    "Keys", "TykRestApi", "b64", "closed_url", "in_process_gateway", "jwt_api", "make_keys", "policy",
+    "Keys", "TykProcessGateway", "TykRestApi", "b64", "find_tyk_binary", "closed_url", "in_process_gateway", "jwt_api", "make_keys",
+    "oas_jwt_api", "policy",
 ]
 
 #: The organisation of the kit's APIs and policies (a policy applies only within its org).
@@ -93,6 +94,38 @@ def jwt_api(*, api_id: str, listen_path: str, source: str, target_url: str, name
     }
     api.update(fields)
     return api
+
+
+def oas_jwt_api(classic: Mapping[str, Any], scheme: str = "jwtAuth", **jwt: Any) -> dict[str, Any]:
+    """The Tyk OAS API definition equivalent to the classic JWT definition ``classic``
+    (:func:`jwt_api`'s fields, read back by harness.tyk.gateway.oas), with ``jwt`` adding
+    OAS-only settings of the JWT scheme (``allowedIssuers``, ``allowedAudiences``,
+    ``allowedSubjects``, ``jtiValidation``, ``scopes``...). The shape the real gateway
+    accepts at ``POST /tyk/apis/oas`` (measured, docs/gateway-vs-tyk.md)."""
+    proxy = classic["proxy"]
+    header = (classic.get("auth") or {}).get("auth_header_name") or "Authorization"
+    settings: dict[str, Any] = {
+        "enabled": True, "header": {"enabled": True, "name": header}, "source": classic["jwt_source"],
+        "signingMethod": classic["jwt_signing_method"], "identityBaseField": classic["jwt_identity_base_field"],
+        "policyFieldName": classic["jwt_policy_field_name"], "defaultPolicies": list(classic["jwt_default_policies"]),
+        "skipKid": bool(classic.get("jwt_skip_kid")),
+        "expiresAtValidationSkew": classic.get("jwt_expires_at_validation_skew", 0),
+        "issuedAtValidationSkew": classic.get("jwt_issued_at_validation_skew", 0),
+        "notBeforeValidationSkew": classic.get("jwt_not_before_validation_skew", 0),
+    }
+    settings.update(jwt)
+    return {
+        "openapi": "3.0.3", "info": {"title": classic["name"], "version": "1.0.0"}, "paths": {},
+        "components": {"securitySchemes": {scheme: {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+        "security": [{scheme: []}],
+        "x-tyk-api-gateway": {
+            "info": {"id": classic["api_id"], "name": classic["name"], "orgId": classic["org_id"],
+                     "state": {"active": bool(classic.get("active", True))}},
+            "upstream": {"url": proxy["target_url"]},
+            "server": {"listenPath": {"value": proxy["listen_path"], "strip": bool(proxy.get("strip_listen_path"))},
+                       "authentication": {"enabled": True, "securitySchemes": {scheme: settings}}},
+        },
+    }
 
 
 def policy(*, name: str, api_ids: Mapping[str, str] | Iterable[str], org_id: str = ORG,
@@ -290,9 +323,11 @@ class TykRestApi:
         ``GET /tyk/reload?block=true`` (Tyk answers once the reload is done)."""
         with self._client() as c:
             for api in apis:
-                api_id = str(api["api_id"])
+                oas = "x-tyk-api-gateway" in api  # a Tyk OAS definition: /tyk/apis/oas
+                api_id = str(api["x-tyk-api-gateway"]["info"]["id"] if oas else api["api_id"])
+                base = "/apis/oas" if oas else "/apis"
                 exists = c.get(f"/apis/{api_id}").status_code == 200
-                resp = c.put(f"/apis/{api_id}", json=dict(api)) if exists else c.post("/apis", json=dict(api))
+                resp = c.put(f"{base}/{api_id}", json=dict(api)) if exists else c.post(base, json=dict(api))
                 self._ok(resp, f"API {api_id!r}")
             for pid, pol in policies.items():
                 body = {**pol, "id": pid}  # the REST API keys a policy by its own "id"
@@ -439,3 +474,163 @@ class GatewayKit(StartStop):
             raise ConfigError("this gateway kit runs no gateway")
         self.gateway.load(apis, policies)
 
+
+
+# --- the real Tyk gateway (a local binary) ------------------------------------------------------------
+#: Where a Tyk binary is looked for when ``$DCR_HARNESS_TYK_BIN`` is unset: the cache the
+#: ``tyk-oss`` launcher fills (shared/reference/tyk.md "Running the real open-source gateway here").
+TYK_BIN_ENV = "DCR_HARNESS_TYK_BIN"
+TYK_CACHE = "~/.cache/dcr-harness/tyk"
+
+
+def find_tyk_binary() -> tuple[str | None, str]:
+    """The Tyk gateway binary to run (``$DCR_HARNESS_TYK_BIN``, else the newest
+    ``~/.cache/dcr-harness/tyk/<commit>/tyk``) and redis-server beside it, or ``None`` with
+    the reason why the real gateway cannot run here."""
+    import os
+    import shutil
+    from pathlib import Path
+
+    if shutil.which("redis-server") is None:
+        return None, "redis-server is not installed (Debian package redis-server)"
+    env = os.environ.get(TYK_BIN_ENV)
+    if env:
+        return (env, "") if os.access(env, os.X_OK) else (None, f"${TYK_BIN_ENV}={env} is not an executable")
+    found = sorted(Path(TYK_CACHE).expanduser().glob("*/tyk"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for p in found:
+        if os.access(p, os.X_OK):
+            return str(p), ""
+    return None, (f"no Tyk gateway binary: set ${TYK_BIN_ENV} or build one into {TYK_CACHE}/<commit>/tyk "
+                  "(the Go module proxy here refuses github.com/TykTechnologies/tyk)")
+
+
+class TykProcessGateway(StartStop):
+    """The real open-source Tyk gateway: a local binary (:func:`find_tyk_binary`) with its
+    own redis-server, both on free loopback ports in a private run directory, configured
+    only through Tyk's REST API (:class:`TykRestApi`), like :class:`HarnessGateway`.
+
+    A minimal adapter for the differential tests (tests/gateway/test_gw_vs_tyk.py); the
+    ``--gateway tyk-oss`` launcher of the launcher registry is its full-featured sibling.
+    tyk.conf is the file config measured in shared/reference/tyk.md ("Running the real
+    open-source gateway here"): ``policy_path`` is required for REST-managed policies; a
+    port already taken makes Tyk log and keep running, so readiness also checks that our
+    child is alive."""
+
+    kind = "tyk-oss"
+
+    def __init__(self, binary: str | None = None, *, tyk_conf: Mapping[str, Any] | None = None,
+                 ready_timeout: float = 30.0) -> None:
+        found, reason = (binary, "") if binary else find_tyk_binary()
+        if found is None:
+            raise ConfigError(reason)
+        self.binary = found
+        self.secret = secrets.token_urlsafe(16)
+        self.extra_conf = dict(tyk_conf or {})
+        self.ready_timeout = ready_timeout
+        self._procs: list[Any] = []
+        self._dir: Any = None
+        self._url = ""
+
+    @property
+    def base_url(self) -> str:
+        if not self._url:
+            raise ConfigError("the Tyk gateway is not started: call start() first")
+        return self._url
+
+    @property
+    def rest(self) -> TykRestApi:
+        return TykRestApi(self.base_url, self.secret, timeout=30.0)
+
+    def version(self) -> str:
+        """What ``GET /hello`` names as the gateway's version."""
+        return str(httpx.get(self.base_url + "/hello", timeout=5).json().get("version", ""))
+
+    def _spawn(self, argv: list[str], cwd: str, log: str) -> Any:
+        import subprocess
+
+        with open(log, "wb") as out:
+            proc = subprocess.Popen(argv, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        self._procs.append(proc)
+        return proc
+
+    def _wait(self, proc: Any, ok: Callable[[], bool], what: str, log: str) -> None:
+        from pathlib import Path
+
+        deadline = time.monotonic() + self.ready_timeout
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                break
+            try:
+                if ok():
+                    return
+            except (OSError, httpx.HTTPError):
+                pass
+            time.sleep(0.1)  # readiness poll interval, bounded by the deadline
+        tail = Path(log).read_text(errors="replace").splitlines()[-15:]
+        raise ConfigError(f"{what} did not become ready: " + " | ".join(tail))
+
+    def start(self) -> TykProcessGateway:
+        if self._url:
+            return self
+        import socket
+        import tempfile
+        from pathlib import Path
+
+        self._dir = tempfile.TemporaryDirectory(prefix="dcr-tyk-")
+        run = Path(self._dir.name)
+        (run / "apps").mkdir()
+        (run / "policies").mkdir()
+        try:
+            rport = free_port()
+            redis = self._spawn(["redis-server", "--port", str(rport), "--bind", "127.0.0.1", "--save", "",
+                                 "--appendonly", "no", "--daemonize", "no"], str(run), str(run / "redis.log"))
+
+            def redis_up() -> bool:
+                with socket.create_connection(("127.0.0.1", rport), timeout=1) as s:
+                    s.sendall(b"PING\r\n")
+                    return s.recv(16).startswith(b"+PONG")
+
+            self._wait(redis, redis_up, "redis-server", str(run / "redis.log"))
+            gport = free_port()
+            conf = {"listen_address": "127.0.0.1", "listen_port": gport, "secret": self.secret,
+                    "template_path": str(Path(self.binary).parent / "templates"), "use_db_app_configs": False,
+                    "app_path": str(run / "apps"),
+                    "policies": {"policy_source": "file", "policy_path": str(run / "policies")},
+                    "storage": {"type": "redis", "host": "127.0.0.1", "port": rport},
+                    "enable_analytics": False, "hash_keys": True, **self.extra_conf}
+            (run / "tyk.conf").write_text(json.dumps(conf, indent=2))
+            tyk = self._spawn([self.binary, "start", "--conf", str(run / "tyk.conf")], str(run),
+                              str(run / "tyk.log"))
+            url = f"http://127.0.0.1:{gport}"
+            self._wait(tyk, lambda: httpx.get(url + "/hello", timeout=2).status_code == 200, "the Tyk gateway",
+                       str(run / "tyk.log"))
+            if tyk.poll() is not None:
+                raise ConfigError(f"the Tyk gateway exited (port {gport} taken?)")
+            self._url = url
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        """SIGTERM each child process group (Tyk exits ~3 s later), SIGKILL after 10 s."""
+        import os
+        import signal
+        import subprocess
+
+        for proc in reversed(self._procs):
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait(timeout=5)
+        self._procs.clear()
+        self._url = ""
+        if self._dir is not None:
+            self._dir.cleanup()
+            self._dir = None
+
+    def load(self, apis: Sequence[Mapping[str, Any]], policies: Mapping[str, Mapping[str, Any]]) -> None:
+        self.rest.load(apis, policies)

@@ -14,23 +14,28 @@ One table, two readers:
 The cases live by topic: :mod:`.alg` (token, alg, header parameters, HMAC), :mod:`.kid_sig`
 (kid, signature), :mod:`.structure` (compact serialization, JSON), :mod:`.claims` (time
 claims, identity, policy, session), :mod:`.jwks` (the JWK Set and its cache) and
-:mod:`.sources` (where the token travels); :mod:`.model` says what a case is.
+:mod:`.sources` (where the token travels), :mod:`.tyk_tests` (families translated from
+gateway/mw_jwt_test.go); :mod:`.model` says what a case is.
 """
 
 from __future__ import annotations
 
-from harness.tyk.gateway.jwt_cases import alg, claims, jwks, kid_sig, sources, structure
+from harness.tyk.gateway.jwt_cases import alg, claims, jwks, kid_sig, sources, structure, tyk_tests
 from harness.tyk.gateway.jwt_cases.model import APIS, ApiSpec, Carry, JwtCase, Runner
+from harness.tyk.gateway.jwt_cases.tyk_tests import PEM_ITEM, SCOPE_ITEM
 
 #: The gateway-jwt conformance plan, in catalogue (and run) order; the rotation cases are
 #: last on purpose.
-CHECK_CASES: tuple[JwtCase, ...] = alg.CHECKS + kid_sig.CHECKS + structure.CHECKS + claims.CHECKS + jwks.CHECKS
+CHECK_CASES: tuple[JwtCase, ...] = (alg.CHECKS + kid_sig.CHECKS + structure.CHECKS + claims.CHECKS + tyk_tests.CHECKS
+                                   + jwks.CHECKS)
 #: Cases the gateway tests run besides the plan's (frozen clock, one API per case).
-GATEWAY_CASES: tuple[JwtCase, ...] = alg.GATEWAY + kid_sig.GATEWAY + structure.GATEWAY + claims.GATEWAY + sources.GATEWAY
+GATEWAY_CASES: tuple[JwtCase, ...] = (alg.GATEWAY + kid_sig.GATEWAY + structure.GATEWAY + claims.GATEWAY + sources.GATEWAY
+                                   + tyk_tests.GATEWAY)
 #: The whole table.
 CASES: tuple[JwtCase, ...] = CHECK_CASES + GATEWAY_CASES
 
-#: The items of shared/reference/checks.md "JWT validation at the gateway", in its order.
+#: The items of shared/reference/checks.md "JWT validation at the gateway", in its order,
+#: then those :mod:`.tyk_tests` adds.
 ITEMS: tuple[str, ...] = (
     "alg `none`", "alg missing", "alg not in the configured family",
     "HS256 signed with the RSA public key (key confusion)", "RS/PS/ES variants", "unknown alg names",
@@ -48,6 +53,9 @@ ITEMS: tuple[str, ...] = (
     "pol unknown → 403", "pol as a list",
     "JWKS unreachable", "JWKS slow", "JWKS non-JSON", "JWKS empty keys",
     "JWKS one malformed key (EC coordinate length)", "JWKS keys without kid", "JWKS key rotation (new kid after cache)",
+    # not in checks.md: the behaviours the differential against the real gateway added
+    # (issue 15; gateway/mw_jwt.go processCentralisedJWT, getSecretToVerifySignature)
+    SCOPE_ITEM, PEM_ITEM,
 )
 
 

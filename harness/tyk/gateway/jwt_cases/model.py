@@ -19,12 +19,13 @@ from cryptography.hazmat.primitives.asymmetric import utils as asym_utils
 from jwcrypto import jwk
 
 from harness.jose.rawtokens import b64url, segment, sign_segments
-from harness.tyk.gateway.testing import DROP, Keys, b64, jwt_api
+from harness.tyk.gateway.testing import DROP, Keys, b64, jwt_api, oas_jwt_api
 
 __all__ = [
     "KNA", "UNEXPECTED", "EXPIRED", "NOT_YET", "BEFORE_ISSUED", "NO_AUTH", "NO_IDENTITY", "NO_POLICY",
     "NO_POLICY_FOUND", "SESSION_EXPIRED", "DISALLOWED", "INACTIVE", "TYK_MD", "SRC_TOKEN", "SRC_ALG", "SRC_KEY",
     "SRC_PARSE", "SRC_JWKS", "SRC_TIME", "SRC_IDENTITY", "SRC_POLICY", "SRC_SESSION", "ApiSpec", "Carry", "JwtCase",
+    "SCOPE_API", "CORRUPT_PEM", "CORRUPT_PEM_API",
     "Runner", "TokenFn", "DROP", "Keys", "POLICY_ID", "POLICY2_ID", "HMAC_SECRET", "bearer", "tamper_sig",
     "flip_first_sig_bit", "high_s", "der_sig", "token", "raw_token",
 ]
@@ -88,19 +89,23 @@ class ApiSpec:
     nbf_skew: int = 0
     source: Callable[[Keys], str] | None = None
     fields: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    #: When set, the API is a Tyk OAS definition (:func:`~harness.tyk.gateway.testing.oas_jwt_api`)
+    #: whose JWT scheme also carries these OAS-only settings.
+    oas: Mapping[str, Any] | None = field(default=None, hash=False)
 
     def but(self, **fields: Any) -> ApiSpec:
         """The same API with other API definition fields."""
         return ApiSpec(self.api_id, self.listen, self.jwks, self.signing_method, self.identity, self.exp_skew,
-                       self.iat_skew, self.nbf_skew, self.source, {**self.fields, **fields})
+                       self.iat_skew, self.nbf_skew, self.source, {**self.fields, **fields}, self.oas)
 
     def definition(self, *, jwks_url: Callable[[str], str], upstream: str, keys: Keys) -> dict[str, Any]:
         """The API definition: ``jwks_url(name)`` resolves a JWK Set name to its URL."""
         source = self.source(keys) if self.source is not None else b64(jwks_url(self.jwks))
-        return jwt_api(api_id=self.api_id, listen_path=self.listen, source=source, target_url=upstream,
+        classic = jwt_api(api_id=self.api_id, listen_path=self.listen, source=source, target_url=upstream,
                        signing_method=self.signing_method, identity=self.identity, default_policies=[POLICY_ID],
                        jwt_expires_at_validation_skew=self.exp_skew, jwt_issued_at_validation_skew=self.iat_skew,
                        jwt_not_before_validation_skew=self.nbf_skew, **self.fields)
+        return classic if self.oas is None else oas_jwt_api(classic, **self.oas)
 
 
 RSA_API = ApiSpec("dcr-harness-rsa", "/jwt-rsa/", "good")
@@ -117,9 +122,20 @@ HTML_API = ApiSpec("dcr-harness-jwks-html", "/jwt-jwks-html/", "html")
 EMPTY_API = ApiSpec("dcr-harness-jwks-empty", "/jwt-jwks-empty/", "empty")
 ROTATION_API = ApiSpec("dcr-harness-jwks-rotation", "/jwt-jwks-rotation/", "rotation")
 
+#: Scope-to-policy mapping, classic fields, no default policies (gateway/mw_jwt.go
+#: processCentralisedJWT): ``read`` → the second policy, ``write`` → the default one.
+SCOPE_API = ApiSpec("dcr-harness-scope", "/jwt-scope/", "good", fields={
+    "jwt_scope_claim_name": "scope", "jwt_scope_to_policy_mapping": {"read": POLICY2_ID, "write": POLICY_ID},
+    "jwt_default_policies": []})
+#: A PEM public key whose base64 body does not decode to a key (mw_jwt_test.go
+#: TestJWTRSAInvalidPublickKey).
+CORRUPT_PEM = ("-----BEGIN PUBLIC KEY-----\nTUlJQklqQU5CZ2txaGtpRzl3MEJBUUVGQUFPQ0FROEFNSUlCQ2dLQ0FRRUF=\n"
+               "-----END PUBLIC KEY-----\n")
+CORRUPT_PEM_API = ApiSpec("dcr-harness-corrupt-pem", "/jwt-corrupt-pem/", "", source=lambda k: b64(CORRUPT_PEM))
+
 #: Every API the conformance probe serves (one gateway, one API each).
 APIS: tuple[ApiSpec, ...] = (RSA_API, EC_API, BAD_EC_API, SKEW_API, DUP_KID_API, NO_KID_JWKS_API, UNREACHABLE_API,
-                             SLOW_API, HTML_API, EMPTY_API, ROTATION_API)
+                             SLOW_API, HTML_API, EMPTY_API, SCOPE_API, CORRUPT_PEM_API, ROTATION_API)
 
 
 @dataclass(frozen=True)
