@@ -150,5 +150,5 @@ def test_run_options_override_the_file_per_profile() -> None:
     assert RunOptions(idp="http://127.0.0.1:1/").apply(url) == "external" and url.idp.url == "http://127.0.0.1:1/"
     with pytest.raises(ConfigError, match="--idp 'bogus' is not a launcher"):
         RunOptions(idp="bogus")
-    with pytest.raises(ConfigError, match="--gateway 'tyk-oss' is not a launcher"):
-        RunOptions(gateway="tyk-oss")
+    with pytest.raises(ConfigError, match="--gateway 'bogus-gw' is not a launcher"):
+        RunOptions(gateway="bogus-gw")

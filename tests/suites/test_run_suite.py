@@ -103,7 +103,7 @@ def test_idp_version_where_it_does_not_apply_is_one_line(tmp_path: Path, capsys:
 @pytest.mark.parametrize("argv, message", [
     (["-j", "0"], "the number of jobs is at least 1"),
     (["--matrix", "colour=red"], "is not KEY=V1,V2"),
-    (["--gateway", "tyk-oss"], "--gateway 'tyk-oss' is not a launcher"),
+    (["--gateway", "bogus-gw"], "--gateway 'bogus-gw' is not a launcher"),
 ])
 def test_bad_suite_flags_are_exit_2(argv: list[str], message: str, tmp_path: Path,
                                     capsys: pytest.CaptureFixture[str]) -> None:
