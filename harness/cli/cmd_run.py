@@ -10,7 +10,7 @@ from rich.console import Console
 from urllib3.exceptions import InsecureRequestWarning
 
 from harness.launchers.registry import help_text, resolve
-from harness.report.console import print_step, summary_line
+from harness.report.console import cleanup_lines, print_step, summary_line
 from harness.report.json_report import write_json
 from harness.scenario.loader import load_scenario
 from harness.scenario.results import RunResult
@@ -49,7 +49,11 @@ def run(args: argparse.Namespace, console: Console) -> int:
     path = write_json(result.to_dict(), report_dir / "report.json", result.redactor)
     _write_extra_reports(result, report_dir)
     console.print(summary_line(result), highlight=False, markup=False)
+    for line in cleanup_lines(result):
+        console.print(line, highlight=False, markup=False)
     console.print(f"Report: {path} (also report.html, junit.xml)", highlight=False, markup=False)
+    if result.interrupted:
+        return 130
     if scenario.expect.fail_at is None and not scenario.expect.evidence and not scenario.expect.outcomes:
         return 0 if result.passed else 1
     # The scenario declares its expected outcome (scenarios/broken/): say whether the run

@@ -38,3 +38,13 @@ def summary_line(result: RunResult) -> str:
     if failed.fix:
         text += f" Fix: {failed.fix}"
     return result.redactor.text(text)
+
+
+def cleanup_lines(result: RunResult) -> list[str]:
+    """What the run's cleanup did after a failure, one line each, then one line per
+    client still at the IdP with the way to remove it (harness.scenario.cleanup)."""
+    lines = [f"Cleanup: {note}" for note in result.cleanup]
+    lines += [left.line() for left in result.leftovers]
+    if result.interrupted:
+        lines.append("Interrupted (Ctrl-C): the cleanup ran and the report was written.")
+    return [result.redactor.text(line) for line in lines]

@@ -279,7 +279,7 @@ def oauth_client_wizard(ctx: RunContext) -> str:
     if not match:
         raise StepFailure(f"the wizard does not list {name!r}: DCR is not enabled for it "
                           "(neither in its override settings nor globally)")
-    body = {"catalogue_id": match[0]["id"], "client_name": ctx.scenario.client.name,
+    body = {"catalogue_id": match[0]["id"], "client_name": ctx.client_name,
             "redirect_uris": ctx.scenario.client.redirect_uris}
     resp = s.post(base + "/portal/api/oauth-clients", json=body)
     data = resp.json() if resp.content else {}

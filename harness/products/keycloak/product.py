@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 from harness.products.keycloak.profile import KeycloakProfile
 from harness.products.keycloak.quirks import quirks
-from harness.products.product import Imported, Product
+from harness.products.product import ClientAdmin, Imported, Product
 from harness.products.quirk import Quirk
 
 #: ``/realms/<name>`` in an issuer or endpoint URL (keycloak.md "Endpoint").
@@ -38,6 +38,19 @@ class Keycloak(Product):
     def quirks(self, profile: Any) -> list[Quirk]:
         assert isinstance(profile, KeycloakProfile)
         return quirks(profile)
+
+    def client_admin(self, base_url: str, admin_user: str, admin_password: str, *,
+                     session: Any, realm: str) -> ClientAdmin | None:
+        """The admin REST API's clients of ``realm`` (harness.products.keycloak.clients)."""
+        from harness.products.keycloak.admin import KeycloakAdmin
+        from harness.products.keycloak.clients import KeycloakClients
+
+        return KeycloakClients(KeycloakAdmin(base_url, admin_user, admin_password, session=session), realm)
+
+    def removal_hint(self, base_url: str, realm: str, *, client_id: str | None, name: str) -> str:
+        from harness.products.keycloak.clients import removal_hint
+
+        return removal_hint(base_url, realm, client_id=client_id, name=name)
 
     def import_location(self, urls: Iterable[str], *, endpoints: Iterable[str] = ()) -> Imported:
         """The realm (from the registration endpoint or JWKS URL, else ``master``) and the
