@@ -9,6 +9,7 @@ import base64
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
@@ -57,6 +58,8 @@ def _registrar_failure(what: str, exc: RegistrarError) -> StepFailure:
 def idp_start(ctx: RunContext) -> str:
     idp = ctx.world.idp
     ctx.facts["idp.base_url"] = idp.base_url
+    origin = urlsplit(idp.base_url)
+    ctx.facts["idp.origin"] = f"{origin.scheme}://{origin.netloc}"
     ctx.facts["idp.issuer"] = idp.issuer(ctx.scenario.idp.realm)
     found = find_product(idp.profile)
     name = found.title if found is not None else idp.profile
@@ -224,9 +227,10 @@ def create_policy(ctx: RunContext) -> str:
 
 
 def api_default_policy(ctx: RunContext) -> str:
-    apidef = _api_definition(ctx, [ctx.facts["policy.id"]])
+    policies = [str(p) for p in ctx.resolve(ctx.scenario.api.jwt.default_policies, "api.jwt.default_policies")]
+    apidef = _api_definition(ctx, policies)
     _admin(ctx, "PUT", f"/api/apis/{ctx.facts['api.id']}", {"api_definition": apidef})
-    return f"jwt_default_policies = [{ctx.facts['policy.id']}]"
+    return f"jwt_default_policies = [{', '.join(policies)}]"
 
 
 def catalogue_entry(ctx: RunContext) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 from harness.products.keycloak.profile import KeycloakProfile
 from harness.products.keycloak.quirks import quirks
@@ -57,7 +58,10 @@ class Keycloak(Product):
         legacy ``/auth`` prefix when the customer's URLs use it."""
         urls = list(urls)
         out = Imported()
-        relative_path = LEGACY_RELATIVE_PATH if f"{LEGACY_RELATIVE_PATH}/realms/" in " ".join(urls) else ""
+        # Evidence of the prefix: an endpoint under /auth/realms/, or idp_host ending in /auth.
+        paths = [urlsplit(u).path.rstrip("/") for u in urls if u]
+        legacy = any(p == LEGACY_RELATIVE_PATH or p.startswith(f"{LEGACY_RELATIVE_PATH}/realms/") for p in paths)
+        relative_path = LEGACY_RELATIVE_PATH if legacy else ""
         realm = next((m.group(1) for m in (_REALM.search(u) for u in endpoints) if m), "master")
         out.fields["realm"] = realm
         if relative_path:
