@@ -67,6 +67,9 @@ def run(args: argparse.Namespace, console: Console) -> int:
     console.print(f"Wrote {out}: scenario {d['name']!r} — IdP {d['idp']['profile']} (emulator), "
                   f"API {d['api']['name']!r}, policy {d['policy']['name']!r}, catalogue entry "
                   f"{d['catalogue']['name']!r} from {len(export.sources)} file(s).", highlight=False)
+    for line in imported.header:  # every mapping the import made, and what it kept as written
+        if line.startswith("Note: "):
+            console.print(line, highlight=False, markup=False)
     if imported.secrets_left_out:
         kept = " (initial access token kept: --keep-secrets)" if args.keep_secrets else ""
         console.print(f"Secrets left out: {len(imported.secrets_left_out)}{kept}.", highlight=False)

@@ -20,7 +20,7 @@ from urllib3.exceptions import InsecureRequestWarning
 from harness.cli.gateway_options import add_gateway_options, gateway_choice
 from harness.core.errors import ConfigError
 from harness.launchers.registry import help_text
-from harness.report.console import print_step, summary_line
+from harness.report.console import cleanup_lines, print_step, summary_line
 from harness.report.suite import write_run_reports
 from harness.scenario.loader import load_scenario
 from harness.scenario.runner import check_expectation, default_report_dir, has_expectation, run_scenario
@@ -93,7 +93,11 @@ def run(args: argparse.Namespace, console: Console) -> int:
                           names=options.names(scenario))
     path = write_run_reports(result, report_dir)
     console.print(summary_line(result), highlight=False, markup=False)
+    for line in cleanup_lines(result):
+        console.print(line, highlight=False, markup=False)
     console.print(f"Report: {path} (also report.html, junit.xml)", highlight=False, markup=False)
+    if result.interrupted:
+        return 130
     if not has_expectation(scenario):
         return 0 if result.passed else 1
     # The scenario declares its expected outcome (scenarios/broken/): say whether the run

@@ -20,6 +20,7 @@ from typing import Any
 
 import requests
 
+from harness.core.deadline import DeadlineExceeded, idp_deadline, mount_deadline
 from harness.core.redact import Redactor
 
 NOTABLE_HEADERS = (
@@ -134,15 +135,38 @@ def _interesting(headers: dict[str, str]) -> dict[str, str]:
 
 def describe_transport_error(exc: BaseException) -> str:
     """One readable line for a connection/TLS/timeout failure."""
+    if isinstance(exc, DeadlineExceeded):
+        return str(exc)
     if isinstance(exc, requests.exceptions.SSLError):
         return f"TLS verification failed: {_root(exc)}"
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return "connection timed out"
     if isinstance(exc, requests.exceptions.ReadTimeout):
         return "no answer within the timeout"
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+        return f"the connection broke while the answer was being read: {_root(exc)}"
     if isinstance(exc, requests.exceptions.ConnectionError):
-        return f"cannot connect: {_root(exc)}"
+        root = _root(exc)
+        if _after_sending(exc):
+            return f"the connection was dropped before an answer came (the server may have acted): {root}"
+        return f"cannot connect: {root}"
     return f"{type(exc).__name__}: {exc}"
+
+
+def _after_sending(exc: BaseException) -> bool:
+    """True when the connection was made and the request sent, but the answer never
+    came (http.client ``RemoteDisconnected``, a reset while reading): the server may have
+    acted on the request — different from "cannot connect", where it never saw it."""
+    import http.client
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, (http.client.RemoteDisconnected, http.client.IncompleteRead, ConnectionResetError)):
+            return True
+        if "RemoteDisconnected" in str(seen) or "Connection aborted" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _root(exc: BaseException) -> str:
@@ -157,11 +181,16 @@ class RecordingSession(requests.Session):
     """A requests session that records each exchange into a transcript.
 
     ``actor`` and ``target`` label the exchange for reports and sequence diagrams.
-    A default timeout applies to every request (requests has none).
+    Every request has one overall deadline of ``timeout`` seconds — connect, headers
+    and body together (harness.core.deadline; requests' own timeout is per read, so a
+    slow drip would never end).
     """
 
-    def __init__(self, transcript: Transcript, actor: str, target: str = "idp", timeout: float = 10.0) -> None:
+    def __init__(self, transcript: Transcript, actor: str, target: str = "idp",
+                 timeout: float | None = None) -> None:
         super().__init__()
+        timeout = idp_deadline() if timeout is None else timeout
+        mount_deadline(self, timeout)
         self.transcript = transcript
         self.actor = actor
         self.target = target

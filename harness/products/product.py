@@ -37,6 +37,26 @@ class Imported:
     comments: dict[tuple[str, ...], str] = field(default_factory=dict)
 
 
+class ClientAdmin(Protocol):
+    """A product's admin view of the clients of one realm/server: how a run finds the
+    client it created when the registration answer was lost, deletes it, and shows
+    what the IdP stored (the guide's "check the client in the IdP" step)."""
+
+    def find_by_name(self, name: str) -> list[dict[str, Any]]:
+        """Clients whose display name is exactly ``name``: ``{"id", "client_id", "name"}``
+        (``id``: whatever :meth:`delete` takes)."""
+        ...
+
+    def delete(self, internal_id: str) -> None:
+        """Delete one client found by :meth:`find_by_name`; a missing one is fine."""
+        ...
+
+    def stored(self, client_id: str) -> dict[str, Any] | None:
+        """What the IdP stored for ``client_id``: grant types, response types, auth
+        method, service account; ``None`` when it has no such client."""
+        ...
+
+
 class Product(ABC):
     """One IdP product: facts and decisions that are not wire behaviour."""
 
@@ -85,3 +105,14 @@ class Product(ABC):
         """``idp`` members the guide's registration needs at this product, given the
         customer's initial access token (``""`` when they have none)."""
         return Imported()
+
+    def client_admin(self, base_url: str, admin_user: str, admin_password: str, *,
+                     session: Any, realm: str) -> ClientAdmin | None:
+        """The product's admin view of clients, or ``None`` when the harness cannot list
+        them with admin credentials (then leftovers are named with :meth:`removal_hint`)."""
+        return None
+
+    def removal_hint(self, base_url: str, realm: str, *, client_id: str | None, name: str) -> str:
+        """How a person removes a client the run could not (console path or command)."""
+        who = f"client {client_id}" if client_id else f"the client named {name!r}"
+        return f"delete {who} in the {self.title} admin console"

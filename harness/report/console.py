@@ -54,3 +54,11 @@ def print_check_lines(console: Console, results: list[CheckResult], redactor: Re
         style = _STYLE[r.verdict]
         line = escape(check_line(r, redactor))
         console.print(f"[{style}]{line[:4]}[/{style}]{line[4:]}", soft_wrap=True, highlight=False)
+def cleanup_lines(result: RunResult) -> list[str]:
+    """What the run's cleanup did after a failure, one line each, then one line per
+    client still at the IdP with the way to remove it (harness.scenario.cleanup)."""
+    lines = [f"Cleanup: {note}" for note in result.cleanup]
+    lines += [left.line() for left in result.leftovers]
+    if result.interrupted:
+        lines.append("Interrupted (Ctrl-C): the cleanup ran and the report was written.")
+    return [result.redactor.text(line) for line in lines]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +31,15 @@ class RunContext:
     scenario: Scenario
     world: World
     facts: dict[str, Any] = field(default_factory=dict)
+    #: Names this run's OAuth client uniquely at the IdP (:attr:`client_name`).
+    run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
+
+    @property
+    def client_name(self) -> str:
+        """The client name the wizard sends: the scenario's, tagged with the run id, so
+        the cleanup can find the client through the IdP's admin API even when the
+        registration answer was lost (harness.scenario.cleanup)."""
+        return f"{self.scenario.client.name} [dcr-harness {self.run_id}]"
 
     @property
     def redactor(self) -> Redactor:

@@ -63,12 +63,52 @@ RULES: tuple[Rule, ...] = (
          "the IdP's TLS certificate is not trusted (self-signed or unknown CA)",
          "set dcr_ssl_insecure_skip_verify: true in tyk_analytics.conf (and jwt_ssl_insecure_skip_verify in "
          "tyk.conf), or better give the IdP's CA bundle"),
+    Rule("jwks-unreachable", ("gateway-call",), r"JWKS fetch (from \S+ )?failed: (cannot connect|"
+         r"no complete answer|the connection)",
+         "the gateway could not fetch the API's JWKS URI (nothing answers there, or not in time), so it "
+         "refuses every token",
+         "set the API's JWKS URI to jwks_uri from the IdP's discovery document and check that the gateway "
+         "can reach the IdP"),
+    # A network fault after the request left: the IdP may have acted (not "unreachable").
+    Rule("answer-lost", (), r"dropped before an answer came|connection broke while the answer",
+         "the connection to the IdP broke after the request was sent, so the IdP may have acted (e.g. created "
+         "the client) without its answer arriving — a proxy or load balancer cutting the connection, or the IdP "
+         "failing mid-request",
+         "check proxies and load balancers between Tyk and the IdP (response and idle timeouts) and the IdP's "
+         "log; the harness's cleanup finds and deletes a client created this way"),
+    Rule("idp-slow", (), r"no complete answer within",
+         "the IdP did not finish answering within the deadline (a slow or hanging IdP, or a slow network)",
+         "check the IdP's load and health (Keycloak: /health/ready) and the network to it; Tyk's Dashboard "
+         "gives up after its own timeout the same way"),
     Rule("idp-unreachable", (), r"cannot connect|Connection refused|timed out|no answer within",
          "the IdP is not reachable at the configured URL (down, wrong host or port)",
          "check 'Identity Provider Host' and 'Client Registration Endpoint' against the IdP's discovery document"),
+    Rule("registration-is-token-endpoint", ("oauth-client-wizard",),
+         r"HTTP 415|content-type header value did not match",
+         "the Client Registration Endpoint refused a JSON request with 415: it is not a registration endpoint "
+         "(typically the token endpoint, which takes form posts)",
+         "copy registration_endpoint (not token_endpoint) from the IdP's .well-known/openid-configuration into "
+         "'Client Registration Endpoint'"),
+    Rule("provider-mismatch", ("oauth-client-wizard",), r"Unrecognized field",
+         "the IdP rejected a field the DCR provider's driver added: the catalogue's DCR Provider names another "
+         "product than the IdP (Keycloak's Jackson parser refuses e.g. Gluu's access_token_as_jwt)",
+         "set the DCR Provider to the IdP's product in the catalogue entry's (or the global) DCR settings"),
+    Rule("max-clients", ("oauth-client-wizard",), r"Max Clients|max \d+ clients per realm",
+         "Keycloak's 'Max Clients Limit' client-registration policy refused: the realm has as many clients as "
+         "the policy allows",
+         "delete unused clients, or raise the limit under Clients → Client registration → policies"),
     Rule("wrong-registration-endpoint", ("oauth-client-wizard",), r"HTTP 404|HTTP 405|non-OAuth answer",
          "the Client Registration Endpoint does not point at the IdP's registration endpoint",
          "copy registration_endpoint from the IdP's .well-known/openid-configuration into the DCR settings"),
+    Rule("no-service-account", ("token-request",), r"not enabled to retrieve service account",
+         "the client was registered without the client_credentials grant (Grant Types in the DCR settings), so "
+         "the IdP has no service account for it and refuses the grant — the secret is not the problem",
+         "add client_credentials to Grant Types in the DCR settings and create the client again"),
+    Rule("public-client", ("token-request",), r"Public client not allowed",
+         "the client was registered as a public client (token_endpoint_auth_method none), and a public client "
+         "has no service account for client_credentials",
+         "set Token Endpoint Auth Method to client_secret_post (or client_secret_basic) in the DCR settings "
+         "and create the client again"),
     Rule("wrong-secret", ("token-request",), r"unauthorized_client|invalid_client",
          "the IdP refused the client credentials (wrong secret, wrong auth method or unknown client)",
          "use the client id and secret shown by the portal, sent the way the client was registered "
@@ -81,12 +121,21 @@ RULES: tuple[Rule, ...] = (
     Rule("api-not-in-policy", ("gateway-call",), r"Access to this API has been disallowed",
          "the token's policy does not grant access to this API",
          "add the API to the policy's Access rights"),
+    Rule("default-policy-missing", ("gateway-call",), r"policy not found",
+         "a policy the token gets (the API's jwt_default_policies or its policy claim) does not exist at the "
+         "gateway — deleted, or from another organisation — so Tyk cannot create a session",
+         "set the API's default policy (API → Authentication → JWT → default policies) to an existing policy, "
+         "the one of the catalogue entry"),
     Rule("no-policy", ("gateway-call",), r"no matching policy",
          "the token names a policy (Policy Field Name claim) the gateway does not know",
          "fix the policy claim, or remove the claim so the API's default policy applies"),
     Rule("key-expired", ("gateway-call",), r"Key has expired",
          "the session's key expiry (policy key_expires_in / token exp) has passed",
          "give the policy a key expiry, or request a fresh token"),
+    Rule("clock-skew", ("gateway-call",), r"used before issued|not valid yet|token is not valid yet",
+         "the token's iat/nbf lies in the gateway's future: the IdP's clock is ahead of the gateway's",
+         "synchronise the clocks (NTP), or allow the difference with jwt_issued_at_validation_skew / "
+         "jwt_not_before_validation_skew on the API"),
     Rule("token-expired", ("gateway-call",), r"token has expired",
          "the access token is expired (or the gateway's clock is ahead)",
          "request a new token; check clocks or jwt_expires_at_validation_skew"),
@@ -96,6 +145,11 @@ RULES: tuple[Rule, ...] = (
     Rule("signing-method", ("gateway-call",), r"Unexpected signing method",
          "the API's JWT signing method does not match the token's algorithm",
          "set the API's JWT signing method to the IdP's family (RS256 → rsa)"),
+    Rule("jwks-rotated", ("gateway-call",), r"is not in the JWKS \(kids: (?!none)",
+         "the token's kid is not among the keys the gateway holds: the IdP rotated its signing key while the "
+         "gateway still caches the old JWKS (or the JWKS URI names another realm)",
+         "let the gateway's JWKS cache expire or reload it (tyk.conf jwks.cache.timeout), and check that the "
+         "API's JWKS URI is the IdP's jwks_uri"),
     # Inserted before the catch-all "Key not authorized" rule.
     Rule("opaque-token", ("gateway-call",), r"opaque, not a JWT",
          "the IdP issued an opaque (non-JWT) access token, which the gateway's JWT authentication cannot verify",
@@ -127,7 +181,8 @@ RULES: tuple[Rule, ...] = (
          "the DCR settings have no Client Registration Endpoint",
          "copy registration_endpoint from the IdP's .well-known/openid-configuration into 'Client Registration "
          "Endpoint' (catalogue entry → Settings → DCR, or the global portal settings)"),
-    Rule("wrong-token-endpoint", ("token-request",), r"HTTP 404|HTTP 405|non-OAuth answer|not a JSON object",
+    Rule("wrong-token-endpoint", ("token-request",),
+         r"HTTP 404|HTTP 405|HTTP 415|content-type header value did not match|non-OAuth answer|not a JSON object",
          "the token request went to a URL that is not the IdP's token endpoint",
          "use token_endpoint from the IdP's .well-known/openid-configuration (Keycloak: "
          "<base>/realms/<realm>/protocol/openid-connect/token; no /auth prefix since Keycloak 17)"),

@@ -14,9 +14,11 @@ Inputs, each optional, in the shapes Tyk produces them (shared/reference/tyk.md)
 * ``tyk.conf`` (gateway) and ``tyk_analytics.conf`` (Dashboard).
 
 The scenario rebuilds the customer's setup on the harness: the IdP becomes the emulator
-(profile, realm, ``/auth`` prefix and HTTPS taken from the customer's URLs), every URL on
-the customer's IdP host is rebased onto ``${idp.base_url}`` with its path kept (a wrong
-path stays wrong), the upstream becomes the harness's echo service.
+(profile, realm, ``/auth`` prefix and HTTPS taken from the customer's URLs; the product from its URLs, the DCR provider kept as written even when
+it contradicts them), every URL on the customer's IdP host keeps its whole path and only
+its scheme and host become ``${idp.origin}`` (a wrong path stays wrong), the API's
+``jwt_default_policies`` stay as written (a deleted policy stays named), the upstream
+becomes the harness's echo service. The header lists every mapping made.
 
 Secrets (``dcr_options.access_token``, tyk.conf ``secret``/``node_secret``, the
 Dashboard's ``admin_secret``/``shared_node_secret``, database passwords, license keys)
@@ -318,12 +320,15 @@ def _decode_jwt_source(raw: str) -> tuple[str, str]:
 
 
 class _Rebaser:
-    """Maps URLs on the customer's IdP host onto ``${idp.base_url}``, keeping the path."""
+    """Maps URLs on the customer's IdP host onto the local IdP: only the scheme and host
+    become ``${idp.origin}``; the path (prefix, realm, a typo) and query stay exactly as
+    the customer wrote them, so a URL that is wrong at the customer is wrong here too.
+    Every mapping made is kept in :attr:`mapped` for the import summary."""
 
-    def __init__(self, base_url: str, relative_path: str) -> None:
+    def __init__(self, base_url: str) -> None:
         parts = urlsplit(base_url)
         self.origin = f"{parts.scheme}://{parts.netloc}".lower()
-        self.relative_path = relative_path
+        self.mapped: list[tuple[str, str]] = []
 
     def __call__(self, url: str) -> tuple[str, bool]:
         if not url:
@@ -331,19 +336,24 @@ class _Rebaser:
         parts = urlsplit(url)
         if f"{parts.scheme}://{parts.netloc}".lower() != self.origin:
             return url, False
-        path = parts.path
-        if self.relative_path and (path == self.relative_path or path.startswith(self.relative_path + "/")):
-            path = path[len(self.relative_path):]
-        rebased = "${idp.base_url}" + path + (f"?{parts.query}" if parts.query else "")
+        rebased = "${idp.origin}" + parts.path + (f"?{parts.query}" if parts.query else "")
+        if (url, rebased) not in self.mapped:
+            self.mapped.append((url, rebased))
         return rebased, True
 
 
-def _guess_profile(provider: str, urls: Iterable[str]) -> str:
-    """The product of the customer's IdP: the DCR provider when it names one, else the
-    product its URLs show (harness.products.detect), else Keycloak (the emulator needs one)."""
+def _guess_profile(provider: str, urls: Iterable[str]) -> tuple[str, str]:
+    """The product of the customer's IdP and the evidence for it: the product its URLs
+    show (harness.products.detect) — the server the customer's Tyk really talks to —,
+    else the DCR provider when it names one, else Keycloak (the emulator needs one). A
+    provider that contradicts the URLs is the customer's mistake: it stays in the
+    portal's settings, and the IdP launched is the one the URLs name."""
+    by_urls = detect_urls(urls)
+    if by_urls:
+        return by_urls, "its URLs"
     if provider in PRODUCT_NAMES:
-        return provider
-    return detect_urls(urls) or DEFAULT_PRODUCT
+        return provider, f"the DCR provider {provider!r}"
+    return DEFAULT_PRODUCT, "nothing in the export (default)"
 
 
 def build_scenario(export: TykExport, options: ImportOptions | None = None) -> ImportedScenario:
@@ -387,10 +397,17 @@ def build_scenario(export: TykExport, options: ImportOptions | None = None) -> I
         raise ConfigError("cannot tell the IdP's URL: no dcr_options.idp_host, registration endpoint or JWKS URL "
                           "in the export (pass --idp-url)")
     provider = str(eff_dcr.get("provider") or "")
-    profile = _guess_profile(provider, (reg_endpoint, jwks_url, base_url))
+    profile, evidence = _guess_profile(provider, (reg_endpoint, jwks_url, base_url))
     idp_product = product(profile)
+    notes.append(f"IdP product: {idp_product.title} (from {evidence})")
+    if provider in PRODUCT_NAMES and provider != profile:
+        notes.append(f"the DCR provider is {provider!r} but the URLs are {idp_product.title}'s: the IdP launched "
+                     f"is {idp_product.title}, the portal's provider stays {provider!r} as the customer set it")
     location = idp_product.import_location((reg_endpoint, jwks_url, base_url), endpoints=(reg_endpoint, jwks_url))
-    rebase = _Rebaser(base_url, str(location.fields.get("relative_path", "")))
+    rebase = _Rebaser(base_url)
+    where_served = ", ".join(f"{k} {v!r}" for k, v in sorted(location.fields.items()))
+    if where_served:
+        notes.append(f"local {idp_product.title}: {where_served} (from the customer's URLs)")
 
     idp: dict[str, Any] = {"profile": profile, "launcher": "emulator"}
     comments[("idp", "profile")] = f"the customer's IdP: {base_url}/"
@@ -474,10 +491,21 @@ def build_scenario(export: TykExport, options: ImportOptions | None = None) -> I
     if proxy.get("target_url"):
         comments[("api", "listen_path")] = (f"upstream {proxy['target_url']} is replaced by the harness's "
                                             "echo service")
-    default_pols = api.get("jwt_default_policies") or []
-    if _policy_id(policy) and _policy_id(policy) not in default_pols:
-        notes.append(f"the API's jwt_default_policies {default_pols} do not include the catalogue policy; "
-                     "the harness sets it as the default policy, as the guides do")
+    default_pols = [str(p) for p in api.get("jwt_default_policies") or []]
+    as_written = ["${policy.id}" if pid == _policy_id(policy) else pid for pid in default_pols]
+    if as_written != ["${policy.id}"]:
+        # Kept as written: a default policy that no longer exists (deleted) or that the
+        # run does not create makes Tyk refuse tokens, as at the customer.
+        jwt["default_policies"] = as_written
+        missing = [pid for pid in default_pols if pid != _policy_id(policy)]
+        if missing:
+            comments[("api", "jwt", "default_policies")] = (
+                f"as the customer has it: {', '.join(missing)} "
+                f"{'is' if len(missing) == 1 else 'are'} not the catalogue's policy "
+                f"({'not in the export' if not any(m in policies for m in missing) else 'not created by the run'})")
+        if _policy_id(policy) not in default_pols:
+            notes.append(f"the API's jwt_default_policies {default_pols} do not include the catalogue policy: "
+                         "kept as written (Tyk applies only the policies listed)")
 
     # 7. The policy (System Management → Policies).
     policy_spec: dict[str, Any] = {
@@ -544,6 +572,7 @@ def build_scenario(export: TykExport, options: ImportOptions | None = None) -> I
                            f"policy {policy_spec['name']!r}, API {api_spec['name']!r}"
                            + (f"; other catalogue entries not reproduced: {', '.join(others)}" if others else "")
                            + ".")
+    notes += [f"mapped {url} -> {local}" for url, local in rebase.mapped]
     header = ["Imported by `dcr-harness import` from:"] + [f"  {s}" for s in export.sources]
     if secrets:
         header += ["Secrets left out (never copied): " + ", ".join(secrets)]

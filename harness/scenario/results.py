@@ -41,6 +41,13 @@ class RunResult:
     #: The gateway the run used: kind, version (Tyk's, from ``/hello``; None for the
     #: harness's own), base_url. Empty when the world did not start.
     gateway: dict[str, Any] = field(default_factory=dict)
+    #: Ctrl-C stopped the run (the cleanup still ran; the CLI exits 130).
+    interrupted: bool = False
+    #: What the cleanup did after a failure (harness.scenario.cleanup).
+    cleanup: list[str] = field(default_factory=list)
+    #: Clients still at the IdP, each with the way to remove it
+    #: (harness.scenario.cleanup.Leftover).
+    leftovers: list[Any] = field(default_factory=list)
     #: The run's redactor (its world's): every report of this run redacts with it.
     redactor: Redactor = field(default_factory=Redactor, repr=False, compare=False)
 
@@ -64,4 +71,7 @@ class RunResult:
             "failed_step": self.failed_step.id if self.failed_step else None,
             "expected_failure": self.expected_failure,
             "steps": [s.to_dict() for s in self.steps],
+            "interrupted": self.interrupted,
+            "cleanup": list(self.cleanup),
+            "leftovers": [x.to_dict() for x in self.leftovers],
         }

@@ -14,13 +14,16 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+import requests
+
 from harness.conformance.model import Verdict
 from harness.core.errors import ConfigError, HarnessError, LaunchError
 from harness.core.redact import Redactor
-from harness.core.transcript import Transcript
+from harness.core.transcript import Transcript, describe_transport_error
 from harness.launchers.registry import DEFAULT_GATEWAY, make_launcher
 from harness.products.base import IdpLauncher
 from harness.registrar.errors import RegistrarError
+from harness.scenario.cleanup import Leftover, reconcile
 from harness.scenario.context import RunContext, StepFailure
 from harness.scenario.diagnosis import diagnose
 from harness.scenario.loader import load_scenario
@@ -217,19 +220,31 @@ def run_scenario(
         if world_hook:
             world_hook(world)
         failed = False
-        for step in plan_for(ctx):
-            if failed:
-                if step.id == "delete-client" and "client.id" in ctx.facts:
-                    _finish(result, run_step(ctx, step), on_step)
-                else:
-                    _finish(result, StepResult(step.id, step.title, Verdict.SKIP,
-                                               evidence="not run: an earlier step failed"), on_step)
-                continue
-            sr = run_step(ctx, starting_idp(step) if step.id == "idp-start" else step)
-            if step.id == "idp-start":
-                idp_started = sr.verdict is Verdict.PASS or idp_started
-            _finish(result, sr, on_step)
-            failed = sr.verdict is Verdict.FAIL
+        step: Step | None = None
+        try:
+            for step in plan_for(ctx):
+                if failed:
+                    if step.id == "delete-client" and "client.id" in ctx.facts:
+                        _finish(result, run_step(ctx, step), on_step)
+                    else:
+                        _finish(result, StepResult(step.id, step.title, Verdict.SKIP,
+                                                   evidence="not run: an earlier step failed"), on_step)
+                    continue
+                sr = run_step(ctx, starting_idp(step) if step.id == "idp-start" else step)
+                if step.id == "idp-start":
+                    idp_started = sr.verdict is Verdict.PASS or idp_started
+                _finish(result, sr, on_step)
+                failed = sr.verdict is Verdict.FAIL
+        except KeyboardInterrupt:
+            # Ctrl-C: the step in progress fails, the cleanup still runs and the faces
+            # still write the report (exit 130, harness.cli.main).
+            result.interrupted = True
+            if step is not None and all(s.id != step.id for s in result.steps):
+                _finish(result, StepResult(step.id, step.title, Verdict.FAIL, error="interrupted (Ctrl-C)",
+                                           cause="interrupted (Ctrl-C)",
+                                           exchanges=world.transcript.for_step(step.id)), on_step)
+        if idp_started:
+            _reconcile(ctx, result)
         result.idp["version"] = idp.version
         result.idp["base_url"] = idp.base_url if idp_started else None
     finally:
@@ -241,6 +256,20 @@ def run_scenario(
         _redact_store(report_dir / "portal.sqlite", world.redactor)
         result.finished = _now()
     return result
+
+
+def _reconcile(ctx: RunContext, result: RunResult) -> None:
+    """Nothing left behind (harness.scenario.cleanup); a second Ctrl-C ends it."""
+    deleted = any(s.id == "delete-client" and s.verdict is Verdict.PASS for s in result.steps)
+    try:
+        rec = reconcile(ctx, client_deleted=deleted)
+    except KeyboardInterrupt:
+        result.interrupted = True
+        result.leftovers.append(Leftover(ctx.facts.get("client.id"), ctx.client_name,
+                                         "the cleanup was interrupted (Ctrl-C)", "run the cleanup again by hand"))
+        return
+    result.cleanup.extend(rec.notes)
+    result.leftovers.extend(rec.leftovers)
 
 
 def _redact_store(path: Path, redactor: Redactor) -> None:
@@ -290,6 +319,9 @@ def run_step(ctx: RunContext, step: Step) -> StepResult:
         evidence = step.run(ctx)
     except StepFailure as exc:
         verdict, error, fix = Verdict.FAIL, exc.cause, exc.fix
+    except requests.RequestException as exc:
+        # A network fault on a call the step made itself: the step fails with its cause.
+        verdict, error = Verdict.FAIL, f"{_request_what(exc)}: {describe_transport_error(exc)}"
     except (HarnessError, RegistrarError) as exc:
         # HarnessError.message is the line without its hint: the hint becomes the fix.
         verdict, error = Verdict.FAIL, exc.message if isinstance(exc, HarnessError) else str(exc)
@@ -314,6 +346,11 @@ def run_step(ctx: RunContext, step: Step) -> StepResult:
             sr.cause = sr.error
             sr.fix = fix
     return sr
+
+
+def _request_what(exc: requests.RequestException) -> str:
+    req = exc.request
+    return f"{req.method} {req.url}" if req is not None and req.url else "an HTTP call"
 
 
 def _now() -> str:

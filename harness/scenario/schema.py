@@ -18,6 +18,7 @@ from harness.registrar.options import Provider
 PLACEHOLDERS = {
     "idp.base_url": "the IdP's base URL (with relative path), no trailing slash",
     "idp.issuer": "the realm's issuer URL",
+    "idp.origin": "the IdP's scheme and host, no path: an imported URL keeps its whole path after it",
     "discovery.registration_endpoint": "registration_endpoint from the discovery document",
     "discovery.token_endpoint": "token_endpoint from the discovery document",
     "discovery.jwks_uri": "jwks_uri from the discovery document",
@@ -119,6 +120,10 @@ class JwtSpec(Strict):
     issued_at_validation_skew: int = 0
     not_before_validation_skew: int = 0
     skip_kid: bool = False
+    default_policies: list[str] = Field(
+        default_factory=lambda: ["${policy.id}"],
+        description="jwt_default_policies set in the 'default policy' step; ${policy.id} is the policy the run "
+                    "creates, any other id names a policy that does not exist (e.g. one the customer deleted).")
 
 
 class ApiSpec(Strict):

@@ -9,6 +9,7 @@ import base64
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
@@ -58,6 +59,8 @@ def _registrar_failure(what: str, exc: RegistrarError) -> StepFailure:
 def idp_start(ctx: RunContext) -> str:
     idp = ctx.world.idp
     ctx.facts["idp.base_url"] = idp.base_url
+    origin = urlsplit(idp.base_url)
+    ctx.facts["idp.origin"] = f"{origin.scheme}://{origin.netloc}"
     ctx.facts["idp.issuer"] = idp.issuer(ctx.scenario.idp.realm)
     found = find_product(idp.profile)
     name = found.title if found is not None else idp.profile
@@ -228,9 +231,10 @@ def create_policy(ctx: RunContext) -> str:
 
 
 def api_default_policy(ctx: RunContext) -> str:
-    apidef = _api_definition(ctx, [ctx.facts["policy.id"]])
+    policies = [str(p) for p in ctx.resolve(ctx.scenario.api.jwt.default_policies, "api.jwt.default_policies")]
+    apidef = _api_definition(ctx, policies)
     _admin(ctx, "PUT", f"/api/apis/{ctx.facts['api.id']}", {"api_definition": apidef})
-    return f"jwt_default_policies = [{ctx.facts['policy.id']}]"
+    return f"jwt_default_policies = [{', '.join(policies)}]"
 
 
 def catalogue_entry(ctx: RunContext) -> str:
@@ -283,7 +287,7 @@ def oauth_client_wizard(ctx: RunContext) -> str:
     if not match:
         raise StepFailure(f"the wizard does not list {name!r}: DCR is not enabled for it "
                           "(neither in its override settings nor globally)")
-    body = {"catalogue_id": match[0]["id"], "client_name": ctx.scenario.client.name,
+    body = {"catalogue_id": match[0]["id"], "client_name": ctx.client_name,
             "redirect_uris": ctx.scenario.client.redirect_uris}
     resp = s.post(base + "/portal/api/oauth-clients", json=body)
     data = resp.json() if resp.content else {}

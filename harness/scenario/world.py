@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from harness.core.deadline import idp_deadline, portal_deadline
 from harness.core.errors import ConfigError
 from harness.core.lifecycle import StartStop
 from harness.core.redact import Redactor
@@ -191,7 +192,9 @@ class World(StartStop):
     def session(self, actor: str, target: str = "idp") -> RecordingSession:
         """A recording HTTP session labelled for the transcript; one to the IdP trusts
         ``idp_ca_bundle`` when the world has one."""
-        s = RecordingSession(self.transcript, actor=actor, target=target)
+        # Outer deadlines are longer than the inner ones they wait for (harness.core.deadline).
+        s = RecordingSession(self.transcript, actor=actor, target=target,
+                             timeout=portal_deadline() if target == "portal" else idp_deadline())
         if target == "idp" and self.idp_ca_bundle:
             s.verify = self.idp_ca_bundle
         return s

@@ -71,14 +71,14 @@ def test_keycloak_customer_mapping(tmp_path: Path) -> None:
     assert d["dashboard"] == {"oauth_redirect_uri_separator": ";", "dcr_ssl_insecure_skip_verify": True}
     assert d["gateway"] == {"jwt_ssl_insecure_skip_verify": True}
     assert d["api"] == {"name": "Payments API", "listen_path": "/payments/", "strip_listen_path": True, "jwt": {
-        "signing_method": "rsa", "source": "${idp.base_url}/realms/acme/protocol/openid-connect/certs",
+        "signing_method": "rsa", "source": "${idp.origin}/realms/acme/protocol/openid-connect/certs",
         "identity_base_field": "sub", "policy_field_name": "pol",
         "expires_at_validation_skew": 5, "issued_at_validation_skew": 5}}
     assert d["policy"] == {"name": "Payments DCR Policy", "key_expires_in": 86400, "rate": 100, "per": 1,
                            "quota_max": -1}
     cat = d["catalogue"]
     assert (cat["name"], cat["override"]) == ("Payments API", True)
-    assert cat["dcr"]["registration_endpoint"] == "${idp.base_url}/realms/acme/clients-registrations/openid-connect"
+    assert cat["dcr"]["registration_endpoint"] == "${idp.origin}/realms/acme/clients-registrations/openid-connect"
     assert cat["dcr"]["access_token"] == "${initial_access_token}"
     assert cat["global_dcr"]["enable_dcr"] is False and cat["global_dcr"]["access_token"] == ""
     text = out.read_text()
@@ -159,8 +159,8 @@ def test_legacy_auth_prefix_plain_url_source_and_missing_access_right(tmp_path: 
     d = imported.data
     assert d["idp"]["relative_path"] == "/auth" and d["idp"]["realm"] == "demo"
     assert "tls" not in d["idp"] and "initial_access_token" not in d["idp"]  # http, open registration
-    assert d["api"]["jwt"]["source"] == "${idp.base_url}/realms/demo/protocol/openid-connect/certs"
-    assert d["catalogue"]["dcr"]["idp_host"] == "${idp.base_url}/"
+    assert d["api"]["jwt"]["source"] == "${idp.origin}/auth/realms/demo/protocol/openid-connect/certs"
+    assert d["catalogue"]["dcr"]["idp_host"] == "${idp.origin}/auth/"
     assert d["policy"]["grant_api"] is False
     assert d["token_request"]["auth_method"] == "client_secret_basic"
     assert any("plain URL" in line for line in imported.header)

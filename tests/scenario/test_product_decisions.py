@@ -47,11 +47,12 @@ def test_scenario_version_reaches_the_keycloak_emulator(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("provider", "urls", "profile"), [
-    ("gluu", ("https://kc.example/realms/a/x",), "gluu"),  # the DCR provider names the product
+    ("gluu", ("https://kc.example/realms/a/x",), "keycloak"),  # the URLs win: a wrong provider is the customer's
+    ("gluu", ("https://idp.example/register",), "gluu"),  # nothing in the URLs: the DCR provider names it
     ("other", ("https://idp.example/oxauth/restv1/register",), "gluu"),
     ("okta", ("https://idp.example/jans-auth/restv1/jwks",), "gluu"),
     ("", ("https://kc.example/realms/demo/clients-registrations/openid-connect",), "keycloak"),
     ("other", ("https://idp.example/register", "https://idp.example"), "keycloak"),  # nothing tells: Keycloak
 ])
 def test_import_guesses_the_product(provider: str, urls: tuple[str, ...], profile: str) -> None:
-    assert _guess_profile(provider, urls) == profile
+    assert _guess_profile(provider, urls)[0] == profile

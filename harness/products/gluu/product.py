@@ -39,5 +39,14 @@ class Gluu(Product):
                                                        "delete it to reproduce the EC JWKS bug")},
         )
 
+    def removal_hint(self, base_url: str, realm: str, *, client_id: str | None, name: str) -> str:
+        """oxTrust has no admin REST API the harness drives (Gluu 4 docs, "OpenID Connect
+        Clients"): the console path, or RFC 7592 with the client's registration token."""
+        which = client_id or name
+        return (f"oxTrust → OpenID Connect → Clients → search {which!r} → Delete; or "
+                f"curl -X DELETE -H \"Authorization: Bearer <registration_access_token>\" "
+                f"'{base_url}/oxauth/restv1/register?client_id={client_id or '<client_id>'}'")
+
 
 PRODUCT = Gluu()
+

@@ -70,13 +70,15 @@ class KeycloakAdmin:
         admin_password: str,
         session: requests.Session | None = None,
         *,
-        timeout: float = 30.0,
+        timeout: float | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.admin_user = admin_user
         self._password = admin_password
         self.session = session or requests.Session()
-        self.timeout = timeout
+        #: Per call; default: the session's own deadline (a RecordingSession's,
+        #: harness.core.deadline), else 30 s.
+        self.timeout: float = timeout if timeout is not None else float(getattr(self.session, "default_timeout", 30.0))
         self._token: str | None = None
         self._token_expires = 0.0
         self._lock = threading.Lock()
@@ -184,3 +186,28 @@ class KeycloakAdmin:
         if not isinstance(body, dict):
             raise KeycloakAdminError(f"{what}: HTTP 200 answer is not a JSON object")
         return body
+
+    # --- clients (the guide's "check the client in Keycloak"; cleanup after faults) ---
+
+    def clients(self, realm: str, *, client_id: str | None = None) -> list[dict[str, Any]]:
+        """``GET /admin/realms/{realm}/clients[?clientId=]``: ClientRepresentations."""
+        what = f"list clients of realm {realm!r}"
+        params = {"clientId": client_id} if client_id else {"first": "0", "max": "1000"}
+        resp = self._admin(what, "GET", f"/admin/realms/{quote(realm, safe='')}/clients", params=params)
+        if resp.status_code != 200:
+            raise self._fail(what, resp)
+        try:
+            body = resp.json()
+        except ValueError:
+            raise KeycloakAdminError(f"{what}: HTTP 200 answer is not JSON") from None
+        if not isinstance(body, list):
+            raise KeycloakAdminError(f"{what}: HTTP 200 answer is not a JSON array")
+        return [c for c in body if isinstance(c, dict)]
+
+    def delete_client(self, realm: str, internal_id: str) -> None:
+        """``DELETE /admin/realms/{realm}/clients/{id}`` (the internal id, not clientId);
+        an already deleted client (404) is fine."""
+        what = f"delete client {internal_id} of realm {realm!r}"
+        resp = self._admin(what, "DELETE", f"/admin/realms/{quote(realm, safe='')}/clients/{quote(internal_id, safe='')}")
+        if resp.status_code not in (204, 404):
+            raise self._fail(what, resp)

@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 from harness.products.keycloak.profile import KeycloakProfile
 from harness.products.keycloak.quirks import quirks
-from harness.products.product import Imported, Product
+from harness.products.product import ClientAdmin, Imported, Product
 from harness.products.quirk import Quirk
 
 #: ``/realms/<name>`` in an issuer or endpoint URL (keycloak.md "Endpoint").
@@ -39,12 +40,28 @@ class Keycloak(Product):
         assert isinstance(profile, KeycloakProfile)
         return quirks(profile)
 
+    def client_admin(self, base_url: str, admin_user: str, admin_password: str, *,
+                     session: Any, realm: str) -> ClientAdmin | None:
+        """The admin REST API's clients of ``realm`` (harness.products.keycloak.clients)."""
+        from harness.products.keycloak.admin import KeycloakAdmin
+        from harness.products.keycloak.clients import KeycloakClients
+
+        return KeycloakClients(KeycloakAdmin(base_url, admin_user, admin_password, session=session), realm)
+
+    def removal_hint(self, base_url: str, realm: str, *, client_id: str | None, name: str) -> str:
+        from harness.products.keycloak.clients import removal_hint
+
+        return removal_hint(base_url, realm, client_id=client_id, name=name)
+
     def import_location(self, urls: Iterable[str], *, endpoints: Iterable[str] = ()) -> Imported:
         """The realm (from the registration endpoint or JWKS URL, else ``master``) and the
         legacy ``/auth`` prefix when the customer's URLs use it."""
         urls = list(urls)
         out = Imported()
-        relative_path = LEGACY_RELATIVE_PATH if f"{LEGACY_RELATIVE_PATH}/realms/" in " ".join(urls) else ""
+        # Evidence of the prefix: an endpoint under /auth/realms/, or idp_host ending in /auth.
+        paths = [urlsplit(u).path.rstrip("/") for u in urls if u]
+        legacy = any(p == LEGACY_RELATIVE_PATH or p.startswith(f"{LEGACY_RELATIVE_PATH}/realms/") for p in paths)
+        relative_path = LEGACY_RELATIVE_PATH if legacy else ""
         realm = next((m.group(1) for m in (_REALM.search(u) for u in endpoints) if m), "master")
         out.fields["realm"] = realm
         if relative_path:
