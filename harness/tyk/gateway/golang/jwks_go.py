@@ -7,6 +7,9 @@ fails the whole set, and Tyk then answers 403 to every token. This module reprod
 those rules and explains each refusal in one line ("key 3 (kid=...) has x of 33
 bytes, expected 32 for P-256"). Usable keys become jwcrypto keys (or raw bytes for
 ``oct``); selection is by exact ``kid``, first match wins (go-jose ``Key(kid)``).
+
+Sources: github.com/TykTechnologies/tyk@381c1935/gateway/mw_jwt.go:149 (parseJWK: encoding/json into jose.JSONWebKeySet);
+github.com/go-jose/go-jose/v3@v3.0.5/jwk.go:178 (JSONWebKey.UnmarshalJSON, all rules per key below).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from harness.tyk.gateway.golang.gocompat import (
     go_type_name,
 )
 
+# github.com/go-jose/go-jose/v3@v3.0.5/jwk.go:42-68 (rawJSONWebKey: string fields, *byteBuffer fields, x5c []string).
 _STRING_FIELDS = ("use", "kty", "kid", "crv", "alg", "x5u", "x5t", "x5t#S256")
 _BUFFER_FIELDS = ("k", "x", "y", "n", "e", "d", "p", "q", "dp", "dq", "qi")
 
@@ -56,7 +60,10 @@ class GoJwks:
 
     def first(self, kid: str) -> GoJwk | None:
         """go-jose ``JSONWebKeySet.Key(kid)[0]``: the first key whose kid equals ``kid``
-        (an empty kid matches keys without one)."""
+        (an empty kid matches keys without one).
+
+        github.com/go-jose/go-jose/v3@v3.0.5/jwk.go:340-347 (Key: exact KeyID match, in order);
+        github.com/TykTechnologies/tyk@381c1935/gateway/mw_jwt.go:292 (getSecretFromURL: keys[0])."""
         for k in self.keys:
             if k.kid == kid:
                 return k
@@ -65,12 +72,17 @@ class GoJwks:
 
 def _go_fold(s: str) -> str:
     # encoding/json matches struct fields case-insensitively (with Unicode simple
-    # folding: U+017F folds to "s", U+212A to "k").
+    # folding: U+017F folds to "s", U+212A to "k"): std@go1.26.8/encoding/json/decode.go:699-701
+    # (object: byExactName, then byFoldedName), std@go1.26.8/encoding/json/fold.go:22 (appendFoldedName).
     return s.replace("\u017f", "s").replace("\u212a", "k").lower()
 
 
 def decode_jwks(body: bytes | str) -> GoJwks:
-    """Decode a JWKS document or raise :class:`JwksDecodeError`."""
+    """Decode a JWKS document or raise :class:`JwksDecodeError`.
+
+    github.com/TykTechnologies/tyk@381c1935/gateway/mw_jwt.go:147-153 (parseJWK: json.Unmarshal, any error fails the set);
+    github.com/go-jose/go-jose/v3@v3.0.5/jwk.go:333-335 (JSONWebKeySet: Keys []JSONWebKey `json:"keys"`);
+    std@go1.26.8/encoding/json/decode.go:102 (Unmarshal: null is a no-op, a wrong type is an error)."""
     try:
         doc = go_json_loads(body)
     except GoDecodeError as exc:
@@ -95,6 +107,9 @@ def _label(index: int, raw: dict[str, Any]) -> str:
     return f"JWKS key {index} (kid={kid!r})" if isinstance(kid, str) and kid else f"JWKS key {index}"
 
 
+# github.com/go-jose/go-jose/v3@v3.0.5/jwk.go:178-330 (JSONWebKey.UnmarshalJSON): string fields, byteBuffer fields
+# (github.com/go-jose/go-jose/v3@v3.0.5/encoding.go:159-177, byteBuffer.UnmarshalJSON), x5c, key, x5c/key match
+# (github.com/go-jose/go-jose/v3@v3.0.5/jwk.go:252-255), thumbprints.
 def _decode_key(index: int, raw: Any) -> GoJwk:
     if not isinstance(raw, dict):
         raise JwksDecodeError(f"JWKS key {index} is a JSON {go_type_name(raw)}, not an object")
@@ -126,6 +141,7 @@ def _decode_key(index: int, raw: Any) -> GoJwk:
     return GoJwk(index=index, kid=fields["kid"], kty=kty, key=key, note=note)
 
 
+# github.com/go-jose/go-jose/v3@v3.0.5/shared.go:445-458 (parseCertificateChain: StdEncoding, x509.ParseCertificate).
 def _certificates(label: str, x5c: Any) -> list[x509.Certificate]:
     if x5c is None:
         return []
@@ -143,7 +159,11 @@ def _certificates(label: str, x5c: Any) -> list[x509.Certificate]:
 def _key_for(
     label: str, kty: str, crv: str, buf: dict[str, bytes | None], has_cert: bool
 ) -> tuple[jwk.JWK | bytes | None, str, Any]:
-    """Return (key for golang-jwt, note, public key object for the x5c comparison)."""
+    """Return (key for golang-jwt, note, public key object for the x5c comparison).
+
+    github.com/go-jose/go-jose/v3@v3.0.5/jwk.go:204-246 (UnmarshalJSON: switch on kty; oct with a cert chain at :225-228;
+    OKP needs crv Ed25519 and x at :230-243; unknown kty at :245);
+    github.com/go-jose/go-jose/v3@v3.0.5/jwk.go:775-779 (symmetricKey: missing k)."""
     if kty == "EC":
         return _ec_key(label, crv, buf)
     if kty == "RSA":
@@ -161,6 +181,8 @@ def _key_for(
     raise JwksDecodeError(f"{label}: unknown json web key type {kty!r}")
 
 
+# github.com/go-jose/go-jose/v3@v3.0.5/jwk.go:511-551 (ecPublicKey: curve, missing x/y, wrong length for x/y, IsOnCurve);
+# github.com/go-jose/go-jose/v3@v3.0.5/jwk.go:688-736 (ecPrivateKey: also d of dSize bytes at :717).
 def _ec_key(label: str, crv: str, buf: dict[str, bytes | None]) -> tuple[jwk.JWK | None, str, Any]:
     size = ec_curve_size(crv)
     if size is None:
@@ -186,6 +208,8 @@ def _ec_key(label: str, crv: str, buf: dict[str, bytes | None]) -> tuple[jwk.JWK
     return jwk.JWK.from_pyca(pub), "", pub
 
 
+# github.com/go-jose/go-jose/v3@v3.0.5/jwk.go:484-493 (rsaPublicKey: missing n/e); github.com/go-jose/go-jose/v3@v3.0.5/jwk.go:612-655 (rsaPrivateKey:
+# first missing of N/E/D/P/Q at :614-629).
 def _rsa_key(label: str, buf: dict[str, bytes | None]) -> tuple[jwk.JWK | None, str, Any]:
     if buf["d"] is not None:
         missing = [n.upper() for n in ("n", "e", "d", "p", "q") if buf[n] is None]
@@ -203,6 +227,7 @@ def _rsa_key(label: str, buf: dict[str, bytes | None]) -> tuple[jwk.JWK | None, 
     return jwk.JWK.from_pyca(pub), "", pub
 
 
+# github.com/go-jose/go-jose/v3@v3.0.5/jwk.go:252-255 (UnmarshalJSON: reflect.DeepEqual(certPub, keyPub)).
 def _same_public(a: Any, b: Any) -> bool:
     try:
         return bool(a.public_numbers() == b.public_numbers())
@@ -210,6 +235,8 @@ def _same_public(a: Any, b: Any) -> bool:
         return False
 
 
+# github.com/go-jose/go-jose/v3@v3.0.5/jwk.go:267-326 (UnmarshalJSON: x5t/x5t#S256 base64url, hex form of 2*size bytes,
+# size check, match against the leaf certificate).
 def _check_thumbprints(label: str, fields: dict[str, Any], certs: list[x509.Certificate]) -> None:
     from cryptography.hazmat.primitives.serialization import Encoding
 

@@ -3,6 +3,9 @@
 Tyk (gateway/mw_jwt.go) takes the first PEM block of any type (or the raw bytes when
 there is none), tries ``x509.ParsePKIXPublicKey`` (SubjectPublicKeyInfo only — not a
 PKCS#1 ``RSA PUBLIC KEY``) and then ``x509.ParseCertificate``.
+
+Sources: github.com/TykTechnologies/tyk@381c1935/gateway/mw_jwt.go:1375-1393 (ParseRSAPublicKey); std@go1.26.8/encoding/pem/pem.go:89 (Decode);
+std@go1.26.8/crypto/x509/x509.go:72 (ParsePKIXPublicKey); std@go1.26.8/crypto/x509/parser.go:1076 (ParseCertificate).
 """
 
 from __future__ import annotations
@@ -23,7 +26,13 @@ class PemError(ValueError):
 
 
 def public_key_from_pem_or_der(data: bytes) -> jwk.JWK:
-    """A jwcrypto public key from PEM or DER bytes, or :class:`PemError`."""
+    """A jwcrypto public key from PEM or DER bytes, or :class:`PemError`.
+
+    github.com/TykTechnologies/tyk@381c1935/gateway/mw_jwt.go:1377-1380 (ParseRSAPublicKey: first PEM block, else the raw bytes);
+    std@go1.26.8/encoding/pem/pem.go:142-154 (Decode: "key: value" header lines),
+    std@go1.26.8/encoding/pem/pem.go:184-189 (Decode: body is StdEncoding base64 without spaces/tabs);
+    github.com/TykTechnologies/tyk@381c1935/gateway/mw_jwt.go:1383-1390 (ParsePKIXPublicKey, then ParseCertificate's PublicKey).
+    """
     der = data
     m = _PEM_RE.search(data)
     if m is not None:
