@@ -136,3 +136,14 @@ def test_no_module_level_redactor_remains() -> None:
             if isinstance(value, ast.Call) and getattr(value.func, "id", getattr(value.func, "attr", "")) == "Redactor":
                 offenders.append(f"{path.relative_to(root)}:{node.lineno}: module-level Redactor()")
     assert offenders == []
+
+
+def test_a_redactor_survives_pickling_with_its_secrets() -> None:
+    """A suite's worker process sends its run's result (and redactor) back by pickle."""
+    import pickle
+
+    r = Redactor("s3cr3t-value-123")
+    back = pickle.loads(pickle.dumps(r))
+    assert back.text("x s3cr3t-value-123 y") == r.text("x s3cr3t-value-123 y") != "x s3cr3t-value-123 y"
+    back.add("another-secret-456")
+    assert "another-secret-456" not in back.text("another-secret-456")

@@ -116,6 +116,15 @@ class Redactor:
         self.add(*values)
 
     # ---- what the run knows --------------------------------------------------------
+    def __getstate__(self) -> dict[str, Any]:
+        """Picklable (a suite's worker process sends its run's result back): the lock stays behind."""
+        return {"_masks": dict(self._masks)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._masks = dict(state["_masks"])
+        self._lock = threading.Lock()
+        self._ordered = None
+
     def add(self, *values: Any) -> None:
         """Register secret values; anything not a string of at least
         :data:`MIN_SECRET_LENGTH` characters is ignored (``None`` included)."""
