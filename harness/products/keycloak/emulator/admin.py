@@ -209,50 +209,9 @@ def client_representation(client: Client) -> dict[str, Any]:
     }
 
 
-@_admin_realm
-async def list_clients(ctx: Ctx, realm: Realm, request: Request) -> Response:
-    """``GET /admin/realms/{realm}/clients[?clientId=X[&search=true]]``: exact clientId
-    match, or a case-insensitive substring of it with ``search=true`` (ClientsResource)."""
-    wanted = request.query_params.get("clientId")
-    search = request.query_params.get("search", "").lower() == "true"
-    with ctx.state.lock:
-        found = [c for c in realm.clients.values()
-                 if wanted is None or (wanted.lower() in c.client_id.lower() if search else c.client_id == wanted)]
-        items = [client_representation(c) for c in found]
-    return json_response(items, content_type=JSON_UTF8)
-
-
-def _by_internal_id(realm: Realm, internal_id: str) -> Client | None:
-    return next((c for c in realm.clients.values() if c.id == internal_id), None)
-
-
-@_admin_realm
-async def get_client(ctx: Ctx, realm: Realm, request: Request) -> Response:
-    with ctx.state.lock:
-        client = _by_internal_id(realm, request.path_params["id"])
-        rep = client_representation(client) if client is not None else None
-    if rep is None:
-        return bare_error(404, "Could not find client")
-    return json_response(rep, content_type=JSON_UTF8)
-
-
-@_admin_realm
-async def delete_client(ctx: Ctx, realm: Realm, request: Request) -> Response:
-    """``DELETE /admin/realms/{realm}/clients/{id}`` (the internal id) → 204."""
-    with ctx.state.lock:
-        client = _by_internal_id(realm, request.path_params["id"])
-    if client is None:
-        return bare_error(404, "Could not find client")
-    ctx.state.remove_client(realm, client.client_id)
-    return empty_response(204)
-
-
 def routes() -> list[Route]:
     iat = "/admin/realms/{realm}/clients-initial-access"
     return [
-        Route("/admin/realms/{realm}/clients", list_clients, methods=["GET"]),
-        Route("/admin/realms/{realm}/clients/{id}", get_client, methods=["GET"]),
-        Route("/admin/realms/{realm}/clients/{id}", delete_client, methods=["DELETE"]),
         Route("/admin/realms", create_realm, methods=["POST"]),
         Route("/admin/realms/{realm}", get_realm, methods=["GET"]),
         Route("/admin/realms/{realm}", delete_realm, methods=["DELETE"]),
