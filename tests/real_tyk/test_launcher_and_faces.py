@@ -93,7 +93,8 @@ def test_a_port_someone_else_holds_is_refused_and_nothing_stays(tmp_path: Path, 
 def test_serve_on_the_real_gateway(tmp_path: Path) -> None:
     args = argparse.Namespace(idp="emulator", guide="keycloak", scenario=None, until="create-developer",
                               host="127.0.0.1", portal_port=0, gateway_port=0, admin_key="serve-admin-key-0123456789",
-                              report_dir=tmp_path, gateway="tyk-oss", gateway_secret=None, tyk_bin=None)
+                              report_dir=tmp_path, gateway="tyk-oss", gateway_secret=None, tyk_bin=None,
+                              idp_version=None)
     served = build_world(args, Redactor())
     with served.world as w:
         seed(served)
