@@ -196,10 +196,15 @@ def _reap(workers: list[Any], running: dict[int, int], by_index: dict[int, Task]
                                        error=f"the worker process running it died (exit code {dead[pid]})",
                                        error_exit_code=1))
     if not any(w.is_alive() for w in workers):
+        # Every worker ended: a task still "running" lost its answer (e.g. the result could
+        # not be sent back), so it ends here too instead of being waited for forever.
         for task in tasks:
-            if task.index not in outcomes and task.index not in running:
-                done(task, ScenarioOutcome(file=task.file, report_subdir=task.report_subdir, label=task.label,
-                                           error="not run: every worker process ended", error_exit_code=1))
+            if task.index not in outcomes:
+                lost = running.pop(task.index, None) is not None
+                done(task, ScenarioOutcome(
+                    file=task.file, report_subdir=task.report_subdir, label=task.label, error_exit_code=1,
+                    error=("its worker process ended without sending the outcome" if lost
+                           else "not run: every worker process ended")))
 
 
 # ---- the face ------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import json
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -110,3 +111,26 @@ def test_bad_suite_flags_are_exit_2(argv: list[str], message: str, tmp_path: Pat
     code = main(["run", str(BROKEN), *argv, "--report-dir", str(tmp_path)])
     assert code == 2
     assert message in capsys.readouterr().err
+
+
+def test_a_task_whose_worker_ended_without_an_answer_is_not_waited_for(tmp_path: Path) -> None:
+    """A worker that exits (code 0) after taking a task but without sending its outcome (e.g. the
+    result could not be pickled) must not leave the suite waiting forever."""
+    from types import SimpleNamespace
+
+    from harness.cli.run_suite import Task, _reap
+    from harness.scenario.suite import RunOptions
+
+    tasks = [Task(index=i, file=f"s{i}.yaml", options=RunOptions(), label="", report_dir=tmp_path,
+                  report_subdir=f"s{i}", check_expectation=False) for i in range(2)]
+    worker = SimpleNamespace(pid=4242, exitcode=0, is_alive=lambda: False)
+    outcomes: dict[int, Any] = {}
+    running = {0: 4242}
+
+    def done(task: Task, outcome: Any) -> None:
+        outcomes[task.index] = outcome
+
+    _reap([worker], running, {t.index: t for t in tasks}, done, outcomes, tasks)
+    assert set(outcomes) == {0, 1} and running == {}
+    assert "without sending the outcome" in outcomes[0].error
+    assert outcomes[1].error == "not run: every worker process ended"
