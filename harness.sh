@@ -4,7 +4,8 @@
 #   ./harness.sh guide   set up, then run the Keycloak guide on the embedded emulator
 #   ./harness.sh test    set up, then run the whole test suite (real Keycloak included)
 #   ./harness.sh lab     set up, then open the notebooks in Jupyter Lab
-#   ./harness.sh notebooks  set up, sync each notebook with its .py (jupytext), then execute them
+#   ./harness.sh notebooks  set up, sync each notebook with its .py (jupytext), execute them and
+#                        write their normalised outputs into the .ipynb, then run the notebook tests
 #   ./harness.sh lint    set up, then run ruff, mypy and the import contracts only
 #   ./harness.sh setup   only set up (.venv with dcr-harness and its test tools)
 #
@@ -99,10 +100,14 @@ case "$cmd" in
     exec "$VENV/bin/jupyter" lab notebooks/ "$@" ;;
   notebooks)
     # notebooks/README.md: jupytext --sync keeps the newer file of each .ipynb/.py pair,
-    # then the notebook tests check the pairs and execute every notebook (nbclient).
+    # harness.notebook.execute runs every notebook on the emulators (nbclient) and writes
+    # its normalised outputs into the .ipynb, then the notebook tests check the pairs and
+    # that a fresh run still shows what is committed.
     setup_python
     log "jupytext --sync notebooks/*.ipynb"; "$VENV/bin/jupytext" --sync --quiet notebooks/*.ipynb
-    log "executing the notebooks (pytest -m notebook tests/notebooks)"
+    log "executing the notebooks, writing their outputs (python -m harness.notebook.execute)"
+    "$VENV/bin/python" -m harness.notebook.execute
+    log "checking the notebooks (pytest -m notebook tests/notebooks)"
     exec "$VENV/bin/python" -m pytest -m notebook tests/notebooks "$@" ;;
   *)
     echo "usage: ./harness.sh [guide|test|lint|lab|notebooks|setup] [extra args]" >&2; exit 2 ;;

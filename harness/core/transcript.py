@@ -92,10 +92,19 @@ class Transcript:
             self._items.append(ex)
         return ex
 
-    def record_response(self, actor: str, target: str, resp: requests.Response) -> Exchange:
+    def record_response(self, actor: str, target: str, resp: requests.Response,
+                        sent_at: float | None = None) -> Exchange:
+        """Record ``resp`` and its request. ``sent_at`` (``time.time()`` just before the
+        request was sent) dates the exchange from the request: ``started`` is then
+        ``sent_at`` plus the wait for the answer's headers, so ``started - elapsed`` (the
+        sequence diagram's order, harness.report.sequence) is when the request left, not
+        that moment plus the time spent reading and redacting the body, which let an outer
+        call sort after the call it caused (gateway -> upstream)."""
         req = resp.request
         r = self.redactor
         body = req.body
+        elapsed_ms = resp.elapsed.total_seconds() * 1000.0
+        extra: dict[str, Any] = {} if sent_at is None else {"started": sent_at + elapsed_ms / 1000.0}
         return self.add(
             Exchange(
                 actor=actor,
@@ -107,7 +116,8 @@ class Transcript:
                 status=resp.status_code,
                 response_headers=r.headers(_interesting(dict(resp.headers))),
                 response_body=r.body(resp.content, resp.headers.get("Content-Type")),
-                elapsed_ms=resp.elapsed.total_seconds() * 1000.0,
+                elapsed_ms=elapsed_ms,
+                **extra,
             )
         )
 
@@ -203,11 +213,12 @@ class RecordingSession(requests.Session):
         # CURL_CA_BUNDLE override a *session-level* verify (False or a CA path), which
         # would silently undo dcr_ssl_insecure_skip_verify and CA bundles.
         kwargs.setdefault("verify", self.verify)
+        sent_at = time.time()
         try:
             resp = super().request(method, url, *args, **kwargs)
         except requests.RequestException as exc:
             prepared_headers = {**dict(self.headers), **dict(kwargs.get("headers") or {})}
             self.transcript.record_error(self.actor, target or self.target, method, url, prepared_headers, kwargs.get("data"), exc)
             raise
-        self.transcript.record_response(self.actor, target or self.target, resp)
+        self.transcript.record_response(self.actor, target or self.target, resp, sent_at=sent_at)
         return resp

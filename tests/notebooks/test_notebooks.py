@@ -3,16 +3,23 @@ embedded emulators, and the Keycloak notebook also against the real Keycloak ser
 (the session's ``real_keycloak``, passed in as an external IdP — never a second JVM).
 
 The notebooks assert what they teach (statuses, the gateway's stage and reason, the
-EC coordinate lengths), so a notebook that runs but shows the wrong thing fails too."""
+EC coordinate lengths), so a notebook that runs but shows the wrong thing fails too.
+The emulator run is also compared with the outputs committed in the ``.ipynb`` (issue
+20): after :mod:`harness.notebook.execute`'s normalisation they must be equal, so a
+change that alters what a notebook shows fails until the outputs are re-generated
+(``./harness.sh notebooks`` or ``python -m harness.notebook.execute``)."""
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 
+import nbformat
 import pytest
 
-from tests.notebooks.conftest import execute_notebook
+from harness.notebook.execute import normalise, stale_cells
+from tests.notebooks.conftest import NOTEBOOK_DIR, execute_notebook
 
 pytestmark = [pytest.mark.notebook, pytest.mark.slow]
 
@@ -44,12 +51,13 @@ def _errors(nb) -> list[str]:
 
 @pytest.fixture(scope="module")
 def on_emulator(kernel_name: str):
-    """Each notebook executed once on the emulator (lazily), shared by this module's tests."""
+    """Each notebook executed once with its own parameters (the emulators), lazily, shared
+    by this module's tests."""
     done: dict[str, object] = {}
 
     def get(name: str):
         if name not in done:
-            done[name] = execute_notebook(name, kernel_name, {"IDP": "emulator"})
+            done[name] = execute_notebook(name, kernel_name)
         return done[name]
 
     return get
@@ -65,6 +73,17 @@ def test_notebook_runs_on_the_emulator(name: str, on_emulator) -> None:
     # secrets shown only masked: no compact JWT survives in any output
     assert _unmasked_tokens(text) == []
     assert "***redacted:" in text or name == "03-jwt-edge-cases.ipynb"
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_committed_outputs_are_those_of_a_fresh_run(name: str, on_emulator) -> None:
+    """The outputs committed in the .ipynb equal a fresh run's, once both are normalised
+    (ports, ids, times, secret fingerprints: harness.notebook.execute.Normaliser)."""
+    fresh = normalise(copy.deepcopy(on_emulator(name)))
+    committed = nbformat.read(NOTEBOOK_DIR / name, as_version=4)
+    problems = stale_cells(committed, fresh)
+    assert not problems, (f"{name}: committed outputs are stale; run ./harness.sh notebooks "
+                          "(python -m harness.notebook.execute) and commit the .ipynb\n" + "\n".join(problems))
 
 
 def test_gluu_notebook_shows_both_ec_serialisations_and_the_fix(on_emulator) -> None:

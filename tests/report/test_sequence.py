@@ -63,3 +63,43 @@ def test_status_classes_colour_the_answers() -> None:
 
 def test_marker_ids_are_prefixed() -> None:
     assert 'id="a1-arrow"' in sequence_svg(FLOW, uid="a1") and 'id="seq-arrow"' not in sequence_svg(FLOW, uid="a1")
+
+
+def test_a_recorded_call_is_dated_from_when_its_request_left() -> None:
+    """RecordingSession dates an exchange from the moment the request was sent, so the
+    time spent after the answer arrived (reading and redacting the body) cannot push an
+    outer call after the call it caused in the diagram's order (``started - elapsed``)."""
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from harness.core.redact import Redactor
+    from harness.core.transcript import RecordingSession, Transcript
+
+    class Ok(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    class SlowRedactor(Redactor):
+        def body(self, body: str | bytes | None, content_type: str | None) -> str | None:
+            time.sleep(0.3)  # a large body takes this long to redact
+            return super().body(body, content_type)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Ok)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        transcript = Transcript(SlowRedactor())
+        before = time.time()
+        with RecordingSession(transcript, actor="developer", target="gateway") as session:
+            session.get(f"http://127.0.0.1:{server.server_port}/")
+        (ex,) = list(transcript)
+        assert ex.started - ex.elapsed_ms / 1000.0 < before + 0.2
+    finally:
+        server.shutdown()
+        server.server_close()
