@@ -16,9 +16,10 @@
 # # Dynamic Client Registration with Gluu, step by step
 #
 # This notebook performs Tyk's *Step by step guide using Gluu* (Gluu Server 4.2, oxAuth)
-# against the harness's Gluu emulator, then takes apart the one surprising step of that
-# guide: restricting `jwksAlgorithmsSupported` to RSA because of "known issues with Tyk's
-# JWT driver". Part 2 shows the issue — an EC key whose coordinates have the wrong length
+# against the harness's Gluu emulator, in the guide's order, quoting the guide where it
+# says what to click. Then it takes apart the one surprising step of that guide:
+# restricting `jwksAlgorithmsSupported` to RSA because of "known issues with Tyk's JWT
+# driver". Part 2 shows the issue — an EC key whose coordinates have the wrong length
 # makes the gateway reject *every* token — in both of the shapes Gluu produces, how to
 # diagnose it, and the fix.
 #
@@ -27,7 +28,13 @@
 # the EC serialisation) is documented field by field in the `gluu` profile
 # (`harness/products/gluu/profile.py`, rendered as `docs/profiles.md`). It is read from
 # oxAuth's sources and the installer's templates (4.2.3 and 4.4.0), not measured against a
-# running Gluu; `docs/profiles.md` lists what it does not model.
+# running Gluu; `docs/profiles.md` lists what it does not model. The emulator has no oxTrust
+# (the admin web UI): where the guide looks at oxTrust, we ask oxAuth the same question
+# over HTTP. The gateway is the harness's own (`harness.tyk.gateway`).
+#
+# The outputs were produced by `python -m harness.notebook.execute`; values that change
+# from run to run (ports, ids, times, secret fingerprints) are shown as placeholders such as
+# `⟨port⟩` or `⟨uuid-1⟩`.
 
 # %% tags=["parameters"]
 IDP = "emulator"     # Gluu runs on the emulator only
@@ -35,11 +42,18 @@ GLUU_VERSION = "4.2"  # the guide's release
 
 # %%
 import json
+import tempfile
+from pathlib import Path
 
-from harness.notebook import exchanges_view, json_view, jwks_view, sequence_view, show
-from harness.notebook.guide import Guide
+from harness.notebook import exchanges_view, json_view, jwks_view, run_summary, sequence_view, show
+from harness.notebook.guide import Guide, project_root
 from harness.products.gluu.admin import GluuAdmin
 from harness.products.gluu.emulator.launcher import GluuEmulatorLauncher
+from harness.products.gluu.profile import GluuProfile
+from harness.registrar import rfc7592
+from harness.registrar.rfc7591 import RegisteredClient
+from harness.scenario.loader import load_scenario
+from harness.scenario.runner import run_scenario
 from harness.tyk.gateway.golang.jwks_go import JwksDecodeError, decode_jwks
 
 assert IDP == "emulator", "the Gluu guide runs on the Gluu emulator (IDP = 'emulator')"
@@ -49,7 +63,7 @@ assert IDP == "emulator", "the Gluu guide runs on the Gluu emulator (IDP = 'emul
 #
 # `scenarios/gluu.yaml` holds the guide's settings. The Gluu emulator is started with key
 # seed 4, which makes its P-256 key one of the (about half of all) keys that hit the bug
-# in Part 2 — the guide's fix in step 2 hides it.
+# in Part 2 — the guide's `jwksAlgorithmsSupported` step hides it.
 
 # %%
 guide = Guide.open("scenarios/gluu.yaml",
@@ -57,7 +71,7 @@ guide = Guide.open("scenarios/gluu.yaml",
 [f"{s.id}: {s.title}" for s in guide.steps]
 
 # %% [markdown]
-# ## Step 1 — Have a Gluu server to talk to
+# ## Requirements — "A Gluu installation"
 #
 # Gluu has no realms: the issuer is the server root, and oxAuth's endpoints live under
 # `/oxauth/restv1/` (registration, token, JWKS).
@@ -67,22 +81,19 @@ result = guide.run("idp-start")
 show(result)
 
 # %% [markdown]
-# ## Step 2 — oxAuth configuration: publish RSA keys only
+# ## Getting started with Gluu — the registration endpoint and the well-known URL
 #
-# In oxTrust (Configuration → JSON Configuration → OxAuth Configuration) the guide sets
-# `jwksAlgorithmsSupported` to RS256, RS384 and RS512 and saves. oxAuth keeps all its keys
-# but publishes only those algorithms in its JWKS. Part 2 shows what goes wrong without
-# this. (Registration is open by default in Gluu: no initial access token is needed.)
-
-# %%
-result = guide.run("idp-configuration")
-show(result)
-
-# %% [markdown]
-# ## Step 3 — Read the discovery document
+# > In order to get started with Dynamic Client Registration you'll need to get the OpenID
+# > Connect registration endpoint. Open your Gluu dashboard and select the "Configuration"
+# > section. Select "JSON Configuration" and toggle the "OxAuth Configuration" tab. […] In
+# > this view you will find the registration endpoint […] Another endpoint that will be
+# > relevant for your setup is the Well-Known configuration endpoint. Keep both URLs handy
+# > […] This endpoint typically looks as follows: `https://gluu-server/.well-known/openid-configuration`
 #
-# The registration endpoint and the well-known configuration are the two URLs the guide
-# asks you to keep. The token endpoint and `jwks_uri` come from the same document.
+# oxTrust's *OxAuth Configuration* shows oxAuth's JSON configuration, whose
+# `registrationEndpoint` is the URL that the well-known document publishes as
+# `registration_endpoint`. We read the well-known document: both URLs, and the token
+# endpoint and `jwks_uri` the later steps need.
 
 # %%
 result = guide.run("discovery")
@@ -92,38 +103,66 @@ show(json_view({k: doc[k] for k in ("issuer", "registration_endpoint", "token_en
                title="discovery (excerpt)"))
 
 # %% [markdown]
-# ## Step 4 — Tyk configuration files
+# ## Getting started with Gluu — `jwksAlgorithmsSupported`
 #
-# As with Keycloak: `oauth_redirect_uri_separator` (`;`) in `tyk_analytics.conf`. Nothing
-# else changes.
+# > Because of known issues with Tyk's JWT driver, you'll set specific algorithms for the
+# > JWKS endpoint. In the same "OxAuth Configuration" tab, scroll down to
+# > "jwksAlgorithmsSupported" and select the following options […] Click "Save OxAuth
+# > Configuration" afterwards.
+#
+# The options in the guide's screenshot are RS256, RS384 and RS512. oxAuth keeps all its
+# keys but publishes only those algorithms in its JWKS. Part 2 shows what goes wrong
+# without this. (The emulator's stand-in for oxTrust's Save is an admin call,
+# `PUT /dcr-harness/admin/configuration`.)
+
+# %%
+result = guide.run("idp-configuration")
+show(result)
+
+# %% [markdown]
+# ## Setting up Tyk — `tyk_analytics.conf`
+#
+# > check your `tyk_analytics.conf` and make sure that a proper `oauth_redirect_uri_separator`
+# > parameter is set. You can use the following value: `"oauth_redirect_uri_separator": ";"`
+#
+# Nothing else changes (the Gluu guide has no TLS flags).
 
 # %%
 result = guide.run("dashboard-settings")
 show(result)
 
 # %% [markdown]
-# ## Step 5 — Create the API with JWT authentication
+# ## Create the "Gluu API"
 #
-# "Gluu API" uses JWT with RSA and the JWKS URI from discovery, like the Keycloak guide —
-# except **Identity Source** `client_id`: Gluu's access tokens have no `sub` claim at all,
-# so the gateway would find no identity in them (see notebook 04 for that mistake).
-# Policy Field Name stays `pol`.
+# > Now open the Tyk Dashboard and click **APIs** under **System Management**. Create a new
+# > API called "Gluu API" […] click on "Configure API" and set the authentication settings
+# > […] For the **Identity Source** field use `"client_id"` and for **Policy Field Name** use `"pol"`.
+#
+# JWT with RSA and the JWKS URI from discovery, like the Keycloak guide — except
+# **Identity Source** `client_id`: Gluu's access tokens have no `sub` claim at all, so with
+# `sub` the gateway would find no identity in them
+# (`scenarios/broken/gluu-wrong-identity-source.yaml`).
 
 # %%
 result = guide.run("create-api")
 show(result)
 
 # %% [markdown]
-# ## Step 6 — Create the policy
+# ## Create the "Gluu Policy"
 #
-# "Gluu Policy" grants access to "Gluu API", with a key expiry.
+# > click on "Create a Policy" and call it "Gluu Policy". Use the default values for this
+# > one. Remember to select the previously created "Gluu API" in the access rights section.
+# > You will also need to set an expiration setting for the keys.
 
 # %%
 result = guide.run("create-policy")
 show(result)
 
 # %% [markdown]
-# ## Step 7 — Make the API use the policy
+# ## Make the API use the policy
+#
+# > After the policy is ready, switch back to the API settings and make sure that the API is
+# > using the appropriate policy
 #
 # Gluu's tokens carry no `pol` claim either: the API's default policy applies.
 
@@ -132,42 +171,79 @@ result = guide.run("api-default-policy")
 show(result)
 
 # %% [markdown]
-# ## Step 8 — Publish the API in the portal catalogue
+# ## Add the API to the portal catalogue
 #
-# The catalogue entry "Gluu API" with "Gluu Policy".
+# > Switch to the "Catalogue" section under "Portal Management" on the navigation menu.
+# > Click on "Add New API", set a name for it and select the newly created policy. For this
+# > example use "Gluu Policy"
 
 # %%
 result = guide.run("catalogue-entry")
 show(result)
 
 # %% [markdown]
-# ## Step 9 — DCR settings for this API
+# ## DCR settings: override the global settings for this API
 #
-# Override the global settings and choose provider **Gluu**, grant type
-# `client_credentials`, auth method *Client Secret - Post*, response type **Token**, the
-# IdP host and the registration endpoint `/oxauth/restv1/register`. The initial access
-# token stays empty: Gluu registration is open.
+# > Hit "Save" and click on the recently created item again, switch to the "Settings" tab
+# > that's next to "API Details". In "API Details" toggle the "Override global settings"
+# > option.
+#
+# (The global path, *"the **Settings** section under **Portal Management** […] the **API
+# Access** tab"*, is run at the end of notebook 01.) The DCR section:
+#
+# | guide's field | guide's value | here |
+# |---|---|---|
+# | Providers | *"For this guide, pick "Gluu""* | `gluu` |
+# | Grant Types | *"Set "Client Credentials""* | `client_credentials` |
+# | Token Endpoint Auth Method | *"Use "Client Secret - Post""* | `client_secret_post` |
+# | Response Types | *"Set **Token**"* | `token` |
+# | Identity Provider Host | `https://gluu-server/` | the IdP's base URL |
+# | Client Registration Endpoint | `https://gluu-server/oxauth/restv1/register` | from discovery |
+# | Initial Registration Access Token | *"this was generated in the early steps of the guide"* | empty |
+#
+# **The initial access token the guide never creates.** The Gluu guide's text for this
+# field is the Keycloak guide's: no earlier step of the Gluu guide generates a token. None
+# is needed: oxAuth's registration endpoint is open by default (`dynamicRegistrationEnabled`),
+# so the field stays empty and the portal registers without an `Authorization` header.
+#
+# **Why the provider must be Gluu** shows in the next step's registration request.
 
 # %%
 result = guide.run("catalogue-dcr-settings")
 show(result)
+assert result.evidence.endswith("initial access token empty")
 
 # %% [markdown]
-# ## Step 10 — Add a developer
+# ## Testing the flow — add a developer
 #
-# A developer account in the portal.
+# > Click "Developers" under "Portal Management", then click "Add developer" and enter some
+# > basic information here to create a developer user.
 
 # %%
 result = guide.run("create-developer")
 show(result)
 
 # %% [markdown]
-# ## Step 11 — The developer creates an OAuth client
+# ## The developer creates an OAuth client
 #
-# The wizard registers "GluuClient" at oxAuth. Two Gluu habits show in the exchange:
-# success is **200** (not RFC 7591's 201), and because the guide asks for response type
-# `token`, Gluu insists on a redirect URL — the guide says the field may stay blank, but
-# Gluu would answer `invalid_client_metadata` (our scenario fills one in).
+# > After clicking "Create first OAuth Client" you'll see your previously created "Gluu
+# > API". Select it and click "Save and continue". The following screen will require you to
+# > enter a client name. It's possible to set redirect URLs if you also plan to use this
+# > client for other flow types. This setting can be left blank for the purposes of this
+# > example. […] Once you click "Create", Tyk will trigger a registration on your IDP
+#
+# Three things to see in the portal → oxAuth exchange:
+#
+# * **the provider's two extra members**: the Gluu driver adds `"access_token_as_jwt": true`
+#   and `"access_token_signing_alg": "RS256"` to the RFC 7591 metadata. oxAuth issues
+#   *opaque* access tokens (a random string) unless a client registers `access_token_as_jwt`
+#   — and a Tyk JWT API can only verify a JWT. With provider *Other* the request is plain
+#   RFC 7591 and every token the developer gets is refused (shown after the token step);
+# * **200, not 201**: oxAuth answers a successful registration with 200 OK where RFC 7591
+#   §3.2.1 says 201 Created;
+# * **the redirect URL**: the guide says it may stay blank, but because the guide asks for
+#   response type `token`, oxAuth insists on one and would answer `invalid_client_metadata`
+#   (`scenarios/broken/gluu-redirect-missing.yaml`); our scenario fills one in.
 
 # %%
 result = guide.run("oauth-client-wizard")
@@ -175,9 +251,40 @@ show(result)
 registration = [e for e in result.exchanges if e.actor == "portal" and e.target == "idp"]
 show(exchanges_view(registration))
 assert registration and registration[-1].status == 200
+asked = json.loads(registration[-1].request_body)
+assert asked["access_token_as_jwt"] is True and "Authorization" not in registration[-1].request_headers
 
 # %% [markdown]
-# ## Step 12 — Get an access token (client credentials)
+# ### "If you check the Gluu dashboard you will see new client (named "GluuClient")"
+#
+# In oxTrust: **OpenID Connect → Clients**. Without oxTrust we ask oxAuth directly with
+# the standard management call: an RFC 7592 §2.1 *client read* (`GET` on the
+# `registration_client_uri`, with the registration access token the portal keeps for the
+# client). oxAuth answers with the client as it stored it — the record oxTrust lists. Like
+# Keycloak (notebook 01), oxAuth reads the guide's response type `token` as the implicit flow
+# and adds the `implicit` grant next to `client_credentials` (Gluu 4.2; 4.4 turns that off
+# by default: the `grant_type_autofix` field of the `gluu` profile).
+
+# %%
+stored = guide.world.portal.get_client(guide.facts["developer.id"], guide.facts["client.id"])
+registered = RegisteredClient(client_id=stored.client_id, client_secret=stored.client_secret,
+                              registration_access_token=stored.registration_access_token,
+                              registration_client_uri=stored.registration_client_uri, status=0)
+in_gluu = rfc7592.read(guide.world.session("admin", "idp"), registered)
+show(json_view({k: in_gluu.get(k) for k in ("client_id", "client_name", "grant_types", "response_types",
+                                            "token_endpoint_auth_method", "redirect_uris",
+                                            "access_token_as_jwt", "access_token_signing_alg")},
+               title="the client in Gluu (RFC 7592 read)", redactor=guide.redactor))
+assert in_gluu["client_name"].startswith("GluuClient")
+assert ("implicit" in in_gluu["grant_types"]) == GluuProfile.for_version(GLUU_VERSION).grant_type_autofix
+
+# %% [markdown]
+# ## Generate a token
+#
+# > You will need the token URL which it's also present in the Well-Known URI of your
+# > organisation. The field is named `"token_endpoint"`. For this example use the following:
+# > `https://gluu-server/oxauth/restv1/token` […] Note that you aren't using any additional
+# > headers for this request, the client credentials are enough.
 #
 # `client_secret_post`, exactly as registered: Gluu enforces the registered method and
 # would refuse Basic authentication for this client. Note `token_type: "bearer"` in lower
@@ -190,10 +297,27 @@ show(guide.tokens()["access_token"])
 assert "sub" not in guide.tokens()["access_token"].claims
 
 # %% [markdown]
-# ## Step 13 — Call the API through the gateway
+# ### Why the provider must be Gluu
 #
-# The gateway fetches the JWKS — RSA keys only, thanks to step 2 — verifies the token and
-# takes the identity from `client_id`.
+# The same guide with *Providers: Other* (`scenarios/broken/gluu-provider-other.yaml`): the
+# registration lacks `access_token_as_jwt`, oxAuth issues an opaque access token, and the
+# gateway's JWT authentication refuses it — the token is not a JWT at all, so there is no
+# header, no `kid`, nothing to verify.
+
+# %%
+other = run_scenario(load_scenario(project_root() / "scenarios/broken/gluu-provider-other.yaml"),
+                     report_dir=Path(tempfile.mkdtemp(prefix="gluu-other-")))
+show(run_summary(other))
+assert other.failed_step.id == "gateway-call" and "opaque" in other.failed_step.cause
+
+# %% [markdown]
+# ## Call the API through Tyk
+#
+# > Once you get a response from the IDP, you can copy the `"access_token"` and use it to
+# > access your "Gluu API", this request will be proxied by Tyk
+#
+# The gateway fetches the JWKS — RSA keys only, thanks to the `jwksAlgorithmsSupported`
+# step — verifies the token and takes the identity from `client_id`.
 
 # %%
 result = guide.run("gateway-call")
@@ -234,7 +358,7 @@ guide.close()
 # with it. Every token then gets `403 Key not authorized`, and the reason is only in
 # Tyk's log.
 #
-# `scenarios/gluu-ec-bug.yaml` is the guide with step 2 left at Gluu's defaults. We run
+# `scenarios/gluu-ec-bug.yaml` is the guide with the `jwksAlgorithmsSupported` step left at Gluu's defaults. We run
 # it twice, with two key seeds: one whose P-256 `x` gets the sign byte, one whose `x`
 # starts with a zero byte.
 

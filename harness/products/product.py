@@ -71,8 +71,11 @@ class Product(ABC):
     #: The Tyk Dashboard DCR "Provider" the product's guide selects (a driver of
     #: harness.registrar.drivers, which shapes the registration request).
     dcr_provider: ClassVar[str]
-    #: The guide's IdP admin step before discovery: (step id, title).
+    #: The guide's IdP admin step: (step id, title).
     guide_admin_step: ClassVar[tuple[str, str]]
+    #: The guide reads the discovery document (registration endpoint, well-known URL)
+    #: before its admin step; False: the admin step comes first.
+    guide_discovery_before_admin_step: ClassVar[bool] = False
     #: The conformance checks can create initial access tokens with the admin credentials.
     admin_creates_initial_access_tokens: ClassVar[bool] = False
 

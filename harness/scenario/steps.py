@@ -419,11 +419,13 @@ def plan_for(ctx: RunContext) -> list[Step]:
 def steps_for(scenario: Scenario) -> list[Step]:
     """The guide's steps for ``scenario``, in order, known before any world exists (the
     pytest plugin names one item per step at collection time)."""
-    step_id, title = product(scenario.idp.profile).guide_admin_step
+    idp = product(scenario.idp.profile)
+    step_id, title = idp.guide_admin_step
+    admin = Step(step_id, title, ADMIN_STEPS[step_id])
+    read = Step("discovery", "Read the IdP's discovery document", discovery)
     steps = [Step("idp-start", "Start the identity provider", idp_start),
-             Step(step_id, title, ADMIN_STEPS[step_id])]
+             *((read, admin) if idp.guide_discovery_before_admin_step else (admin, read))]
     steps += [
-        Step("discovery", "Read the IdP's discovery document", discovery),
         Step("dashboard-settings", "Tyk settings (tyk_analytics.conf, tyk.conf)", dashboard_settings),
         Step("create-api", f"Create the API {scenario.api.name!r} with JWT auth", create_api),
         Step("create-policy", f"Create the policy {scenario.policy.name!r}", create_policy),

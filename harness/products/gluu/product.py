@@ -22,6 +22,10 @@ class Gluu(Product):
     #: oxTrust: Configuration → JSON Configuration → OxAuth (the guide's step 3).
     guide_admin_step: ClassVar[tuple[str, str]] = (
         "idp-configuration", "Gluu: OxAuth configuration (jwksAlgorithmsSupported)")
+    #: shared/seeds (Gluu guide, "Getting started with Gluu"): the registration endpoint
+    #: (steps 1-2) and the Well-Known configuration endpoint come first, then
+    #: "In the same OxAuth Configuration tab, scroll down to jwksAlgorithmsSupported" (step 3).
+    guide_discovery_before_admin_step: ClassVar[bool] = True
 
     def profile(self, version: str | None = None) -> GluuProfile:
         return GluuProfile.for_version(version) if version else GluuProfile.for_version()
