@@ -23,7 +23,7 @@
 # * **portal** — the Tyk Dashboard and Developer Portal (the harness's reference implementation),
 # * **IdP** — Keycloak (an embedded emulator by default, or the real server). The emulator
 #   answers the 159 HTTP exchanges of the differential sequence as the real 26.4.7, 26.5.6,
-#   26.7.0 and 26.7.3 do; what it does not model is listed in `docs/profiles.md`,
+#   26.7.0 and 26.7.3 do; what it does not model is listed in [`docs/profiles.md`](../docs/profiles.md),
 # * **gateway** — a Tyk-compatible gateway that checks JWTs in front of an echo upstream
 #   (the harness's own, `harness.tyk.gateway`).
 #
@@ -93,10 +93,10 @@ assert result.verdict.value == "PASS"
 # registration *policies* that used to share the tab are under **Clients → Client registration**.
 #
 # Whoever holds the token may register that many clients: the Tyk portal will present it
-# as a Bearer token on every registration (RFC 7591 §3). What the console does is one admin
+# as a Bearer token on every registration ([RFC 7591 §3](https://www.rfc-editor.org/rfc/rfc7591#section-3)). What the console does is one admin
 # REST call, shown below after the console's own login (a password grant for `admin-cli`):
 # `POST /admin/realms/master/clients-initial-access` with the expiry and count of
-# `scenarios/keycloak.yaml`. The token is a JWT signed by the realm; its claims say who
+# [`scenarios/keycloak.yaml`](../scenarios/keycloak.yaml). The token is a JWT signed by the realm; its claims say who
 # issued it and until when it is valid.
 
 # %%
@@ -211,7 +211,8 @@ show(result)
 # > Details** select the **Override global settings** option. […] Scroll down to the DCR
 # > section and enter the following settings
 #
-# The guide's note names the other path, which the last section of this notebook runs:
+# The guide's note names the other path, which [the last section](#the-other-path-dcr-in-the-global-portal-settings)
+# of this notebook runs:
 #
 # > Tyk lets you set global portal settings that apply to **all portal-listed APIs** […] In
 # > case you want to enable DCR for all the APIs, you should go to the **Settings** section

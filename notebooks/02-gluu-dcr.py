@@ -26,7 +26,7 @@
 # Gluu has no official single container, so Gluu runs only on the emulator; its wire
 # behaviour (status 200 on registration, lower-case `bearer`, no `sub` in access tokens,
 # the EC serialisation) is documented field by field in the `gluu` profile
-# (`harness/products/gluu/profile.py`, rendered as `docs/profiles.md`). It is read from
+# (`harness/products/gluu/profile.py`, rendered as [`docs/profiles.md`](../docs/profiles.md)). It is read from
 # oxAuth's sources and the installer's templates (4.2.3 and 4.4.0), not measured against a
 # running Gluu; `docs/profiles.md` lists what it does not model. The emulator has no oxTrust
 # (the admin web UI): where the guide looks at oxTrust, we ask oxAuth the same question
@@ -112,7 +112,7 @@ show(json_view({k: doc[k] for k in ("issuer", "registration_endpoint", "token_en
 #
 # The options in the guide's screenshot are RS256, RS384 and RS512. oxAuth keeps all its
 # keys but publishes only those algorithms in its JWKS. Part 2 shows what goes wrong
-# without this. (The emulator's stand-in for oxTrust's Save is an admin call,
+# without this ([Part 2](#part-2--why-the-guide-restricts-jwksalgorithmssupported)). (The emulator's stand-in for oxTrust's Save is an admin call,
 # `PUT /dcr-harness/admin/configuration`.)
 
 # %%

@@ -211,3 +211,67 @@ def test_no_notebook_reimplements_jwt_validation() -> None:
         code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
         for banned in (".verify(", "jws.JWS(", "import jwt", "hmac.compare_digest", "from harness.jose.tokens import verify"):
             assert banned not in code, f"{name} uses {banned}"
+
+
+#: Markdown links and images: ``[text](target)``, ``![alt](target)``, ``<img src="target">``.
+MD_LINK = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)|<img\s[^>]*src=\"([^\"]+)\"")
+
+
+def _anchor(heading: str) -> str:
+    """The anchor Jupyter and GitHub give a markdown heading (lower case, spaces to hyphens,
+    punctuation dropped)."""
+    text = re.sub(r"[`*_]", "", heading.strip().lstrip("#").strip()).lower()
+    return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
+
+
+def broken_links(markdown: list[str], base: Path) -> list[str]:
+    """Links in ``markdown`` (the texts of one document) that do not resolve: a relative
+    target must name a file or folder of the repository (relative to ``base``, the
+    document's folder, as GitHub and Jupyter resolve it), a ``#anchor`` a heading of the
+    same document, an ``http(s)`` URL must be well formed (not fetched: the tests run
+    offline)."""
+    from urllib.parse import urlparse
+
+    anchors = {_anchor(line) for text in markdown for line in text.splitlines() if line.startswith("#")}
+    bad = []
+    for text in markdown:
+        for m in MD_LINK.finditer(text):
+            target = m.group(1) or m.group(2)
+            url = urlparse(target)
+            if url.scheme in ("http", "https"):
+                if not url.netloc:
+                    bad.append(target)
+            elif url.scheme:
+                bad.append(target)  # file:, javascript:, ... never in a learner notebook
+            elif target.startswith("#"):
+                if target[1:] not in anchors:
+                    bad.append(target)
+            else:
+                path = (base / url.path).resolve()
+                if not (path.is_relative_to(ROOT) and path.exists()):
+                    bad.append(target)
+    return bad
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_link_in_a_notebook_resolves(name: str) -> None:
+    nb = nbformat.read(NOTEBOOK_DIR / name, as_version=4)
+    texts = [c.source for c in nb.cells if c.cell_type == "markdown"]
+    assert broken_links(texts, NOTEBOOK_DIR) == []
+
+
+def test_every_link_in_the_notebooks_readme_resolves() -> None:
+    assert broken_links([(NOTEBOOK_DIR / "README.md").read_text(encoding="utf-8")], NOTEBOOK_DIR) == []
+
+
+@pytest.mark.parametrize("link", ["[the profile](../docs/no-such-file.md)", "[out](../../shared/DESIGN.md)",
+                                  "[a section](#no-such-heading)", "[bad](https:///path-only)",
+                                  "![picture](img/missing.png)", '<img src="img/missing.png">', "[x](file:///etc/passwd)"])
+def test_the_link_check_rejects_what_does_not_resolve(link: str) -> None:
+    assert broken_links([f"# Title\n\nSee {link}."], NOTEBOOK_DIR) != []
+
+
+def test_the_link_check_accepts_what_resolves() -> None:
+    doc = ("# A title\n\n## Step 1 — `discovery`\n\n[profiles](../docs/profiles.md) [scenario](../scenarios/keycloak.yaml) "
+           "[rfc](https://www.rfc-editor.org/rfc/rfc7591) [up](#a-title) [step](#step-1--discovery)")
+    assert broken_links([doc], NOTEBOOK_DIR) == []
