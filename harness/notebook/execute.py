@@ -93,6 +93,8 @@ _UUID = re.compile(r"(?<![0-9a-f])[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4
 #: A UUID cut short for display (``6cee102d-75d…``, the sequence diagram's labels).
 _UUID_CUT = re.compile(r"(?<![0-9a-f])([0-9a-f]{8}-[0-9a-f-]{0,27})…", re.I)
 _FINGERPRINT = re.compile(r"\*\*\*redacted:([0-9a-f]{8})\*\*\*")
+#: The same mask inside a form body as a report prints it, percent-encoded (RFC 3986 §2.1).
+_FINGERPRINT_ENCODED = re.compile(r"%2A%2A%2Aredacted%3A([0-9a-f]{8})%2A%2A%2A", re.I)
 #: The run tag the harness appends to client names (harness.scenario.context: 8 hex digits).
 _RUN_TAG = re.compile(r"(\[dcr-harness )([0-9a-f]{8})\]")
 #: A compact JWS/JWT not already masked (RFC 7515 §7.1): base64url header ``eyJ...``.
@@ -139,6 +141,7 @@ class Normaliser:
         # digits the later, looser rules would otherwise take apart.
         self._rules: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
             (_FINGERPRINT, lambda m: f"***redacted:{self._secret.label(m.group(1))}***"),
+            (_FINGERPRINT_ENCODED, lambda m: f"%2A%2A%2Aredacted%3A{self._secret.label(m.group(1))}%2A%2A%2A"),
             (_RUN_TAG, lambda m: f"{m.group(1)}{self._id.label(m.group(2))}]"),
             (_JWT, lambda m: "⟨jwt⟩"),
             (_TMP, lambda m: "⟨tmp⟩"),

@@ -25,6 +25,7 @@ UUID_B = "fff5b524-a43e-4e49-a400-59e8960bd01b"
     ("service-account-" + UUID_A, "service-account-⟨uuid-1⟩"),
     (UUID_A + "_sig_rs256", "⟨uuid-1⟩_sig_rs256"),
     ("Authorization: Bearer ***redacted:f41aef5f***", "Authorization: Bearer ***redacted:⟨secret-1⟩***"),
+    ("password=%2A%2A%2Aredacted%3A12345678%2A%2A%2A", "password=%2A%2A%2Aredacted%3A⟨secret-1⟩%2A%2A%2A"),
     ("Keycloak Client [dcr-harness 73376035]", "Keycloak Client [dcr-harness ⟨id-1⟩]"),
     ('&quot;iat&quot;: 1796400924,', '&quot;iat&quot;: ⟨epoch⟩,'),
     ("'exp': 1796573727487,", "'exp': ⟨epoch⟩,"),
