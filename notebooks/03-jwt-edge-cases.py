@@ -21,7 +21,8 @@
 # not the real Tyk**, which cannot run here (the Go module proxy refuses Tyk's module, so CI
 # cannot build it); the notebook only builds tokens (`harness.jose`) and asks. Where the real
 # Tyk's answer to the same case was recorded ([`fixtures/tyk/differential/jwt-cases.json`](../fixtures/tyk/differential/jwt-cases.json), the
-# differential of [`docs/gateway-vs-tyk.md`](../docs/gateway-vs-tyk.md)), it is shown beside ours and labelled so. For each case you get the HTTP answer — as
+# differential of [`docs/gateway-vs-tyk.md`](../docs/gateway-vs-tyk.md)), it is shown beside ours and labelled so.
+# For each case you get the HTTP answer — as
 # Tyk sends it — and the gateway's *decision*: the stage of Tyk's decision order where it
 # stopped, and the reason Tyk would only log.
 #
