@@ -13,12 +13,10 @@ from __future__ import annotations
 import atexit
 import logging
 import os
-import signal
 import subprocess
 import tempfile
 import threading
 import time
-from collections import deque
 from pathlib import Path
 from typing import IO
 
@@ -26,13 +24,12 @@ import requests
 
 from harness.core.errors import LaunchError
 from harness.core.lifecycle import StartStop
+from harness.core.processes import LOG_TAIL_LINES, log_tail, stop_process_group
 
 log = logging.getLogger(__name__)
 
 #: Env var overriding the cache root (``<root>/<product>/<version>``).
 ENV_CACHE = "DCR_HARNESS_CACHE"
-#: Lines of the server log quoted in a LaunchError.
-LOG_TAIL_LINES = 30
 #: Seconds to wait after SIGTERM before SIGKILL.
 STOP_GRACE_S = 10.0
 
@@ -160,11 +157,7 @@ class ProcessServer(StartStop):
         self.log.info("%s ready in %.1f s", self.name, self.boot_seconds)
 
     def log_tail(self, lines: int = LOG_TAIL_LINES) -> str:
-        if self.log_path is None or not self.log_path.exists():
-            return "(no log)"
-        with open(self.log_path, "rb") as fh:
-            tail = deque(fh, maxlen=lines)
-        return "".join(b.decode("utf-8", "replace") for b in tail).rstrip()
+        return log_tail(self.log_path, lines)
 
     @property
     def running(self) -> bool:
@@ -177,13 +170,7 @@ class ProcessServer(StartStop):
             if proc is not None:
                 if proc.poll() is None:
                     self.log.info("stopping %s", self.name)
-                    _signal_group(proc.pid, signal.SIGTERM)
-                    try:
-                        proc.wait(timeout=STOP_GRACE_S)
-                    except subprocess.TimeoutExpired:
-                        _signal_group(proc.pid, signal.SIGKILL)
-                        proc.wait(timeout=10)
-                _signal_group(proc.pid, signal.SIGKILL)  # children that outlived the leader
+                stop_process_group(proc, self.name, STOP_GRACE_S)
             _LIVE.discard(self)
             self._close_log()
 
@@ -195,9 +182,3 @@ class ProcessServer(StartStop):
                 pass
             self._log_file = None
 
-
-def _signal_group(pgid: int, sig: signal.Signals) -> None:
-    try:
-        os.killpg(pgid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass

@@ -123,18 +123,7 @@ class ChildProcess:
         with self._lock:
             proc, self._proc = self._proc, None
             if proc is not None:
-                if proc.poll() is None:
-                    _signal_group(proc.pid, signal.SIGTERM)
-                    try:
-                        proc.wait(timeout=self.stop_grace)
-                    except subprocess.TimeoutExpired:
-                        log.warning("%s did not stop within %.0f s: killing it", self.name, self.stop_grace)
-                        _signal_group(proc.pid, signal.SIGKILL)
-                        try:
-                            proc.wait(timeout=10)
-                        except subprocess.TimeoutExpired:
-                            log.error("%s (process group %d) survived SIGKILL", self.name, proc.pid)
-                _signal_group(proc.pid, signal.SIGKILL)  # anything it left in its group
+                stop_process_group(proc, self.name, self.stop_grace)
             if self._log is not None:
                 self._log.close()
                 self._log = None
@@ -143,12 +132,7 @@ class ChildProcess:
 
     def log_tail(self, lines: int = LOG_TAIL_LINES) -> str:
         """The last ``lines`` lines of the log, or ``(no log)``."""
-        try:
-            with open(self.log_path, "rb") as fh:
-                tail = deque(fh, maxlen=lines)
-        except OSError:
-            return "(no log)"
-        return "".join(b.decode("utf-8", "replace") for b in tail).rstrip() or "(empty log)"
+        return log_tail(self.log_path, lines) or "(empty log)"
 
     def log_size(self) -> int:
         """Bytes written to the log so far (a mark for :meth:`log_since`)."""
@@ -170,11 +154,42 @@ class ChildProcess:
         return f"ChildProcess({self.name!r}, pid={self.pid})"
 
 
-def _signal_group(pgid: int, sig: signal.Signals) -> None:
+def signal_group(pgid: int, sig: signal.Signals) -> None:
+    """``killpg``; a group already gone (or not ours) is not an error."""
     try:
         os.killpg(pgid, sig)
     except (ProcessLookupError, PermissionError):
         pass
+
+
+def stop_process_group(proc: subprocess.Popen[bytes], name: str, grace_s: float) -> None:
+    """Stop a child started in its own session: SIGTERM its group, wait ``grace_s``, then
+    SIGKILL it; the group is SIGKILLed once more at the end for anything the leader left
+    behind (a JVM outliving its kc.sh wrapper, say). Shared by every launcher of a process."""
+    if proc.poll() is None:
+        signal_group(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=grace_s)
+        except subprocess.TimeoutExpired:
+            log.warning("%s did not stop within %.0f s: killing it", name, grace_s)
+            signal_group(proc.pid, signal.SIGKILL)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                log.error("%s (process group %d) survived SIGKILL", name, proc.pid)
+    signal_group(proc.pid, signal.SIGKILL)
+
+
+def log_tail(path: Path | None, lines: int = LOG_TAIL_LINES) -> str:
+    """The last ``lines`` lines of a log file, or ``(no log)`` when there is none."""
+    if path is None:
+        return "(no log)"
+    try:
+        with open(path, "rb") as fh:
+            tail = deque(fh, maxlen=lines)
+    except OSError:
+        return "(no log)"
+    return "".join(b.decode("utf-8", "replace") for b in tail).rstrip()
 
 
 def listening_pids(port: int, host: str = "127.0.0.1") -> set[int] | None:

@@ -22,13 +22,11 @@ import logging
 import os
 import re
 import shutil
-import signal
 import subprocess
 import tempfile
 import threading
 import time
 import zipfile
-from collections import deque
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -36,6 +34,7 @@ import requests
 
 from harness.core.errors import LaunchError
 from harness.core.lifecycle import StartStop
+from harness.core.processes import LOG_TAIL_LINES, log_tail, stop_process_group
 from harness.core.serving import free_port
 from harness.products.keycloak.profile import KeycloakProfile
 
@@ -75,8 +74,6 @@ APPROX_ZIP_MB = 177
 MIN_JAVA = 17
 #: Where Debian/Ubuntu install JDKs.
 JVM_ROOT = Path("/usr/lib/jvm")
-#: Lines of the server log quoted in a LaunchError.
-LOG_TAIL_LINES = 30
 #: Seconds to wait after SIGTERM before SIGKILL.
 STOP_GRACE_S = 20.0
 
@@ -505,11 +502,7 @@ class KeycloakDistLauncher(StartStop):
         log.info("Keycloak %s ready at %s in %.0f s", self.version, self.base_url, self.boot_seconds)
 
     def log_tail(self, lines: int = LOG_TAIL_LINES) -> str:
-        if self.log_path is None or not self.log_path.exists():
-            return "(no log)"
-        with open(self.log_path, "rb") as fh:
-            tail = deque(fh, maxlen=lines)
-        return "".join(b.decode("utf-8", "replace") for b in tail).rstrip()
+        return log_tail(self.log_path, lines)
 
     @property
     def running(self) -> bool:
@@ -522,18 +515,8 @@ class KeycloakDistLauncher(StartStop):
             if proc is not None:
                 if proc.poll() is None:
                     log.info("stopping Keycloak %s at %s", self.version, self.base_url)
-                    _signal_group(proc.pid, signal.SIGTERM)
-                    try:
-                        proc.wait(timeout=STOP_GRACE_S)
-                    except subprocess.TimeoutExpired:
-                        log.warning("Keycloak did not stop within %.0f s: killing it", STOP_GRACE_S)
-                        _signal_group(proc.pid, signal.SIGKILL)
-                        try:
-                            proc.wait(timeout=10)
-                        except subprocess.TimeoutExpired:
-                            log.error("Keycloak process group %d survived SIGKILL", proc.pid)
-                # The JVM may outlive the kc.sh wrapper: make sure the group is gone.
-                _signal_group(proc.pid, signal.SIGKILL)
+                # The JVM may outlive the kc.sh wrapper: the whole group goes.
+                stop_process_group(proc, f"Keycloak {self.version}", STOP_GRACE_S)
             _LIVE.discard(self)
             self._cleanup_files()
 
@@ -548,14 +531,6 @@ class KeycloakDistLauncher(StartStop):
             shutil.rmtree(self._run_dir, ignore_errors=True)
             self._run_dir = None
 
-
-
-def _signal_group(pgid: int, sig: signal.Signals) -> bool:
-    try:
-        os.killpg(pgid, sig)
-        return True
-    except (ProcessLookupError, PermissionError):
-        return False
 
 
 def _remove_stale_runs(runs: Path) -> None:
