@@ -63,8 +63,11 @@ RULES: tuple[Rule, ...] = (
          "the IdP's TLS certificate is not trusted (self-signed or unknown CA)",
          "set dcr_ssl_insecure_skip_verify: true in tyk_analytics.conf (and jwt_ssl_insecure_skip_verify in "
          "tyk.conf), or better give the IdP's CA bundle"),
+    # The real Tyk logs Go's net/http wording for the same fault (gateway/mw_jwt.go wraps the
+    # fetch error as "JWT validation error: Get \"<url>\": dial tcp ...: connect: connection refused").
     Rule("jwks-unreachable", ("gateway-call",), r"JWKS fetch (from \S+ )?failed: (cannot connect|"
-         r"no complete answer|the connection)",
+         r"no complete answer|the connection)|Get \"[^\"]+\": (dial tcp|.*(Client\.Timeout exceeded|"
+         r"deadline exceeded|connection reset|EOF|no such host))",
          "the gateway could not fetch the API's JWKS URI (nothing answers there, or not in time), so it "
          "refuses every token",
          "set the API's JWKS URI to jwks_uri from the IdP's discovery document and check that the gateway "

@@ -138,3 +138,30 @@ def test_check_expectation_outcomes_per_step() -> None:
                   ("gateway-call", Verdict.FAIL, ""))
     assert check_expectation(sc, good)[0] is True
     assert check_expectation(sc, bad) == (False, "step gateway-call was expected to end SKIP, but it ended FAIL")
+
+
+# Failure texts as each gateway words the same fault (the real Tyk's recorded from a run of
+# scenarios/broken/keycloak-jwks-unreachable.yaml with --gateway tyk-oss, Tyk 381c1935).
+GATEWAY_WORDINGS = {
+    "jwks-unreachable": [
+        "the gateway answered 403 'Key not authorized' (JWKS fetch from http://127.0.0.1:9/certs failed: "
+        "cannot connect: Connection refused)",
+        "the gateway (Tyk v5.15.0-dev (tyk-oss)) answered 403 'Key not authorized' (JWT validation error: "
+        "Get \"http://127.0.0.1:9/realms/master/protocol/openid-connect/certs\": dial tcp 127.0.0.1:9: "
+        "connect: connection refused)",
+        "the gateway (Tyk (tyk-oss)) answered 403 'Key not authorized' (JWT validation error: Get "
+        "\"http://127.0.0.1:8080/certs\": context deadline exceeded (Client.Timeout exceeded while awaiting headers))",
+    ],
+    "jwks-tls-untrusted": [
+        "the gateway (Tyk (tyk-oss)) answered 403 'Key not authorized' (JWT validation error: Get "
+        "\"https://127.0.0.1:8443/certs\": tls: failed to verify certificate: x509: certificate signed by unknown "
+        "authority)",
+    ],
+}
+
+
+@pytest.mark.parametrize("rule,text", [(r, t) for r, ts in GATEWAY_WORDINGS.items() for t in ts])
+def test_gateway_fault_diagnosed_the_same_from_either_gateways_words(rule: str, text: str) -> None:
+    from harness.scenario.diagnosis import diagnose
+    found = diagnose("gateway-call", text)
+    assert found is not None and _rule_id(found[0]) == rule, (rule, found)
