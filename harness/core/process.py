@@ -1,7 +1,8 @@
 """A server process the harness builds and runs itself (testcontainers-style, shared/STYLE.md
 §2): build-if-missing into a cache with progress logs, start on a free loopback port in
 its own process group, wait for readiness to a deadline (a timeout error carries the log
-tail), and kill the whole group on stop, on a failed start and at interpreter exit.
+tail), and kill the whole group on stop, on a failed start, at interpreter exit and when
+the harness dies (the process itself is a :class:`harness.core.processes.ChildProcess`).
 
 Subclasses set :attr:`name` and implement :meth:`ensure_built`, :meth:`_configure`
 (argv, env, cwd) and :meth:`ready_url`; :class:`harness.products.hydra.launcher.HydraLauncher`
@@ -10,7 +11,6 @@ and :class:`harness.products.spring_as.launcher.SpringAsLauncher` are two.
 
 from __future__ import annotations
 
-import atexit
 import logging
 import os
 import subprocess
@@ -18,13 +18,12 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import IO
 
 import requests
 
 from harness.core.errors import LaunchError
 from harness.core.lifecycle import StartStop
-from harness.core.processes import LOG_TAIL_LINES, log_tail, stop_process_group
+from harness.core.processes import LOG_TAIL_LINES, ChildProcess, log_tail
 
 log = logging.getLogger(__name__)
 
@@ -32,17 +31,6 @@ log = logging.getLogger(__name__)
 ENV_CACHE = "DCR_HARNESS_CACHE"
 #: Seconds to wait after SIGTERM before SIGKILL.
 STOP_GRACE_S = 10.0
-
-_LIVE: set[ProcessServer] = set()
-
-
-@atexit.register
-def _stop_all() -> None:
-    for server in list(_LIVE):
-        try:
-            server.stop()
-        except Exception:  # noqa: BLE001 - best effort at exit
-            log.exception("could not stop %s", server)
 
 
 def cache_root() -> Path:
@@ -82,8 +70,7 @@ class ProcessServer(StartStop):
         self.log_dir = Path(log_dir) if log_dir else None
         self.log_path: Path | None = None
         self.boot_seconds: float | None = None
-        self._proc: subprocess.Popen[bytes] | None = None
-        self._log_file: IO[bytes] | None = None
+        self._child: ChildProcess | None = None
         self._started_at = 0.0
         self._lock = threading.Lock()
         #: The launcher module's logger: the registry lists it among the progress loggers.
@@ -105,24 +92,21 @@ class ProcessServer(StartStop):
     # -- lifetime -----------------------------------------------------------------------
     def start(self) -> ProcessServer:
         with self._lock:
-            if self._proc is not None and self._proc.poll() is None:
+            if self._child is not None and self._child.running:
                 return self
             self.ensure_built()
             argv, env, cwd = self._configure()
             log_dir = self.log_dir or Path(tempfile.mkdtemp(prefix="dcr-harness-server-log-"))
-            log_dir.mkdir(parents=True, exist_ok=True)
             self.log_path = log_dir / f"{type(self).__name__.lower()}.log"
             self.log.info("starting %s (log %s)", self.name, self.log_path)
-            self._log_file = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
             self._started_at = time.monotonic()
+            child = ChildProcess(self.name, argv, log_path=self.log_path, cwd=cwd, env=env, stop_grace=STOP_GRACE_S,
+                                 append=False)
             try:
-                self._proc = subprocess.Popen(argv, cwd=str(cwd), env=env, stdin=subprocess.DEVNULL,
-                                              stdout=self._log_file, stderr=subprocess.STDOUT,
-                                              start_new_session=True)  # own group: stop() signals all of it
+                child.start()
             except OSError as exc:
-                self._close_log()
                 raise LaunchError(f"cannot run {argv[0]}: {exc.strerror}") from exc
-            _LIVE.add(self)
+            self._child = child
         try:
             self.wait_ready()
         except BaseException:
@@ -132,12 +116,13 @@ class ProcessServer(StartStop):
 
     def wait_ready(self) -> None:
         """Poll :meth:`ready_url` until 200, to a deadline; fail fast when the process exits."""
-        assert self._proc is not None, "start() first"
+        child = self._child
+        assert child is not None, "start() first"
         url, deadline, last = self.ready_url(), self._started_at + self.ready_timeout, "no answer yet"
         pause = threading.Event()
         with requests.Session() as http:
             while True:
-                code = self._proc.poll()
+                code = child.poll()
                 if code is not None:
                     raise LaunchError(f"{self.name} exited with code {code} before it was ready "
                                       f"(log {self.log_path}):\n{self.log_tail()}", hint="read the log lines above")
@@ -161,24 +146,13 @@ class ProcessServer(StartStop):
 
     @property
     def running(self) -> bool:
-        return self._proc is not None and self._proc.poll() is None
+        return self._child is not None and self._child.running
 
     def stop(self) -> None:
         """SIGTERM the process group, wait, then SIGKILL it. Idempotent."""
         with self._lock:
-            proc, self._proc = self._proc, None
-            if proc is not None:
-                if proc.poll() is None:
+            child, self._child = self._child, None
+            if child is not None:
+                if child.running:
                     self.log.info("stopping %s", self.name)
-                stop_process_group(proc, self.name, STOP_GRACE_S)
-            _LIVE.discard(self)
-            self._close_log()
-
-    def _close_log(self) -> None:
-        if self._log_file is not None:
-            try:
-                self._log_file.close()
-            except OSError:
-                pass
-            self._log_file = None
-
+                child.stop()

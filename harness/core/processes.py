@@ -73,13 +73,15 @@ class ChildProcess:
     """One program in its own process group, logging to ``log_path``."""
 
     def __init__(self, name: str, argv: Sequence[str], *, log_path: Path, cwd: Path | None = None,
-                 env: Mapping[str, str] | None = None, stop_grace: float = 10.0) -> None:
+                 env: Mapping[str, str] | None = None, stop_grace: float = 10.0, append: bool = True) -> None:
+        """``append`` False starts the log afresh at each start (a launcher's own log file)."""
         self.name = name
         self.argv = list(argv)
         self.log_path = log_path
         self.cwd = cwd
         self.env = dict(env) if env is not None else None
         self.stop_grace = stop_grace
+        self.append = append
         self._proc: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
         self._lock = threading.Lock()
@@ -95,7 +97,7 @@ class ChildProcess:
             if self._proc is not None:
                 return
             self.log_path.parent.mkdir(parents=True, exist_ok=True)
-            self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
+            self._log = open(self.log_path, "ab" if self.append else "wb")  # noqa: SIM115 - closed in stop()
             try:
                 self._proc = subprocess.Popen(
                     _pdeathsig_prefix() + self.argv, cwd=self.cwd, env=self.env, stdin=subprocess.DEVNULL,

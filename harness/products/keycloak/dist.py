@@ -34,7 +34,7 @@ import requests
 
 from harness.core.errors import LaunchError
 from harness.core.lifecycle import StartStop
-from harness.core.processes import LOG_TAIL_LINES, log_tail, stop_process_group
+from harness.core.processes import LOG_TAIL_LINES, ChildProcess, log_tail
 from harness.core.serving import free_port
 from harness.products.keycloak.profile import KeycloakProfile
 
@@ -151,9 +151,9 @@ def _normalise_relative_path(path: str) -> str:
     return "/" + path.strip("/")
 
 
-# Launchers still running, stopped at interpreter exit (an interrupted pytest leaves
-# no orphan JVM: the server runs in its own session, so Ctrl-C does not reach it).
-# A strong set: a launcher nobody references any more must still be stopped.
+# Launchers still running, stopped at interpreter exit with their per-run files (the
+# process itself is also stopped by ChildProcess's own nets). A strong set: a launcher
+# nobody references any more must still be stopped.
 _LIVE: set[KeycloakDistLauncher] = set()
 
 
@@ -208,8 +208,9 @@ class KeycloakDistLauncher(StartStop):
         self.java_home: Path | None = Path(java_home) if java_home else None
         self.extra_args = list(extra_args or [])
         self.boot_seconds: float | None = None
-        self._proc: subprocess.Popen[bytes] | None = None
-        self._log_file: object | None = None
+        # The server process: stopped with its group on stop(), at interpreter exit and
+        # when the harness dies (ChildProcess: atexit + parent-death signal).
+        self._child: ChildProcess | None = None
         self._run_dir: Path | None = None
         self._lock = threading.Lock()
 
@@ -424,7 +425,7 @@ class KeycloakDistLauncher(StartStop):
 
     def start(self) -> KeycloakDistLauncher:
         with self._lock:
-            if self._proc is not None and self._proc.poll() is None:
+            if self._child is not None and self._child.running:
                 return self
             install = self._ensure_distribution()
             self._resolve_java_home()
@@ -442,24 +443,18 @@ class KeycloakDistLauncher(StartStop):
                 "starting Keycloak %s on %s (java %s, log %s)",
                 self.version, self.base_url, env["JAVA_HOME"], self.log_path,
             )
-            self._log_file = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
             self._started_at = time.monotonic()
+            child = ChildProcess(f"Keycloak {self.version}", argv, log_path=self.log_path, cwd=home, env=env,
+                                 stop_grace=STOP_GRACE_S, append=False)
             try:
-                self._proc = subprocess.Popen(
-                    argv,
-                    cwd=str(home),
-                    env=env,
-                    stdin=subprocess.DEVNULL,
-                    stdout=self._log_file,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,  # own process group: stop() signals all of it
-                )
+                child.start()
             except OSError as exc:
                 self._cleanup_files()
                 raise LaunchError(f"cannot run {argv[0]}: {exc.strerror}") from exc
-            if self._run_dir is not None:
-                (self._run_dir / ".dcr-harness.pid").write_text(str(self._proc.pid))
+            self._child = child
             _LIVE.add(self)
+            if self._run_dir is not None:
+                (self._run_dir / ".dcr-harness.pid").write_text(str(child.pid))
         try:
             self.wait_ready()
         except BaseException:
@@ -470,13 +465,14 @@ class KeycloakDistLauncher(StartStop):
     def wait_ready(self) -> None:
         """Poll ``GET <base>/realms/master`` until 200, to a deadline; fail fast if the
         JVM exits; on timeout the error carries the last log lines."""
-        assert self._proc is not None, "start() first"
+        child = self._child
+        assert child is not None, "start() first"
         url = f"{self.base_url}/realms/master"
         deadline = self._started_at + self.ready_timeout
         last = "no answer yet"
         with requests.Session() as http:
             while True:
-                code = self._proc.poll()
+                code = child.poll()
                 if code is not None:
                     raise LaunchError(
                         f"Keycloak {self.version} exited with code {code} before it was ready "
@@ -506,27 +502,21 @@ class KeycloakDistLauncher(StartStop):
 
     @property
     def running(self) -> bool:
-        return self._proc is not None and self._proc.poll() is None
+        return self._child is not None and self._child.running
 
     def stop(self) -> None:
         """SIGTERM the process group, wait, then SIGKILL. Idempotent."""
         with self._lock:
-            proc, self._proc = self._proc, None
-            if proc is not None:
-                if proc.poll() is None:
+            child, self._child = self._child, None
+            if child is not None:
+                if child.running:
                     log.info("stopping Keycloak %s at %s", self.version, self.base_url)
                 # The JVM may outlive the kc.sh wrapper: the whole group goes.
-                stop_process_group(proc, f"Keycloak {self.version}", STOP_GRACE_S)
+                child.stop()
             _LIVE.discard(self)
             self._cleanup_files()
 
     def _cleanup_files(self) -> None:
-        if self._log_file is not None:
-            try:
-                self._log_file.close()  # type: ignore[attr-defined]  # set only when start() opened the log
-            except OSError:
-                pass
-            self._log_file = None
         if self._run_dir is not None:
             shutil.rmtree(self._run_dir, ignore_errors=True)
             self._run_dir = None
