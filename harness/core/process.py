@@ -19,11 +19,9 @@ import threading
 import time
 from pathlib import Path
 
-import requests
-
 from harness.core.errors import LaunchError
 from harness.core.lifecycle import StartStop
-from harness.core.processes import LOG_TAIL_LINES, ChildProcess, log_tail
+from harness.core.processes import LOG_TAIL_LINES, ChildProcess, log_tail, wait_http_ready
 
 log = logging.getLogger(__name__)
 
@@ -116,29 +114,9 @@ class ProcessServer(StartStop):
 
     def wait_ready(self) -> None:
         """Poll :meth:`ready_url` until 200, to a deadline; fail fast when the process exits."""
-        child = self._child
-        assert child is not None, "start() first"
-        url, deadline, last = self.ready_url(), self._started_at + self.ready_timeout, "no answer yet"
-        pause = threading.Event()
-        with requests.Session() as http:
-            while True:
-                code = child.poll()
-                if code is not None:
-                    raise LaunchError(f"{self.name} exited with code {code} before it was ready "
-                                      f"(log {self.log_path}):\n{self.log_tail()}", hint="read the log lines above")
-                try:
-                    resp = http.get(url, timeout=5)
-                    if resp.status_code == 200:
-                        break
-                    last = f"HTTP {resp.status_code}"
-                except requests.RequestException as exc:
-                    last = type(exc).__name__
-                if time.monotonic() >= deadline:
-                    raise LaunchError(f"{self.name} not ready at {url} after {self.ready_timeout:.0f} s "
-                                      f"(last: {last}; log {self.log_path}):\n{self.log_tail()}",
-                                      hint="raise ready_timeout on a slow machine, or read the log")
-                pause.wait(0.25)  # poll interval, bounded by the deadline above
-        self.boot_seconds = time.monotonic() - self._started_at
+        assert self._child is not None, "start() first"
+        self.boot_seconds = wait_http_ready(self._child, self.ready_url(), name=self.name,
+                                            started_at=self._started_at, timeout=self.ready_timeout)
         self.log.info("%s ready in %.1f s", self.name, self.boot_seconds)
 
     def log_tail(self, lines: int = LOG_TAIL_LINES) -> str:

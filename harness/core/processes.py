@@ -28,10 +28,15 @@ import shutil
 import signal
 import subprocess
 import threading
+import time
 from collections import deque
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO
+
+import requests
+
+from harness.core.errors import LaunchError
 
 log = logging.getLogger(__name__)
 
@@ -154,6 +159,36 @@ class ChildProcess:
 
     def __repr__(self) -> str:
         return f"ChildProcess({self.name!r}, pid={self.pid})"
+
+
+def wait_http_ready(child: ChildProcess, url: str, *, name: str, started_at: float, timeout: float,
+                    interval: float = 0.25) -> float:
+    """Poll ``GET url`` until it answers 200, to ``started_at + timeout`` (monotonic);
+    fail fast when ``child`` exits. A LaunchError carries the log's last lines. Returns
+    the seconds since ``started_at`` (the boot time). The readiness wait of every
+    launcher of a server process (testcontainers' wait strategy, shared/STYLE.md §2)."""
+    deadline, last = started_at + timeout, "no answer yet"
+    pause = threading.Event()
+    with requests.Session() as http:
+        while True:
+            code = child.poll()
+            if code is not None:
+                raise LaunchError(f"{name} exited with code {code} before it was ready "
+                                  f"(log {child.log_path}):\n{log_tail(child.log_path)}",
+                                  hint="read the log lines above")
+            try:
+                resp = http.get(url, timeout=5)
+                if resp.status_code == 200:
+                    break
+                last = f"HTTP {resp.status_code}"
+            except requests.RequestException as exc:
+                last = type(exc).__name__
+            if time.monotonic() >= deadline:
+                raise LaunchError(f"{name} not ready at {url} after {timeout:.0f} s "
+                                  f"(last: {last}; log {child.log_path}):\n{log_tail(child.log_path)}",
+                                  hint="raise ready_timeout on a slow machine, or read the log")
+            pause.wait(interval)  # poll interval, bounded by the deadline above
+    return time.monotonic() - started_at
 
 
 def signal_group(pgid: int, sig: signal.Signals) -> None:

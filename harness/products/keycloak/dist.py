@@ -30,11 +30,9 @@ import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
-import requests
-
 from harness.core.errors import LaunchError
 from harness.core.lifecycle import StartStop
-from harness.core.processes import LOG_TAIL_LINES, ChildProcess, log_tail
+from harness.core.processes import LOG_TAIL_LINES, ChildProcess, log_tail, wait_http_ready
 from harness.core.serving import free_port
 from harness.products.keycloak.profile import KeycloakProfile
 
@@ -465,35 +463,10 @@ class KeycloakDistLauncher(StartStop):
     def wait_ready(self) -> None:
         """Poll ``GET <base>/realms/master`` until 200, to a deadline; fail fast if the
         JVM exits; on timeout the error carries the last log lines."""
-        child = self._child
-        assert child is not None, "start() first"
-        url = f"{self.base_url}/realms/master"
-        deadline = self._started_at + self.ready_timeout
-        last = "no answer yet"
-        with requests.Session() as http:
-            while True:
-                code = child.poll()
-                if code is not None:
-                    raise LaunchError(
-                        f"Keycloak {self.version} exited with code {code} before it was ready "
-                        f"(log {self.log_path}):\n{self.log_tail()}",
-                        hint="read the log lines above",
-                    )
-                try:
-                    resp = http.get(url, timeout=5)
-                    if resp.status_code == 200:
-                        break
-                    last = f"HTTP {resp.status_code}"
-                except requests.RequestException as exc:
-                    last = type(exc).__name__
-                if time.monotonic() >= deadline:
-                    raise LaunchError(
-                        f"Keycloak {self.version} not ready at {url} after {self.ready_timeout:.0f} s "
-                        f"(last: {last}; log {self.log_path}):\n{self.log_tail()}",
-                        hint="raise ready_timeout on a slow machine, or read the log",
-                    )
-                time.sleep(0.5)  # poll interval, bounded by the deadline above
-        self.boot_seconds = time.monotonic() - self._started_at
+        assert self._child is not None, "start() first"
+        self.boot_seconds = wait_http_ready(self._child, f"{self.base_url}/realms/master",
+                                            name=f"Keycloak {self.version}", started_at=self._started_at,
+                                            timeout=self.ready_timeout, interval=0.5)
         self._keep_augmentation()
         log.info("Keycloak %s ready at %s in %.0f s", self.version, self.base_url, self.boot_seconds)
 
