@@ -94,6 +94,16 @@ async def _json_body(request: Request) -> Any | Response:
         return oauth_error(400, "invalid_request", "Cannot parse the JSON")
 
 
+async def _json_object(request: Request) -> dict[str, Any] | Response:
+    """The body as a JSON object (an empty body or another JSON value reads as ``{}``, as
+    Keycloak's Jackson binding of a representation leaves every field unset), or the
+    error answer of :func:`_json_body`."""
+    body = await _json_body(request)
+    if isinstance(body, Response):
+        return body
+    return body if isinstance(body, dict) else {}
+
+
 @_admin
 async def create_realm(ctx: Ctx, request: Request) -> Response:
     """``POST /admin/realms`` with a RealmRepresentation → 201 + Location."""

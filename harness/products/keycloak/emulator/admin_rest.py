@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import uuid
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlparse
 
@@ -19,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from harness.products.keycloak.emulator.admin import _admin_realm, _json_body
+from harness.products.keycloak.emulator.admin import _admin_realm, _json_object
 from harness.products.keycloak.emulator.http import (
     JSON_UTF8,
     Ctx,
@@ -141,10 +142,9 @@ def _apply(ctx: Ctx, realm: Realm, client: Client, rep: dict[str, Any]) -> None:
 
 @_admin_realm
 async def create_client(ctx: Ctx, realm: Realm, request: Request) -> Response:
-    rep = await _json_body(request)
+    rep = await _json_object(request)
     if isinstance(rep, Response):
         return rep
-    rep = rep if isinstance(rep, dict) else {}
     client_id = rep.get("clientId") or str(uuid.uuid4())
     with ctx.state.lock:
         if client_id in realm.clients:
@@ -176,19 +176,25 @@ async def list_clients(ctx: Ctx, realm: Realm, request: Request) -> Response:
     return _read(found)
 
 
-def _client_handler(fn: Any) -> Any:
-    @_admin_realm
-    async def endpoint(ctx: Ctx, realm: Realm, request: Request) -> Response:
-        with ctx.state.lock:
-            client = _find_client(realm, request.path_params["id"])
-        if client is None:
-            resp = bare_error(404, "Could not find client")
-            return resp
-        result: Response = await fn(ctx, realm, client, request)
-        return result
+def _entity_handler(find: Callable[[Realm, str], Any], not_found: str) -> Callable[[Any], Any]:
+    """Decorator for ``/{id}`` admin routes: look the entity up under the state lock and
+    answer Keycloak's bare 404 ``not_found`` when it is absent, else call the handler with it."""
+    def wrap(fn: Any) -> Any:
+        @_admin_realm
+        async def endpoint(ctx: Ctx, realm: Realm, request: Request) -> Response:
+            with ctx.state.lock:
+                entity = find(realm, request.path_params["id"])
+            if entity is None:
+                return bare_error(404, not_found)
+            result: Response = await fn(ctx, realm, entity, request)
+            return result
 
-    endpoint.__name__ = fn.__name__
-    return endpoint
+        endpoint.__name__ = fn.__name__
+        return endpoint
+    return wrap
+
+
+_client_handler = _entity_handler(lambda realm, ident: _find_client(realm, ident), "Could not find client")
 
 
 @_client_handler
@@ -198,11 +204,11 @@ async def get_client(ctx: Ctx, realm: Realm, client: Client, request: Request) -
 
 @_client_handler
 async def update_client(ctx: Ctx, realm: Realm, client: Client, request: Request) -> Response:
-    rep = await _json_body(request)
+    rep = await _json_object(request)
     if isinstance(rep, Response):
         return rep
     with ctx.state.lock:
-        _apply(ctx, realm, client, rep if isinstance(rep, dict) else {})
+        _apply(ctx, realm, client, rep)
     return empty_response(204)
 
 
@@ -264,10 +270,9 @@ _FULL_ACCESS = {"view": True, "manage": True, "manageGroupMembership": True, "ma
 
 @_admin_realm
 async def create_user(ctx: Ctx, realm: Realm, request: Request) -> Response:
-    rep = await _json_body(request)
+    rep = await _json_object(request)
     if isinstance(rep, Response):
         return rep
-    rep = rep if isinstance(rep, dict) else {}
     username = str(rep.get("username") or "").lower()
     with ctx.state.lock:
         if realm.user_by_name(username) is not None:
@@ -312,18 +317,7 @@ async def count_users(ctx: Ctx, realm: Realm, request: Request) -> Response:
         return _read(len(_people(realm)))
 
 
-def _user_handler(fn: Any) -> Any:
-    @_admin_realm
-    async def endpoint(ctx: Ctx, realm: Realm, request: Request) -> Response:
-        with ctx.state.lock:
-            user = realm.users.get(request.path_params["id"])
-        if user is None:
-            return bare_error(404, "User not found")
-        result: Response = await fn(ctx, realm, user, request)
-        return result
-
-    endpoint.__name__ = fn.__name__
-    return endpoint
+_user_handler = _entity_handler(lambda realm, ident: realm.users.get(ident), "User not found")
 
 
 @_user_handler
@@ -343,10 +337,9 @@ async def delete_user(ctx: Ctx, realm: Realm, user: User, request: Request) -> R
 
 @_admin_realm
 async def create_role(ctx: Ctx, realm: Realm, request: Request) -> Response:
-    rep = await _json_body(request)
+    rep = await _json_object(request)
     if isinstance(rep, Response):
         return rep
-    rep = rep if isinstance(rep, dict) else {}
     name = str(rep.get("name") or "")
     with ctx.state.lock:
         if name in realm.roles:
@@ -427,10 +420,9 @@ async def list_client_scopes(ctx: Ctx, realm: Realm, request: Request) -> Respon
 
 @_admin_realm
 async def create_client_scope(ctx: Ctx, realm: Realm, request: Request) -> Response:
-    rep = await _json_body(request)
+    rep = await _json_object(request)
     if isinstance(rep, Response):
         return rep
-    rep = rep if isinstance(rep, dict) else {}
     name = str(rep.get("name") or "")
     with ctx.state.lock:
         if name in realm.extra_scopes or any(name == n for n, _ in BUILTIN_SCOPES):
@@ -452,10 +444,9 @@ async def list_components(ctx: Ctx, realm: Realm, request: Request) -> Response:
 
 @_admin_realm
 async def create_component(ctx: Ctx, realm: Realm, request: Request) -> Response:
-    rep = await _json_body(request)
+    rep = await _json_object(request)
     if isinstance(rep, Response):
         return rep
-    rep = rep if isinstance(rep, dict) else {}
     comp = {"id": str(uuid.uuid4()), "name": rep.get("name"), "providerId": rep.get("providerId"),
             "providerType": rep.get("providerType", POLICY_TYPE), "parentId": rep.get("parentId") or realm.id,
             "subType": rep.get("subType"), "config": dict(rep.get("config") or {})}
@@ -485,10 +476,9 @@ async def get_component(ctx: Ctx, realm: Realm, request: Request) -> Response:
 
 @_admin_realm
 async def update_component(ctx: Ctx, realm: Realm, request: Request) -> Response:
-    rep = await _json_body(request)
+    rep = await _json_object(request)
     if isinstance(rep, Response):
         return rep
-    rep = rep if isinstance(rep, dict) else {}
     with ctx.state.lock:
         comp = _component(realm, request.path_params["id"])
         if comp is None:
