@@ -10,9 +10,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from harness.core.errors import LaunchError
-from harness.core.lifecycle import StartStop
-from harness.core.serving import BackgroundServer
+from harness.products.emulated import EmulatorLauncher
 from harness.products.gluu.emulator.app import create_app
 from harness.products.gluu.emulator.keys import KeyFactory
 from harness.products.gluu.emulator.state import GluuState
@@ -21,11 +19,11 @@ from harness.products.gluu.profile import GluuProfile
 log = logging.getLogger(__name__)
 
 
-class GluuEmulatorLauncher(StartStop):
+class GluuEmulatorLauncher(EmulatorLauncher):
     """An emulated Gluu ``version`` ("4.2" or "4.4") at ``http(s)://host:port``."""
 
-    kind = "emulator"
     profile = "gluu"
+    label = "the Gluu emulator"
 
     def __init__(
         self,
@@ -48,38 +46,26 @@ class GluuEmulatorLauncher(StartStop):
         hits the EC fault); ``ca_bundle`` is the PEM file that verifies ``ssl_certfile``
         (the IdpLauncher Protocol's ``ca_bundle``); ``gluu_profile`` replaces the version's profile and
         ``profile_overrides`` change single fields of it (e.g. ``error_reason_enabled=True``)."""
-        self.host = host
-        self.port = port
-        self.version: str | None = version
-        self.admin_user = admin_user
-        self.admin_password = admin_password
-        self.ssl_certfile = ssl_certfile
-        self.ssl_keyfile = ssl_keyfile
-        if ca_bundle and not ssl_certfile:
-            raise LaunchError("ca_bundle is the CA of the emulator's own certificate: give ssl_certfile too")
-        self.ca_bundle = ca_bundle
+        super().__init__(host=host, port=port, admin_user=admin_user, admin_password=admin_password,
+                         ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile, ca_bundle=ca_bundle)
         self.key_seed = key_seed
         self.key_factory = key_factory
         base = gluu_profile or GluuProfile.for_version(version)
         self.gluu_profile = base.with_(**profile_overrides) if profile_overrides else base
-        self.version = self.gluu_profile.version
-        self.log_path: Path | None = None
+        self.version: str | None = self.gluu_profile.version
         self.log_dir = Path(log_dir) if log_dir else None
         self.state: GluuState | None = None
-        self._server: BackgroundServer | None = None
 
     @property
     def base_url(self) -> str:
-        if self._server is None:
-            raise LaunchError("the Gluu emulator is not started", hint="call start() first")
-        return self._server.url
+        return self.server_url
 
     def issuer(self, realm: str = "master") -> str:
         """Gluu has no realms: the issuer is the server root (ce-setup ``issuer``)."""
         return self.base_url
 
     def start(self) -> GluuEmulatorLauncher:
-        if self._server is not None:
+        if self.started:
             return self
         state = GluuState(
             self.gluu_profile,
@@ -88,27 +74,11 @@ class GluuEmulatorLauncher(StartStop):
             admin_user=self.admin_user,
             admin_password=self.admin_password,
         )
-        server = BackgroundServer(
-            create_app(state),
-            host=self.host,
-            port=self.port,
-            name=f"gluu-{self.version}-emulator",
-            ssl_certfile=self.ssl_certfile,
-            ssl_keyfile=self.ssl_keyfile,
-        )
-        state.base_url = server.url  # the socket is bound: the URL is final
         self.state = state
-        self._server = server
-        try:
-            server.start()
-        except BaseException:
-            self.stop()
-            raise
-        log.info("Gluu %s emulator at %s", self.version, server.url)
+
+        def bound(url: str) -> None:
+            state.base_url = url  # the socket is bound: the URL is final
+
+        self._serve(create_app(state), f"gluu-{self.version}-emulator", bound=bound)
+        log.info("Gluu %s emulator at %s", self.version, self.server_url)
         return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.stop()
-            self._server = None
-

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from pathlib import Path
 
 from harness.core.errors import LaunchError
-from harness.core.lifecycle import StartStop
-from harness.core.serving import BackgroundServer
+from harness.products.emulated import EmulatorLauncher
 from harness.products.keycloak.emulator.app import create_app, normalize_relative_path
 from harness.products.keycloak.emulator.state import KeycloakState
 from harness.products.keycloak.profile import KeycloakProfile
@@ -17,14 +15,14 @@ from harness.products.keycloak.profile import KeycloakProfile
 log = logging.getLogger(__name__)
 
 
-class KeycloakEmulatorLauncher(StartStop):
+class KeycloakEmulatorLauncher(EmulatorLauncher):
     """Serve the emulated Keycloak on ``host:port`` (0 = a free port) in a thread.
 
     ``version`` picks the release it behaves as (:meth:`KeycloakProfile.for_version`,
     e.g. ``26.4.7``; default 26.7.3); ``profile`` gives the profile instance instead."""
 
-    kind = "emulator"
     profile = "keycloak"
+    label = "the Keycloak emulator"
 
     def __init__(
         self,
@@ -46,62 +44,28 @@ class KeycloakEmulatorLauncher(StartStop):
                               hint="give one of them")
         if profile is None and version is not None:
             profile = KeycloakProfile.for_version(version)
-        if bool(ssl_certfile) != bool(ssl_keyfile):
-            raise LaunchError("the Keycloak emulator needs both ssl_certfile and ssl_keyfile, or neither")
-        if ca_bundle and not ssl_certfile:
-            raise LaunchError("ca_bundle is the CA of the emulator's own certificate: give ssl_certfile too")
-        self.host = host
-        self.port = port
-        self.admin_user = admin_user
-        self.admin_password = admin_password
+        super().__init__(host=host, port=port, admin_user=admin_user, admin_password=admin_password,
+                         ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile, ca_bundle=ca_bundle)
         self.relative_path = normalize_relative_path(relative_path)
-        self.ssl_certfile = ssl_certfile
-        self.ssl_keyfile = ssl_keyfile
-        #: The PEM file that verifies ``ssl_certfile`` (the IdpLauncher Protocol's ``ca_bundle``).
-        self.ca_bundle = ca_bundle
         self.wire_profile = profile or KeycloakProfile()
         self.version: str | None = self.wire_profile.version
-        self.log_path: Path | None = None
         self._clock = clock
         self.state: KeycloakState | None = None
-        self._server: BackgroundServer | None = None
 
     @property
     def base_url(self) -> str:
-        if self._server is None:
-            raise LaunchError("the Keycloak emulator is not started")
-        return f"{self._server.url}{self.relative_path}"
+        return f"{self.server_url}{self.relative_path}"
 
     def issuer(self, realm: str = "master") -> str:
         return f"{self.base_url}/realms/{realm}"
 
     def start(self) -> KeycloakEmulatorLauncher:
-        if self._server is not None:
+        if self.started:
             return self
         kwargs = {"clock": self._clock} if self._clock is not None else {}
         self.state = KeycloakState(
             admin_user=self.admin_user, admin_password=self.admin_password, profile=self.wire_profile, **kwargs
         )
-        app = create_app(self.state, self.wire_profile, self.relative_path)
-        server = BackgroundServer(
-            app,
-            host=self.host,
-            port=self.port,
-            name="keycloak-emulator",
-            ssl_certfile=self.ssl_certfile,
-            ssl_keyfile=self.ssl_keyfile,
-        )
-        try:
-            server.start()
-        except BaseException:
-            server.stop()
-            raise
-        self._server = server
+        self._serve(create_app(self.state, self.wire_profile, self.relative_path), "keycloak-emulator")
         log.info("Keycloak emulator %s listening on %s", self.version, self.base_url)
         return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.stop()
-            self._server = None
-
