@@ -182,14 +182,14 @@ def build_world(scenario: Scenario, idp: IdpLauncher, report_dir: Path, *,
     world = World(idp, transcript=transcript, dashboard=dashboard, tyk_conf=tyk_conf,
                   store_path=store, manage_idp=False, idp_ca_bundle=ca_bundle, gateway=gateway,
                   gateway_options=gateway_options, report_dir=report_dir, password_cost=THROWAWAY_COST)
-    _move_gateway_clock(world, scenario.gateway.clock_offset_seconds)
+    move_gateway_clock(world, scenario.gateway.clock_offset_seconds)
     ctx = RunContext(scenario=scenario, world=world)
     if ca_bundle:
         ctx.facts["idp.ca_bundle"] = ca_bundle
     return world, ctx
 
 
-def _move_gateway_clock(world: World, offset: int) -> None:
+def move_gateway_clock(world: World, offset: int) -> None:
     """``gateway.clock_offset_seconds``: the gateway's clock runs ``offset`` seconds off this
     machine's (clock skew between IdP and gateway). Only a gateway whose clock the World can
     replace takes it (World.clock); any other is a ConfigError before the run starts, never a
