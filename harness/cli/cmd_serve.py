@@ -81,7 +81,7 @@ def build_world(args: argparse.Namespace, redactor: Redactor) -> Served:
     """The world for ``args`` (not started), with the scenario's settings when seeding;
     ``redactor`` is the run's (``args.redactor``, harness.cli.main)."""
     from harness.scenario.loader import load_scenario
-    from harness.scenario.runner import gateway_conf, make_idp
+    from harness.scenario.runner import gateway_conf, make_idp, move_gateway_clock, with_network_faults
 
     kind, url = resolve(args.idp, option="--idp")
     gateway, gateway_options = gateway_choice(args)
@@ -103,7 +103,8 @@ def build_world(args: argparse.Namespace, redactor: Redactor) -> Served:
         scenario.idp.url = url
     if args.idp_version:
         scenario.idp.version = args.idp_version
-    idp = make_idp(scenario, kind, report_dir, names={"version": "--idp-version"} if args.idp_version else None)
+    idp = with_network_faults(scenario, make_idp(scenario, kind, report_dir,
+                                                 names={"version": "--idp-version"} if args.idp_version else None))
     dashboard = DashboardSettings(
         admin_secret=admin_key,
         oauth_redirect_uri_separator=scenario.dashboard.oauth_redirect_uri_separator,
@@ -115,6 +116,7 @@ def build_world(args: argparse.Namespace, redactor: Redactor) -> Served:
                   host=args.host, portal_port=args.portal_port, gateway_port=args.gateway_port,
                   idp_ca_bundle=idp.ca_bundle, gateway=gateway, gateway_options=gateway_options,
                   report_dir=report_dir)
+    move_gateway_clock(world, scenario.gateway.clock_offset_seconds)
     return Served(world, scenario=scenario)
 
 

@@ -38,7 +38,7 @@ from harness.launchers.registry import DEFAULT_GATEWAY, resolve, spec, url_kind
 from harness.products.base import IdpLauncher
 from harness.scenario.loader import load_scenario
 from harness.scenario.results import StepResult
-from harness.scenario.runner import build_world, make_idp, run_step, starting_idp
+from harness.scenario.runner import build_world, make_idp, run_step, starting_idp, with_network_faults
 from harness.scenario.schema import Scenario
 from harness.scenario.steps import Step, plan_for
 
@@ -183,7 +183,7 @@ class Guide:
         out = Path(report_dir) if report_dir is not None else _default_report_dir(stem)
         out.mkdir(parents=True, exist_ok=True)
         resolve(gateway, role="gateway", option="gateway")
-        chosen = launcher or make_idp(sc, kind, out)
+        chosen = with_network_faults(sc, launcher or make_idp(sc, kind, out))
         return cls(sc, chosen, out, scenario_file=source, gateway=gateway,
                    gateway_options={"secret": gateway_secret, "tyk_bin": str(tyk_bin) if tyk_bin else None})
 

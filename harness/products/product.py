@@ -115,6 +115,16 @@ class Product(ABC):
         them with admin credentials (then leftovers are named with :meth:`removal_hint`)."""
         return None
 
+    def rotate_signing_key(self, base_url: str, admin_user: str, admin_password: str, *,
+                           session: Any, realm: str) -> tuple[str, str]:
+        """Rotate the IdP's token signing key through its admin API (new tokens are signed
+        with a new key); returns the old and the new kid. Raises ConfigError when the
+        harness cannot do that for this product."""
+        from harness.core.errors import ConfigError
+
+        raise ConfigError(f"the harness cannot rotate {self.title}'s signing key through its admin API",
+                          hint="gateway_call.after_key_rotation needs profile: keycloak")
+
     def removal_hint(self, base_url: str, realm: str, *, client_id: str | None, name: str) -> str:
         """How a person removes a client the run could not (console path or command)."""
         who = f"client {client_id}" if client_id else f"the client named {name!r}"

@@ -148,7 +148,9 @@ RULES: tuple[Rule, ...] = (
     Rule("signing-method", ("gateway-call",), r"Unexpected signing method",
          "the API's JWT signing method does not match the token's algorithm",
          "set the API's JWT signing method to the IdP's family (RS256 → rsa)"),
-    Rule("jwks-rotated", ("gateway-call",), r"is not in the JWKS \(kids: (?!none)",
+    # Ours names the kids it holds; with the real Tyk (which logs only "No matching KID could be
+    # found") the step adds that the API's JWKS URI lists the token's kid now (steps.py).
+    Rule("jwks-rotated", ("gateway-call",), r"is not in the JWKS \(kids: (?!none)|the gateway holds an older copy",
          "the token's kid is not among the keys the gateway holds: the IdP rotated its signing key while the "
          "gateway still caches the old JWKS (or the JWKS URI names another realm)",
          "let the gateway's JWKS cache expire or reload it (tyk.conf jwks.cache.timeout), and check that the "

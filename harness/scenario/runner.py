@@ -66,6 +66,17 @@ def make_idp(scenario: Scenario, kind: str | None, report_dir: Path,
     )
 
 
+def with_network_faults(scenario: Scenario, idp: IdpLauncher) -> IdpLauncher:
+    """``idp`` behind a fault proxy with the scenario's ``idp.network_faults``
+    (harness.scenario.faulty_idp), for this run only (a suite's shared launcher stays as
+    it is for the other scenarios); ``idp`` itself when the scenario has none."""
+    if not scenario.idp.network_faults:
+        return idp
+    from harness.scenario.faulty_idp import FaultyIdp
+
+    return FaultyIdp(idp, scenario.idp.network_faults)
+
+
 def _with_ca(value: str | None, ca_bundle: str | None, field: str) -> str | None:
     """Resolve ``${idp.ca_bundle}`` in a setting read before the run starts."""
     if not value or "${idp.ca_bundle}" not in value:
@@ -171,10 +182,24 @@ def build_world(scenario: Scenario, idp: IdpLauncher, report_dir: Path, *,
     world = World(idp, transcript=transcript, dashboard=dashboard, tyk_conf=tyk_conf,
                   store_path=store, manage_idp=False, idp_ca_bundle=ca_bundle, gateway=gateway,
                   gateway_options=gateway_options, report_dir=report_dir, password_cost=THROWAWAY_COST)
+    move_gateway_clock(world, scenario.gateway.clock_offset_seconds)
     ctx = RunContext(scenario=scenario, world=world)
     if ca_bundle:
         ctx.facts["idp.ca_bundle"] = ca_bundle
     return world, ctx
+
+
+def move_gateway_clock(world: World, offset: int) -> None:
+    """``gateway.clock_offset_seconds``: the gateway's clock runs ``offset`` seconds off this
+    machine's (clock skew between IdP and gateway). Only a gateway whose clock the World can
+    replace takes it (World.clock); any other is a ConfigError before the run starts, never a
+    run that silently keeps the machine's clock."""
+    if not offset:
+        return
+    try:
+        world.clock = lambda: time.time() + offset
+    except ConfigError as exc:
+        raise ConfigError(f"gateway.clock_offset_seconds: {exc.message}", hint=exc.hint) from None
 
 
 def run_scenario(
@@ -202,7 +227,7 @@ def run_scenario(
     errors (:func:`make_idp`); ``world_hook`` runs once the world (gateway, portal,
     upstream) has started, before the first step."""
     report_dir.mkdir(parents=True, exist_ok=True)
-    idp = launcher or make_idp(scenario, idp_kind, report_dir, names=names)
+    idp = with_network_faults(scenario, launcher or make_idp(scenario, idp_kind, report_dir, names=names))
     world, ctx = build_world(scenario, idp, report_dir, redactor=redactor, gateway=gateway,
                              gateway_options=gateway_options)
     result = RunResult(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from harness.launchers.registry import IdpKind
 from harness.registrar.options import Provider
@@ -57,6 +57,34 @@ class TlsSpec(Strict):
         "CA and a server certificate it signed. Either way ${idp.ca_bundle} is what clients should trust.")
 
 
+class RegistrationPoliciesSpec(Strict):
+    """Keycloak admin console: Clients → Client registration → policies (components of type
+    ``org.keycloak.services.clientregistration.policy.ClientRegistrationPolicy``), set through
+    the IdP's admin REST API in the initial-access-token step."""
+
+    max_clients: int | None = Field(
+        None, ge=1, description="'Max Clients Limit' (providerId max-clients, config max-clients) for both "
+        "anonymous and authenticated registrations: at this many clients in the realm — its built-in clients "
+        "count too (a new realm has six) — Keycloak refuses every registration with 403 insufficient_scope. "
+        "It changes the realm's policies: use a realm of its own on a shared Keycloak.")
+
+
+class NetworkFaultSpec(Strict):
+    """One fault a proxy between everyone (admin, portal, developer, gateway) and the IdP
+    injects (harness.core.faultproxy): the IdP's URLs then name the proxy."""
+
+    method: str = Field("POST", description="HTTP method of the calls it applies to.")
+    path: str = Field(..., description="Regular expression searched in the call's path, e.g. "
+                      "'/clients-registrations/openid-connect$' (the registration).")
+    fault: Literal["drop", "error", "hang", "drip", "lost", "pause"] = Field(
+        ..., description="drop: close before the IdP sees the call; error: answer 500; hang: no answer for "
+        "'seconds'; drip: the answer one byte every 'seconds'; lost: the IdP acts, the answer is lost; pause: "
+        "wait 'seconds', then forward.")
+    seconds: float = Field(1.0, ge=0, description="How long a hang or pause lasts; the delay per byte of a drip.")
+    times: int = Field(1, ge=1, description="How many matching calls it applies to.")
+    skip: int = Field(0, ge=0, description="Matching calls let through before it applies (1: the second call).")
+
+
 class IdpSpec(Strict):
     profile: Literal["keycloak", "gluu"] = "keycloak"
     launcher: IdpKind = Field(
@@ -77,6 +105,12 @@ class IdpSpec(Strict):
         None, description="Gluu: restrict jwksAlgorithmsSupported (the guide's EC JWKS fix).")
     dynamic_registration_enabled: bool | None = Field(None, description="Gluu: dynamicRegistrationEnabled.")
     tls: TlsSpec = Field(default_factory=TlsSpec)
+    registration_policies: RegistrationPoliciesSpec | None = Field(
+        None, description="Keycloak: client-registration policies to set in the realm before the wizard runs "
+        "(e.g. {max_clients: 1} reproduces 'Max Clients Limit' refusing).")
+    network_faults: list[NetworkFaultSpec] = Field(
+        default_factory=list, description="Network faults between everyone and the IdP, injected by a proxy in "
+        "front of it (e.g. a registration that hangs past the portal's deadline: a slow IdP).")
 
     def use_initial_access_token(self, value: str) -> None:
         """Register with ``value`` (a customer's token, ``check --initial-access-token``)
@@ -89,6 +123,13 @@ class IdpSpec(Strict):
         if v and (not v.startswith("/") or v.endswith("/")):
             raise ValueError("must start with '/' and not end with '/', e.g. '/auth'")
         return v
+
+    @model_validator(mode="after")
+    def _keycloak_only(self) -> IdpSpec:
+        if self.registration_policies is not None and self.profile != "keycloak":
+            raise ValueError("registration_policies are Keycloak's client-registration policies: "
+                             "they need profile: keycloak")
+        return self
 
 
 class DashboardSpec(Strict):
@@ -107,6 +148,11 @@ class GatewaySpec(Strict):
     jwks_ca_bundle: str | None = Field(
         None, description="CA bundle (PEM) for the gateway's https JWKS fetches (tyk.conf "
         "dcr_harness.jwks_ca_bundle; Tyk itself uses the system pool). E.g. ${idp.ca_bundle}.")
+    clock_offset_seconds: int = Field(
+        0, description="Move the gateway's clock by this many seconds (negative: the gateway is behind, i.e. the "
+        "IdP's clock is ahead, so a fresh token's iat lies in the gateway's future: clock skew). Only the "
+        "harness's own gateway (--gateway harness) has a clock to move: with any other gateway a non-zero "
+        "value is an error before the run starts.")
 
 
 class JwtSpec(Strict):
@@ -188,6 +234,11 @@ class GatewayCallSpec(Strict):
     token_override: Literal["expired", "none"] | None = Field(
         None, description="Call with an expired re-signed token or without one (negative checks).")
     expect_status: int = 200
+    after_key_rotation: bool = Field(
+        False, description="Call twice: first with the token (the gateway fetches and caches the IdP's JWKS), "
+        "then — after the IdP rotated its signing key through its admin API (Keycloak: a new rsa-generated key "
+        "provider with a higher priority) and the developer got a new token, signed with the new key — with "
+        "the new token. The step's verdict is the second call's.")
 
 
 class ExpectSpec(Strict):

@@ -64,7 +64,9 @@ def idp_start(ctx: RunContext) -> str:
     ctx.facts["idp.issuer"] = idp.issuer(ctx.scenario.idp.realm)
     found = find_product(idp.profile)
     name = found.title if found is not None else idp.profile
-    return f"{name} {idp.version or ''} ({idp.kind}) at {idp.base_url}".replace("  ", " ")
+    faults = "; ".join(f"{f.fault} {f.method} {f.path}" for f in ctx.scenario.idp.network_faults)
+    through = f" (through a fault proxy: {faults})" if faults else ""
+    return f"{name} {idp.version or ''} ({idp.kind}) at {idp.base_url}{through}".replace("  ", " ")
 
 
 def initial_access_token(ctx: RunContext) -> str:
@@ -72,16 +74,17 @@ def initial_access_token(ctx: RunContext) -> str:
     from harness.products.keycloak.admin import KeycloakAdmin
 
     spec = ctx.scenario.idp.initial_access_token
-    if spec is None:
-        ctx.facts["initial_access_token"] = ""
-        return "no initial access token configured (open or trusted-host registration)"
-    if spec.value is not None:
-        ctx.redactor.add(spec.value)
-        ctx.facts["initial_access_token"] = spec.value
-        return "using the initial access token given in the scenario"
     realm = ctx.scenario.idp.realm
     admin = KeycloakAdmin(ctx.world.idp.base_url, ctx.world.idp.admin_user, ctx.world.idp.admin_password,
                           session=ctx.world.session("admin", "idp"))
+    policies = _registration_policies(ctx, admin, realm)
+    if spec is None:
+        ctx.facts["initial_access_token"] = ""
+        return "no initial access token configured (open or trusted-host registration)" + policies
+    if spec.value is not None:
+        ctx.redactor.add(spec.value)
+        ctx.facts["initial_access_token"] = spec.value
+        return "using the initial access token given in the scenario" + policies
     try:
         if realm != "master":
             admin.create_realm(realm)
@@ -99,7 +102,23 @@ def initial_access_token(ctx: RunContext) -> str:
         _wait_expired(ctx, token, spec.expiration)
         notes.append("waited until it expired")
     extra = f"; {', '.join(notes)}" if notes else ""
-    return f"realm {realm}: expiration {spec.expiration}s, count {spec.count}{extra}"
+    return f"realm {realm}: expiration {spec.expiration}s, count {spec.count}{extra}{policies}"
+
+
+def _registration_policies(ctx: RunContext, admin: Any, realm: str) -> str:
+    """``idp.registration_policies``: the realm's client-registration policies, set through
+    Keycloak's admin REST API (Clients → Client registration → policies); "" when the
+    scenario sets none, else "; <what was set>" for the step's evidence."""
+    spec = ctx.scenario.idp.registration_policies
+    if spec is None or spec.max_clients is None:
+        return ""
+    try:
+        if realm != "master":
+            admin.create_realm(realm)
+        done = admin.set_max_clients(realm, spec.max_clients)
+    except Exception as exc:  # the admin client raises typed errors with one clear line
+        raise StepFailure(f"setting the realm's client-registration policies failed: {exc}", error=exc) from None
+    return f"; client-registration policies: {', '.join(done)}"
 
 
 def _use_up(ctx: RunContext, token: str, n: int) -> None:
@@ -347,7 +366,29 @@ def token_request(ctx: RunContext) -> str:
 
 def gateway_call(ctx: RunContext) -> str:
     """The developer calls the API through the gateway. Any gateway other than the default
-    is named (product, version, kind) in the step's evidence and failure."""
+    is named (product, version, kind) in the step's evidence and failure.
+
+    ``gateway_call.after_key_rotation``: a first call with the token (the gateway fetches
+    and caches the IdP's JWKS: Tyk keeps it for jwks.cache.timeout and does not refetch for
+    an unknown kid, jwt_cases JWT-JWKS-ROTATION-NEW-KID-CACHED), the IdP's signing key
+    rotated through its admin API, a new token, and the judged call with it."""
+    spec = ctx.scenario.gateway_call
+    label = ctx.world.gateway_label()
+    via = f" (gateway: {label})" if label else ""
+    before = ""
+    if spec.after_key_rotation:
+        first, _ = _call_gateway(ctx, 200)
+        old, new = _rotate_and_get_token(ctx)
+        before = f"first call {first} with a token of key {old}; the IdP then rotated its signing key to {new}: "
+    status, body = _call_gateway(ctx, spec.expect_status)
+    if status == 200:
+        return f"{before}200 from the upstream through {ctx.scenario.api.listen_path}{via}"
+    return f"{before}{status} {body.get('error') if isinstance(body, dict) else body!r} as expected{via}"
+
+
+def _call_gateway(ctx: RunContext, expect_status: int) -> tuple[int, Any]:
+    """One call through the gateway with the developer's current token: (status, body), or
+    StepFailure with why the gateway refused when the status is not ``expect_status``."""
     spec = ctx.scenario.gateway_call
     url = ctx.world.gateway_url + ctx.scenario.api.listen_path.rstrip("/") + "/" + spec.path.lstrip("/")
     headers = {}
@@ -357,29 +398,72 @@ def gateway_call(ctx: RunContext) -> str:
     mark = ctx.world.gateway_launcher.log_mark()
     resp = ctx.world.session("developer", "gateway").get(url, headers=headers)
     ctx.facts["gateway.status"] = resp.status_code
+    body: Any
     try:
         body = resp.json()
     except ValueError:
         body = resp.text
     ctx.facts["gateway.body"] = body
-    if resp.status_code != spec.expect_status:
+    if resp.status_code != expect_status:
         msg = body.get("error") if isinstance(body, dict) else str(body)[:200]
         reason = _gateway_reason(ctx, mark, str(msg))
         who = f"the gateway ({label})" if label else "the gateway"
         raise StepFailure(f"{who} answered {resp.status_code} {msg!r}" + (f" ({reason})" if reason else ""))
-    via = f" (gateway: {label})" if label else ""
-    if resp.status_code == 200:
-        return f"200 from the upstream through {ctx.scenario.api.listen_path}{via}"
-    return f"{resp.status_code} {body.get('error') if isinstance(body, dict) else body!r} as expected{via}"
+    return resp.status_code, body
+
+
+def _rotate_and_get_token(ctx: RunContext) -> tuple[str, str]:
+    """The IdP rotates its signing key (its product's admin API), then the developer asks
+    for a new token the way the token-request step did; returns the old and new kid."""
+    idp = ctx.world.idp
+    old, new = product(idp.profile).rotate_signing_key(
+        idp.base_url, idp.admin_user, idp.admin_password, session=ctx.world.session("admin", "idp"),
+        realm=ctx.scenario.idp.realm)
+    spec = ctx.scenario.token_request
+    endpoint = ctx.resolve(spec.endpoint, "token_request.endpoint")
+    secret = spec.secret_override if spec.secret_override is not None else ctx.facts["client.secret"]
+    try:
+        t = tok.client_credentials(ctx.world.session("developer", "idp"), endpoint, ctx.facts["client.id"],
+                                   secret, auth_method=spec.auth_method)
+    except RegistrarError as exc:
+        raise _registrar_failure("the token request after the key rotation was refused", exc) from None
+    ctx.facts["access_token"] = t.access_token
+    return old, new
 
 
 def _gateway_reason(ctx: RunContext, mark: int, answer: str) -> str | None:
     reason = _gateway_detail(ctx, mark)
+    if reason is not None and "no matching kid" in reason.lower():
+        reason += _kid_published_now(ctx)
     if reason is not None and reason.strip().lower() == answer.strip().lower():
         reason = None  # it says no more than its answer
     if ctx.facts.get("token_claims", {}) is None:  # token-request saw an opaque token
         return "the access token is opaque, not a JWT" + (f": {reason}" if reason else "")
     return reason
+
+
+def _kid_published_now(ctx: RunContext) -> str:
+    """When a gateway found no key for the token's kid (ours and the real Tyk both say "No
+    matching KID could be found"), read the API's JWKS URI once more: if it lists the kid
+    now, the gateway holds an older copy of the key set (cached before the IdP rotated its
+    key: Tyk refetches only when jwks.cache.timeout expires); "" otherwise (another realm's
+    JWKS, an empty key set, or nothing to read)."""
+    from harness.jose.tokens import NotAJwt, decode_unverified
+
+    uri = ctx.facts.get("api.jwks_uri")
+    try:
+        kid = decode_unverified(ctx.facts.get("access_token") or "")[0].get("kid")
+    except NotAJwt:
+        return ""
+    if not uri or not isinstance(kid, str):
+        return ""
+    try:
+        keys = ctx.world.session("harness", "idp").get(uri).json().get("keys")
+    except (requests.RequestException, ValueError, AttributeError):
+        return ""
+    if isinstance(keys, list) and any(isinstance(k, dict) and k.get("kid") == kid for k in keys):
+        return f"; the JWKS at {uri} lists the token's kid now, so the gateway holds an older copy of it"
+    return ""
 
 
 def _gateway_detail(ctx: RunContext, mark: int) -> str | None:

@@ -117,3 +117,17 @@ def test_serve_seeds_the_gluu_guide_and_names_its_redirect_url(tmp_path: Path) -
         print_summary(console, served)
         out = console.export_text()
         assert "client name 'GluuClient' and Redirect URLs 'https://client.example.com/callback'" in out
+
+
+def test_serve_applies_the_scenarios_gateway_clock_and_network_faults(tmp_path: Path) -> None:
+    """``serve --scenario`` builds the same world as ``run``: the gateway's clock offset
+    (clock skew) and the fault proxy in front of the IdP are not silently dropped."""
+    import time
+
+    from harness.scenario.faulty_idp import FaultyIdp
+
+    root = Path(__file__).resolve().parents[2] / "scenarios" / "broken"
+    skew = build_world(args(tmp_path / "a", guide=None, scenario=str(root / "keycloak-clock-skew.yaml")), Redactor())
+    assert -121 < skew.world.clock() - time.time() < -119
+    slow = build_world(args(tmp_path / "b", guide=None, scenario=str(root / "keycloak-idp-slow.yaml")), Redactor())
+    assert isinstance(slow.world.idp, FaultyIdp)

@@ -38,7 +38,7 @@ def test_each_guide_has_its_products_admin_step_in_the_guides_order(guide: str, 
 def test_idp_start_names_the_product(profile: str, title: str) -> None:
     idp = SimpleNamespace(profile=profile, version="9.9", kind="emulator", base_url="http://idp",
                           issuer=lambda realm="master": "http://idp/i")
-    ctx = SimpleNamespace(world=SimpleNamespace(idp=idp), scenario=SimpleNamespace(idp=SimpleNamespace(realm="m")),
+    ctx = SimpleNamespace(world=SimpleNamespace(idp=idp), scenario=SimpleNamespace(idp=SimpleNamespace(realm="m", network_faults=[])),
                           facts={})
     assert idp_start(ctx) == f"{title} 9.9 (emulator) at http://idp"  # type: ignore[arg-type]
 

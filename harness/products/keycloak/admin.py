@@ -29,6 +29,12 @@ log = logging.getLogger(__name__)
 TOKEN_MARGIN_SECONDS = 10
 
 
+#: providerType of a realm's client-registration policies (Keycloak admin REST API, components).
+REGISTRATION_POLICY_TYPE = "org.keycloak.services.clientregistration.policy.ClientRegistrationPolicy"
+#: providerType of a realm's key providers (rsa-generated, hmac-generated, ...).
+KEY_PROVIDER_TYPE = "org.keycloak.keys.KeyProvider"
+
+
 class KeycloakAdminError(HarnessError):
     """A Keycloak admin call failed; ``status`` is the HTTP status (None: no answer)."""
 
@@ -211,3 +217,101 @@ class KeycloakAdmin:
         resp = self._admin(what, "DELETE", f"/admin/realms/{quote(realm, safe='')}/clients/{quote(internal_id, safe='')}")
         if resp.status_code not in (204, 404):
             raise self._fail(what, resp)
+
+    # --- client-registration policies (Clients → Client registration → policies) -----------
+
+    def registration_policies(self, realm: str) -> list[dict[str, Any]]:
+        """``GET /admin/realms/{realm}/components?type=<ClientRegistrationPolicy>``: the
+        realm's client-registration policies (ComponentRepresentations)."""
+        what = f"list client-registration policies of realm {realm!r}"
+        resp = self._admin(what, "GET", f"/admin/realms/{quote(realm, safe='')}/components",
+                           params={"type": REGISTRATION_POLICY_TYPE})
+        if resp.status_code != 200:
+            raise self._fail(what, resp)
+        try:
+            body = resp.json()
+        except ValueError:
+            raise KeycloakAdminError(f"{what}: HTTP 200 answer is not JSON") from None
+        if not isinstance(body, list):
+            raise KeycloakAdminError(f"{what}: HTTP 200 answer is not a JSON array")
+        return [c for c in body if isinstance(c, dict)]
+
+    def set_max_clients(self, realm: str, limit: int) -> list[str]:
+        """Set the "Max Clients Limit" policy (providerId ``max-clients``, config
+        ``max-clients``; src:MaxClientsClientRegistrationPolicyFactory) to ``limit`` for
+        anonymous and authenticated registrations: the existing components are updated
+        (``PUT /components/{id}``), a missing one is created (``POST /components``; a new
+        realm has it only for anonymous registrations, observed 26.7.3). Returns what it did,
+        one entry per subtype."""
+        done: list[str] = []
+        base = f"/admin/realms/{quote(realm, safe='')}/components"
+        policies = self.registration_policies(realm)
+        for sub in ("anonymous", "authenticated"):
+            mine = [c for c in policies if c.get("providerId") == "max-clients" and c.get("subType") == sub]
+            for comp in mine:
+                what = f"update client-registration policy {comp.get('name')!r} ({sub}) of realm {realm!r}"
+                config = {**(comp.get("config") or {}), "max-clients": [str(limit)]}
+                resp = self._admin(what, "PUT", f"{base}/{quote(str(comp.get('id')), safe='')}",
+                                   json={**comp, "config": config})
+                if resp.status_code not in (200, 204):
+                    raise self._fail(what, resp)
+                done.append(f"{comp.get('name')!r} ({sub}) set to {limit}")
+            if not mine:
+                what = f"create client-registration policy 'Max Clients Limit' ({sub}) in realm {realm!r}"
+                resp = self._admin(what, "POST", base, json={
+                    "name": "Max Clients Limit", "providerId": "max-clients",
+                    "providerType": REGISTRATION_POLICY_TYPE, "subType": sub,
+                    "config": {"max-clients": [str(limit)]}})
+                if resp.status_code != 201:
+                    raise self._fail(what, resp)
+                done.append(f"'Max Clients Limit' ({sub}) created with {limit}")
+        return done
+
+    # --- realm keys (Realm settings → Keys → Providers) ----------------------------------------
+
+    def realm_id(self, realm: str) -> str:
+        """``GET /admin/realms/{realm}``: the realm's internal id (a component's parentId)."""
+        what = f"read realm {realm!r}"
+        resp = self._admin(what, "GET", f"/admin/realms/{quote(realm, safe='')}")
+        if resp.status_code != 200:
+            raise self._fail(what, resp)
+        try:
+            return str(resp.json()["id"])
+        except (ValueError, KeyError, TypeError):
+            raise KeycloakAdminError(f"{what}: HTTP 200 answer has no id") from None
+
+    def active_rs256_kid(self, realm: str) -> tuple[str, int]:
+        """``GET /admin/realms/{realm}/keys``: the kid of the active RS256 key (the one that
+        signs access tokens) and the highest priority among the RS256 key providers."""
+        what = f"read the keys of realm {realm!r}"
+        resp = self._admin(what, "GET", f"/admin/realms/{quote(realm, safe='')}/keys")
+        if resp.status_code != 200:
+            raise self._fail(what, resp)
+        try:
+            body = resp.json()
+            kid = str(body["active"]["RS256"])
+            top = max(int(k.get("providerPriority", 0)) for k in body["keys"] if k.get("algorithm") == "RS256")
+        except (ValueError, KeyError, TypeError):
+            raise KeycloakAdminError(f"{what}: HTTP 200 answer has no active RS256 key") from None
+        return kid, top
+
+    def rotate_signing_key(self, realm: str) -> tuple[str, str]:
+        """Rotate the realm's RS256 signing key the way the server admin guide's "Rotating
+        keys" does: add a generated RSA key provider (``POST /components``, providerType
+        ``org.keycloak.keys.KeyProvider``, providerId ``rsa-generated``) with a higher
+        priority than the active key's; new tokens are signed with the new key, the old
+        key stays published (passive removal is a later, separate step). Returns the old
+        and the new kid."""
+        old, top = self.active_rs256_kid(realm)
+        what = f"add an RSA key provider to realm {realm!r}"
+        resp = self._admin(what, "POST", f"/admin/realms/{quote(realm, safe='')}/components", json={
+            "name": f"rsa-rotated-{top + 100}", "providerId": "rsa-generated", "providerType": KEY_PROVIDER_TYPE,
+            "parentId": self.realm_id(realm),
+            "config": {"priority": [str(top + 100)], "enabled": ["true"], "active": ["true"],
+                       "keySize": ["2048"], "algorithm": ["RS256"]}})
+        if resp.status_code != 201:
+            raise self._fail(what, resp)
+        new, _ = self.active_rs256_kid(realm)
+        if new == old:
+            raise KeycloakAdminError(f"{what}: the realm still signs with the old key {old}")
+        return old, new

@@ -48,6 +48,14 @@ class Keycloak(Product):
 
         return KeycloakClients(KeycloakAdmin(base_url, admin_user, admin_password, session=session), realm)
 
+    def rotate_signing_key(self, base_url: str, admin_user: str, admin_password: str, *,
+                           session: Any, realm: str) -> tuple[str, str]:
+        """A new ``rsa-generated`` key provider with a higher priority (admin REST API,
+        harness.products.keycloak.admin.KeycloakAdmin.rotate_signing_key)."""
+        from harness.products.keycloak.admin import KeycloakAdmin
+
+        return KeycloakAdmin(base_url, admin_user, admin_password, session=session).rotate_signing_key(realm)
+
     def removal_hint(self, base_url: str, realm: str, *, client_id: str | None, name: str) -> str:
         from harness.products.keycloak.clients import removal_hint
 

@@ -10,6 +10,7 @@ DELETE answers without ``X-Frame-Options``.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import uuid
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from harness.products.keycloak.admin import KEY_PROVIDER_TYPE
 from harness.products.keycloak.emulator.admin import _admin_realm, _json_object
 from harness.products.keycloak.emulator.http import (
     JSON_UTF8,
@@ -56,8 +58,9 @@ async def keys(ctx: Ctx, realm: Realm, request: Request) -> Response:
     k = realm.keys
     providers = realm.key_providers
 
-    def rsa(key: Any, provider: str, use: str) -> dict[str, Any]:
-        return {"providerId": provider, "providerPriority": 100, "kid": key.kid, "status": "ACTIVE",
+    def rsa(key: Any, provider: str, use: str, priority: int = 100) -> dict[str, Any]:
+        provider = realm.key_components.get(key.kid, provider)
+        return {"providerId": provider, "providerPriority": priority, "kid": key.kid, "status": "ACTIVE",
                 "type": "RSA", "algorithm": key.alg, "publicKey": key.spki_b64(),
                 "certificate": base64.b64encode(key.cert_der).decode("ascii"), "use": use,
                 "validTo": int(ctx.state.now() * 1000) + _TEN_YEARS_MS}
@@ -69,10 +72,13 @@ async def keys(ctx: Ctx, realm: Realm, request: Request) -> Response:
              "type": "OCT", "algorithm": "AES", "use": "ENC"},
             {"providerId": providers[1], "providerPriority": 100, "kid": k.hmac_kid, "status": "ACTIVE",
              "type": "OCT", "algorithm": "HS512", "use": "SIG"},
-            rsa(k.sig, providers[2], "SIG"),
+            rsa(k.sig, providers[2], "SIG", k.sig_priority),
             rsa(k.enc, providers[3], "ENC"),
+            # RS256 keys of key providers added through the admin API (rotation)
+            *(rsa(key, providers[2], "SIG", priority) for priority, key in k.other_sig),
         ],
     }
+
     return _read(body)
 
 
@@ -450,6 +456,17 @@ async def create_component(ctx: Ctx, realm: Realm, request: Request) -> Response
     comp = {"id": str(uuid.uuid4()), "name": rep.get("name"), "providerId": rep.get("providerId"),
             "providerType": rep.get("providerType", POLICY_TYPE), "parentId": rep.get("parentId") or realm.id,
             "subType": rep.get("subType"), "config": dict(rep.get("config") or {})}
+    if comp["providerType"] == KEY_PROVIDER_TYPE and comp["providerId"] == "rsa-generated":
+        # A new generated RSA key (RS256): the realm signs with it when its priority is the
+        # highest — key rotation (Keycloak server admin guide, "Rotating keys").
+        config = comp["config"]
+        assert isinstance(config, dict)
+        try:
+            priority = int((config.get("priority") or ["0"])[0])
+        except (TypeError, ValueError):
+            priority = 0
+        key = await asyncio.to_thread(realm.keys.add_rs256, realm.name, priority, ctx.state.now())
+        realm.key_components[key.kid] = str(comp["id"])
     with ctx.state.lock:
         realm.components.append(comp)
         if ctx.profile.component_create_fills_allowed_client_scopes:

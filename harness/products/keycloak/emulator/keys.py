@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from jwcrypto import jwk
 
-from harness.jose.tokens import BadJwt, sign, verify
+from harness.jose.tokens import BadJwt, NotAJwt, decode_unverified, sign, verify
 
 
 def _b64url(data: bytes) -> str:
@@ -92,12 +92,19 @@ class RsaRealmKey:
 
 @dataclass
 class RealmKeys:
-    """The three active keys of one realm."""
+    """The three active keys of one realm, and RS256 keys added later through the admin
+    API (a new ``rsa-generated`` key provider: key rotation)."""
 
     sig: RsaRealmKey
     enc: RsaRealmKey
     hmac: jwk.JWK
     hmac_kid: str = field(default="")
+    #: Priority of the key provider of ``sig`` (a new realm's providers have 100, observed 26.7.3).
+    sig_priority: int = 100
+    #: Other active RS256 keys with their providers' priorities: published in the JWKS and
+    #: still verifying, but not signing (Keycloak signs with the active key of the highest
+    #: priority: src:DefaultKeyManager.getActiveKey).
+    other_sig: list[tuple[int, RsaRealmKey]] = field(default_factory=list)
 
     @classmethod
     def generate(cls, realm: str, now: float) -> RealmKeys:
@@ -110,9 +117,21 @@ class RealmKeys:
             hmac_kid=hmac_kid,
         )
 
+    def add_rs256(self, realm: str, priority: int, now: float) -> RsaRealmKey:
+        """A new RS256 signing key from a new ``rsa-generated`` key provider of ``priority``:
+        it signs from now on when its priority is higher than the signing key's (the old key
+        stays published and valid: a rotation), else it is only published."""
+        key = RsaRealmKey.generate(realm, "RS256", "sig", now)
+        if priority > self.sig_priority:
+            self.other_sig.append((self.sig_priority, self.sig))
+            self.sig, self.sig_priority = key, priority
+        else:
+            self.other_sig.append((priority, key))
+        return key
+
     def jwks(self) -> dict[str, Any]:
         """RFC 7517 §5 JWK Set of the published keys (the HMAC key is never published)."""
-        return {"keys": [self.sig.public_jwk(), self.enc.public_jwk()]}
+        return {"keys": [self.sig.public_jwk(), *(k.public_jwk() for _, k in self.other_sig), self.enc.public_jwk()]}
 
     def sign_access(self, claims: dict[str, Any], typ: str) -> str:
         """An RS256 access token (header ``alg, typ, kid``; ``typ`` is
@@ -133,7 +152,12 @@ class RealmKeys:
 
     def verify_access(self, token: str) -> dict[str, Any]:
         """Claims of an RS256 token signed by this realm; raises BadJwt."""
-        header, claims = verify(token, self.sig.jwk, algs=["RS256"])
-        if header.get("kid") != self.sig.kid:
+        try:
+            kid = decode_unverified(token)[0].get("kid")
+        except NotAJwt as exc:
+            raise BadJwt(str(exc)) from None
+        key = next((k for k in (self.sig, *(k for _, k in self.other_sig)) if k.kid == kid), None)
+        if key is None:
             raise BadJwt("unknown kid")
+        _, claims = verify(token, key.jwk, algs=["RS256"])
         return claims

@@ -17,10 +17,11 @@ import uuid
 from typing import TYPE_CHECKING, cast
 from urllib.parse import urlparse
 
+from harness.products.keycloak.admin import REGISTRATION_POLICY_TYPE as POLICY_TYPE
+
 if TYPE_CHECKING:
     from harness.products.keycloak.emulator.state import Realm
 
-POLICY_TYPE = "org.keycloak.services.clientregistration.policy.ClientRegistrationPolicy"
 
 #: ``ProtocolMappersClientRegistrationPolicyFactory`` defaults (observed 26.7.3).
 ALLOWED_MAPPER_TYPES: tuple[str, ...] = (
