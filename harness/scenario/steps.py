@@ -68,7 +68,7 @@ def idp_start(ctx: RunContext) -> str:
 
 
 def initial_access_token(ctx: RunContext) -> str:
-    """Keycloak admin console: Realm settings → Client Registration → Create."""
+    """Keycloak admin console: Clients → Initial access token → Create (the guide's older console: Realm settings → Client Registration)."""
     from harness.products.keycloak.admin import KeycloakAdmin
 
     spec = ctx.scenario.idp.initial_access_token
