@@ -54,8 +54,8 @@ _LATE_ATTRIBUTE_GRANTS: tuple[tuple[str, str], ...] = (
 _AUTH_METHODS: dict[str, str] = {
     "client-jwt": "private_key_jwt", "client-secret-jwt": "client_secret_jwt", "client-x509": "tls_client_auth",
 }
-#: Client attribute of 26.6+ holding the secret method a registration asked for
-#: (KeycloakProfile.echo_requested_auth_method; keycloak.md: 26.7.x stores client_secret_post).
+#: Client attribute holding the secret method a registration asked for, stored by 26.7.x,
+#: not by 26.4.x/26.5.x (KeycloakProfile.echo_requested_auth_method; keycloak.md).
 _SECRET_METHOD = "client.secret.authentication.allowed.method"
 #: The switches the metadata are read from, in the admin console's words' order.
 _SWITCHES = ("standardFlowEnabled", "implicitFlowEnabled", "directAccessGrantsEnabled",
