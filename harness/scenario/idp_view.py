@@ -35,8 +35,6 @@ def stored_client_view(ctx: RunContext, client_id: str) -> dict[str, Any]:
         if admin is None:
             return {"note": f"not shown: {prod.no_client_admin}"}
         stored = admin.stored(client_id)
-    except KeyboardInterrupt:
-        raise
     except Exception as exc:  # a failed read (any cause) is a note, never the step's failure
         log.debug("reading client %s at the IdP failed: %s", client_id, ctx.redactor.error(exc))
         return {"note": ctx.redactor.text(f"not shown: reading the client through the {prod.title} admin API "
