@@ -39,6 +39,12 @@
 # see were produced by `python -m harness.notebook.execute`, which also replaces what changes
 # from run to run (ports, ids, times) with placeholders such as `⟨port⟩` or `⟨uuid-1⟩`.
 #
+# The screenshots show the pages of the harness's own reference Dashboard and Developer
+# Portal (`harness/tyk/portal/web/`, same fields and buttons as the guide names) at the steps
+# where the guide clicks. The browser tests take them in headless Chromium while they walk the
+# guide (`tests/browser/test_portal_browser.py`); `notebooks/images/regenerate.py` retakes
+# them (ports and ids differ from this run's).
+#
 # The next cell holds the parameters. Leave `IDP = "emulator"` for a fast, offline run;
 # `"keycloak-dist"` downloads and boots a real Keycloak 26.x (a minute or two);
 # `"external"` with `IDP_URL` uses a Keycloak you already run (admin/admin).
@@ -157,6 +163,12 @@ show(result)
 # **Identity Source** `sub` (the claim that names the caller) and **Policy Field Name** `pol`
 # (the claim that could name a policy). The Dashboard then pushes the definition to the
 # gateway (`/tyk/apis`, then `/tyk/reload`).
+#
+# *The page, in the harness's reference Dashboard (not Tyk's own UI):*
+#
+# ![System Management → APIs → new API 'Keycloak API'](images/keycloak-admin-create-api.png)
+#
+# ![Configure API → Authentication: JSON Web Token](images/keycloak-admin-api-authentication.png)
 
 # %%
 result = guide.run("create-api")
@@ -173,6 +185,10 @@ show(exchanges_view([e for e in result.exchanges if e.actor == "admin"]))
 #
 # A policy says what a key may do: which APIs (access rights), how often (rate limit,
 # quota) and for how long (the key expiry).
+#
+# *The page, in the harness's reference Dashboard (not Tyk's own UI):*
+#
+# ![Policies → Create a Policy 'Keycloak Policy'](images/keycloak-admin-create-policy.png)
 
 # %%
 result = guide.run("create-policy")
@@ -186,6 +202,10 @@ show(result)
 #
 # Keycloak's access tokens carry no `pol` claim, so the gateway needs to know which policy
 # applies when the claim is missing: the API's *default policy* (`jwt_default_policies`).
+#
+# *The page, in the harness's reference Dashboard (not Tyk's own UI):*
+#
+# ![the API's settings with the Keycloak Policy](images/keycloak-admin-api-default-policy.png)
 
 # %%
 result = guide.run("api-default-policy")
@@ -199,6 +219,10 @@ show(result)
 #
 # Developers only see APIs that are in the catalogue. The entry names the policy a
 # developer's credentials will get.
+#
+# *The page, in the harness's reference Dashboard (not Tyk's own UI):*
+#
+# ![Portal Management → Catalog → Add New API](images/keycloak-admin-catalogue-add-api.png)
 
 # %%
 result = guide.run("catalogue-entry")
@@ -233,6 +257,10 @@ show(result)
 #
 # Below: the catalogue entry written back with `config.override: true` and these
 # `dcr_options` (the Dashboard's `PUT /api/portal/catalogue/{id}`).
+#
+# *The page, in the harness's reference Dashboard (not Tyk's own UI):*
+#
+# ![Settings tab: Override global settings and the DCR section](images/keycloak-admin-catalogue-dcr-settings.png)
 
 # %%
 result = guide.run("catalogue-dcr-settings")
@@ -265,6 +293,16 @@ show(result)
 # secret Keycloak returned. Keycloak answers **201 Created** with the client's metadata, a
 # `registration_access_token` and a `registration_client_uri` (RFC 7592, used later to
 # delete the client).
+#
+# *The pages, in the harness's reference Developer Portal (not Tyk's own UI):*
+#
+# ![Developer Portal → OAuth Clients → Create first OAuth Client](images/keycloak-wizard-oauth-clients.png)
+#
+# ![the wizard: select Keycloak API, Save and continue](images/keycloak-wizard-select-api.png)
+#
+# ![the wizard: client name, then Create](images/keycloak-wizard-client-name.png)
+#
+# ![the client's page: client id, grant types (the secret is shown only once, here masked)](images/keycloak-client-secret-masked.png)
 
 # %%
 result = guide.run("oauth-client-wizard")
@@ -283,35 +321,42 @@ assert registration and registration[-1].status == 201
 # implicit response types. The client can still do `client_credentials`, which is all this
 # guide uses, but it is also an implicit client that nobody asked for — a reason to leave
 # *Response Types* empty in the DCR settings when only machine-to-machine access is wanted.
+#
+# The third column is what Keycloak *stored*, read back through its admin API right after
+# the wizard (next section): Keycloak keeps flow switches, not grant or response types, and
+# reads them back the same way.
 
 # %%
 import json
 
 asked, got = json.loads(registration[-1].request_body), json.loads(registration[-1].response_body)
-comparison = {field: {"portal asked": asked.get(field), "Keycloak registered": got.get(field)}
+stored = result.idp_stored  # the wizard step's view of the client at the IdP
+comparison = {field: {"portal asked": asked.get(field), "Keycloak registered": got.get(field),
+                      "Keycloak stored": stored[field]}
               for field in ("grant_types", "response_types")}
 assert "implicit" in got["grant_types"] and "implicit" not in asked["grant_types"]
-show(json_view(comparison, title="registration request vs Keycloak's answer"))
+assert "implicit" in stored["grant_types"]
+show(json_view(comparison, title="registration request, Keycloak's answer, what Keycloak stored"))
 
 # %% [markdown]
 # ### "If you check the Keycloak dashboard you will see this client too"
 #
 # In the console: **Clients → Clients list**, then the client id the portal showed. The
-# console reads the admin REST API, so we ask it the same question
-# (`GET /admin/realms/master/clients?clientId=...`). The same quirk shows on this side as
-# *Implicit flow* ticked under *Capability config*; *Service accounts roles* is what the
-# `client_credentials` grant needs; *Client authentication* is on (a confidential client
-# with a secret).
+# console reads the admin REST API, and so does the run: right after the wizard it asks
+# `GET /admin/realms/master/clients?clientId=...` (the two `admin → idp` exchanges below, the
+# admin login first) and keeps what Keycloak stored in the wizard step's result
+# (`idp_stored`; `dcr-harness run` prints it under the step and writes it to `report.json`
+# and `report.html`). The same quirk shows on this side as *Implicit flow* ticked under
+# *Capability config* (`implicitFlowEnabled`); *Service accounts roles*
+# (`serviceAccountsEnabled`) is what the `client_credentials` grant needs; *Client
+# authentication* is on (a confidential client with a secret, `clientAuthenticatorType`
+# `client-secret`), and Keycloak 26.7 also stores the secret method asked for (26.4 and 26.5
+# do not: the profile's `echo_requested_auth_method`).
 
 # %%
-admin = KeycloakAdmin(guide.idp.base_url, guide.scenario.idp.admin_user, guide.scenario.idp.admin_password,
-                      session=guide.world.session("admin", "idp"))
-(in_keycloak,) = admin.clients(guide.scenario.idp.realm, client_id=guide.facts["client.id"])
-show(json_view({k: in_keycloak.get(k) for k in ("clientId", "name", "enabled", "publicClient",
-                                                "clientAuthenticatorType", "serviceAccountsEnabled",
-                                                "standardFlowEnabled", "implicitFlowEnabled")},
-               title="the client in Keycloak (admin API)"))
-assert in_keycloak["serviceAccountsEnabled"] and in_keycloak["implicitFlowEnabled"]
+show(json_view(stored, title="the client in Keycloak (admin API), as the wizard step read it"))
+show(exchanges_view([e for e in result.exchanges if e.actor == "admin"]))
+assert stored["service_account"] and stored["native"]["implicitFlowEnabled"]
 
 # %% [markdown]
 # ## Generate a token
@@ -361,6 +406,8 @@ assert guide.last_decision.allowed
 # %%
 result = guide.run("delete-client")
 show(result)
+admin = KeycloakAdmin(guide.idp.base_url, guide.scenario.idp.admin_user, guide.scenario.idp.admin_password,
+                      session=guide.world.session("admin", "idp"))
 assert admin.clients(guide.scenario.idp.realm, client_id=guide.facts["client.id"]) == []
 
 # %% [markdown]

@@ -35,6 +35,12 @@
 # The outputs were produced by `python -m harness.notebook.execute`; values that change
 # from run to run (ports, ids, times, secret fingerprints) are shown as placeholders such as
 # `⟨port⟩` or `⟨uuid-1⟩`.
+#
+# The screenshots show the pages of the harness's own reference Dashboard and Developer
+# Portal (`harness/tyk/portal/web/`, same fields and buttons as the guide names) at the steps
+# where the guide clicks. The browser tests take them in headless Chromium while they walk the
+# guide (`tests/browser/test_portal_browser.py`); `notebooks/images/regenerate.py` retakes
+# them (ports and ids differ from this run's).
 
 # %% tags=["parameters"]
 IDP = "emulator"     # Gluu runs on the emulator only
@@ -50,8 +56,6 @@ from harness.notebook.guide import Guide, project_root
 from harness.products.gluu.admin import GluuAdmin
 from harness.products.gluu.emulator.launcher import GluuEmulatorLauncher
 from harness.products.gluu.profile import GluuProfile
-from harness.registrar import rfc7592
-from harness.registrar.rfc7591 import RegisteredClient
 from harness.scenario.loader import load_scenario
 from harness.scenario.runner import run_scenario
 from harness.tyk.gateway.golang.jwks_go import JwksDecodeError, decode_jwks
@@ -142,6 +146,12 @@ show(result)
 # **Identity Source** `client_id`: Gluu's access tokens have no `sub` claim at all, so with
 # `sub` the gateway would find no identity in them
 # (`scenarios/broken/gluu-wrong-identity-source.yaml`).
+#
+# *The page, in the harness's reference Dashboard (not Tyk's own UI):*
+#
+# ![System Management → APIs → new API 'Gluu API'](images/gluu-admin-create-api.png)
+#
+# ![Configure API → Authentication: JSON Web Token, Identity Source client_id](images/gluu-admin-api-authentication.png)
 
 # %%
 result = guide.run("create-api")
@@ -153,6 +163,10 @@ show(result)
 # > click on "Create a Policy" and call it "Gluu Policy". Use the default values for this
 # > one. Remember to select the previously created "Gluu API" in the access rights section.
 # > You will also need to set an expiration setting for the keys.
+#
+# *The page, in the harness's reference Dashboard (not Tyk's own UI):*
+#
+# ![Policies → Create a Policy 'Gluu Policy'](images/gluu-admin-create-policy.png)
 
 # %%
 result = guide.run("create-policy")
@@ -165,6 +179,10 @@ show(result)
 # > using the appropriate policy
 #
 # Gluu's tokens carry no `pol` claim either: the API's default policy applies.
+#
+# *The page, in the harness's reference Dashboard (not Tyk's own UI):*
+#
+# ![the API's settings with the Gluu Policy](images/gluu-admin-api-default-policy.png)
 
 # %%
 result = guide.run("api-default-policy")
@@ -176,6 +194,10 @@ show(result)
 # > Switch to the "Catalogue" section under "Portal Management" on the navigation menu.
 # > Click on "Add New API", set a name for it and select the newly created policy. For this
 # > example use "Gluu Policy"
+#
+# *The page, in the harness's reference Dashboard (not Tyk's own UI):*
+#
+# ![Portal Management → Catalogue → Add New API](images/gluu-admin-catalogue-add-api.png)
 
 # %%
 result = guide.run("catalogue-entry")
@@ -207,6 +229,10 @@ show(result)
 # so the field stays empty and the portal registers without an `Authorization` header.
 #
 # **Why the provider must be Gluu** shows in the next step's registration request.
+#
+# *The page, in the harness's reference Dashboard (not Tyk's own UI):*
+#
+# ![Settings tab: Override global settings, DCR with provider Gluu and no initial access token](images/gluu-admin-catalogue-dcr-settings.png)
 
 # %%
 result = guide.run("catalogue-dcr-settings")
@@ -218,6 +244,10 @@ assert result.evidence.endswith("initial access token empty")
 #
 # > Click "Developers" under "Portal Management", then click "Add developer" and enter some
 # > basic information here to create a developer user.
+#
+# *The page, in the harness's reference Dashboard (not Tyk's own UI):*
+#
+# ![Portal Management → Developers → Add developer](images/gluu-admin-add-developer.png)
 
 # %%
 result = guide.run("create-developer")
@@ -244,6 +274,16 @@ show(result)
 # * **the redirect URL**: the guide says it may stay blank, but because the guide asks for
 #   response type `token`, oxAuth insists on one and would answer `invalid_client_metadata`
 #   (`scenarios/broken/gluu-redirect-missing.yaml`); our scenario fills one in.
+#
+# *The pages, in the harness's reference Developer Portal (not Tyk's own UI):*
+#
+# ![Developer Portal → OAuth Clients → Create first OAuth Client](images/gluu-wizard-oauth-clients.png)
+#
+# ![the wizard: select Gluu API, Save and continue](images/gluu-wizard-select-api.png)
+#
+# ![the wizard: client name and a redirect URL, then Create](images/gluu-wizard-client-name.png)
+#
+# ![the client's page: client id, grant types (the secret is shown only once, here masked)](images/gluu-client-secret-masked.png)
 
 # %%
 result = guide.run("oauth-client-wizard")
@@ -257,26 +297,24 @@ assert asked["access_token_as_jwt"] is True and "Authorization" not in registrat
 # %% [markdown]
 # ### "If you check the Gluu dashboard you will see new client (named "GluuClient")"
 #
-# In oxTrust: **OpenID Connect → Clients**. Without oxTrust we ask oxAuth directly with
-# the standard management call: an RFC 7592 §2.1 *client read* (`GET` on the
-# `registration_client_uri`, with the registration access token the portal keeps for the
-# client). oxAuth answers with the client as it stored it — the record oxTrust lists. Like
-# Keycloak (notebook 01), oxAuth reads the guide's response type `token` as the implicit flow
-# and adds the `implicit` grant next to `client_credentials` (Gluu 4.2; 4.4 turns that off
-# by default: the `grant_type_autofix` field of the `gluu` profile).
+# In oxTrust: **OpenID Connect → Clients**. The emulator has no oxTrust; it serves the same
+# list to the harness at `/dcr-harness/admin/clients` (admin credentials, the client named
+# with oxAuth's LDAP attributes: `oxAuthGrantType`, `oxAuthResponseType`,
+# `oxAccessTokenAsJwt`, …; no secret). Right after the wizard the run reads the client back
+# there (the `admin → idp` exchange below) and keeps what oxAuth stored in the wizard step's
+# result (`idp_stored`; `dcr-harness run` prints it under the step). Like Keycloak (notebook
+# 01), oxAuth reads the guide's response type `token` as the implicit flow and adds the
+# `implicit` grant next to `client_credentials` (Gluu 4.2; 4.4 turns that off by default:
+# the `grant_type_autofix` field of the `gluu` profile). `access_token_as_jwt` is stored as
+# the Gluu provider asked: this client's access tokens are JWTs the gateway can verify.
 
 # %%
-stored = guide.world.portal.get_client(guide.facts["developer.id"], guide.facts["client.id"])
-registered = RegisteredClient(client_id=stored.client_id, client_secret=stored.client_secret,
-                              registration_access_token=stored.registration_access_token,
-                              registration_client_uri=stored.registration_client_uri, status=0)
-in_gluu = rfc7592.read(guide.world.session("admin", "idp"), registered)
-show(json_view({k: in_gluu.get(k) for k in ("client_id", "client_name", "grant_types", "response_types",
-                                            "token_endpoint_auth_method", "redirect_uris",
-                                            "access_token_as_jwt", "access_token_signing_alg")},
-               title="the client in Gluu (RFC 7592 read)", redactor=guide.redactor))
-assert in_gluu["client_name"].startswith("GluuClient")
-assert ("implicit" in in_gluu["grant_types"]) == GluuProfile.for_version(GLUU_VERSION).grant_type_autofix
+stored = result.idp_stored  # the wizard step's view of the client at the IdP
+show(json_view(stored, title="the client in Gluu (what oxTrust lists), as the wizard step read it",
+               redactor=guide.redactor))
+show(exchanges_view([e for e in result.exchanges if e.actor == "admin"]))
+assert ("implicit" in stored["grant_types"]) == GluuProfile.for_version(GLUU_VERSION).grant_type_autofix
+assert stored["native"]["oxAccessTokenAsJwt"] is True
 
 # %% [markdown]
 # ## Generate a token

@@ -59,7 +59,8 @@ def notebook_dir() -> Path:
 
 
 def notebook_paths(names: Iterable[str] = ()) -> list[Path]:
-    """The notebooks named (file names or stems), or all of ``notebooks/*.ipynb``."""
+    """The notebooks named (file names, stems, or a stem's unique start such as ``01``),
+    or all of ``notebooks/*.ipynb``."""
     here = notebook_dir()
     wanted = list(names)
     if not wanted:
@@ -68,7 +69,10 @@ def notebook_paths(names: Iterable[str] = ()) -> list[Path]:
     for name in wanted:
         p = here / (name if name.endswith(".ipynb") else name + ".ipynb")
         if not p.is_file():
-            raise FileNotFoundError(f"no notebook {p}")
+            starts = sorted(here.glob(f"{name}*.ipynb")) if "/" not in name and "*" not in name else []
+            if len(starts) != 1:
+                raise FileNotFoundError(f"no notebook {p}")
+            p = starts[0]
         paths.append(p)
     return paths
 

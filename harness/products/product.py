@@ -37,6 +37,35 @@ class Imported:
     comments: dict[tuple[str, ...], str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class StoredClient:
+    """What an IdP stored for one client, read through its admin API (the guide's "you will
+    see the client in Keycloak/Gluu" step): the RFC 7591 §2 metadata names, as the IdP states
+    them from what it stored — never from the registration request — plus the product's own
+    switches behind them (``native``, named as its admin API names them)."""
+
+    client_id: str
+    grant_types: list[str]
+    response_types: list[str]
+    token_endpoint_auth_method: str
+    #: The IdP gives the client a service account (Keycloak ``serviceAccountsEnabled``);
+    #: ``None`` when the product has no such switch.
+    service_account: bool | None
+    redirect_uris: list[str]
+    #: The product's own settings behind the metadata, e.g. Keycloak's
+    #: ``{"implicitFlowEnabled": True, ...}`` or oxAuth's ``{"oxAuthGrantType": [...]}``.
+    native: dict[str, Any] = field(default_factory=dict)
+    #: Where it was read, e.g. "Keycloak admin REST API: GET /admin/realms/master/clients?clientId=…".
+    source: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"client_id": self.client_id, "grant_types": list(self.grant_types),
+                "response_types": list(self.response_types),
+                "token_endpoint_auth_method": self.token_endpoint_auth_method,
+                "service_account": self.service_account, "redirect_uris": list(self.redirect_uris),
+                "native": dict(self.native), "source": self.source}
+
+
 class ClientAdmin(Protocol):
     """A product's admin view of the clients of one realm/server: how a run finds the
     client it created when the registration answer was lost, deletes it, and shows
@@ -51,9 +80,10 @@ class ClientAdmin(Protocol):
         """Delete one client found by :meth:`find_by_name`; a missing one is fine."""
         ...
 
-    def stored(self, client_id: str) -> dict[str, Any] | None:
-        """What the IdP stored for ``client_id``: grant types, response types, auth
-        method, service account; ``None`` when it has no such client."""
+    def stored(self, client_id: str) -> StoredClient | None:
+        """What the IdP stored for ``client_id`` (one read, nothing created or changed);
+        ``None`` when it has no such client. Raises HarnessError (one line) when the admin
+        API cannot be read."""
         ...
 
 
@@ -112,7 +142,8 @@ class Product(ABC):
     def client_admin(self, base_url: str, admin_user: str, admin_password: str, *,
                      session: Any, realm: str) -> ClientAdmin | None:
         """The product's admin view of clients, or ``None`` when the harness cannot list
-        them with admin credentials (then leftovers are named with :meth:`removal_hint`)."""
+        them with admin credentials (then leftovers are named with :meth:`removal_hint`
+        and the stored client is not shown: :attr:`no_client_admin`)."""
         return None
 
     def rotate_signing_key(self, base_url: str, admin_user: str, admin_password: str, *,
@@ -124,6 +155,10 @@ class Product(ABC):
 
         raise ConfigError(f"the harness cannot rotate {self.title}'s signing key through its admin API",
                           hint="gateway_call.after_key_rotation needs profile: keycloak")
+
+    #: Why the harness cannot read this product's clients with admin credentials (shown
+    #: once instead of the stored client when :meth:`client_admin` is ``None``).
+    no_client_admin: ClassVar[str] = "the harness has no admin access to this IdP's clients"
 
     def removal_hint(self, base_url: str, realm: str, *, client_id: str | None, name: str) -> str:
         """How a person removes a client the run could not (console path or command)."""

@@ -23,10 +23,42 @@ def step_line(step: StepResult, redactor: Redactor) -> str:
     return redactor.text(text)
 
 
+def _yes_no(value: object) -> str:
+    return "yes" if value is True else "no" if value is False else str(value)
+
+
+def idp_stored_line(step: StepResult, redactor: Redactor) -> str | None:
+    """The detail line under the wizard's step: what the IdP stored for the client, read
+    through its admin API (harness.scenario.idp_view), or why it is not shown; ``None``
+    for a step without it."""
+    stored = step.idp_stored
+    if not stored:
+        return None
+    if "note" in stored:
+        return redactor.text(f"      IdP stored: {stored['note']}")
+    parts = [f"grant_types [{', '.join(stored.get('grant_types') or [])}]",
+             f"response_types [{', '.join(stored.get('response_types') or [])}]",
+             f"auth {stored.get('token_endpoint_auth_method')}"]
+    if stored.get("service_account") is not None:
+        parts.append(f"service account {_yes_no(stored['service_account'])}")
+    parts.append(f"redirect URIs [{', '.join(stored.get('redirect_uris') or [])}]")
+    native = stored.get("native") or {}
+    text = "      IdP stored: " + ", ".join(parts)
+    if native:
+        # the product's own switches that are on (report.json and report.html have them all)
+        on = [k for k, v in native.items() if v is True]
+        if on:
+            text += f"; on at the IdP: {', '.join(on)}"
+    return redactor.text(text)
+
+
 def print_step(console: Console, step: StepResult, redactor: Redactor) -> None:
     style = _STYLE[step.verdict]
     line = escape(step_line(step, redactor))
     console.print(f"[{style}]{line[:4]}[/{style}]{line[4:]}", soft_wrap=True, highlight=False)
+    detail = idp_stored_line(step, redactor)
+    if detail is not None:
+        console.print(detail, soft_wrap=True, highlight=False, markup=False)
 
 
 def summary_line(result: RunResult) -> str:

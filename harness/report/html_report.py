@@ -62,8 +62,33 @@ def _check_row(r: CheckResult, red: Redactor) -> dict[str, Any]:
         "declared_level": r.declared_level.value, "plan": r.plan, "spec_label": r.spec_label, "spec_url": r.spec_url,
         "message": _r(r.message, red), "expected": _r(r.expected, red), "actual": _r(r.actual, red),
         "quirk": {"note": _r(r.quirk.get("note"), red), "source": _r(r.quirk.get("source"), red)} if r.quirk else None,
-        "fix": "", "exchanges": [_exchange_view(e, red) for e in r.exchanges],
+        "fix": "", "exchanges": [_exchange_view(e, red) for e in r.exchanges], "idp_stored": None,
     }
+
+
+#: Rows of the "What the IdP stored" section: (label, member of StoredClient.to_dict()).
+_STORED_ROWS = (("grant_types", "grant_types"), ("response_types", "response_types"),
+                ("token endpoint auth", "token_endpoint_auth_method"), ("service account", "service_account"),
+                ("redirect URIs", "redirect_uris"))
+
+
+def _stored_view(stored: dict[str, Any], red: Redactor) -> dict[str, Any] | None:
+    """The wizard step's "What the IdP stored" section (harness.scenario.idp_view)."""
+    if not stored:
+        return None
+    if "note" in stored:
+        return {"note": _r(stored["note"], red), "rows": [], "native": [], "source": ""}
+
+    def show(value: Any) -> str:
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value) or "(none)"
+        return _r(value, red) if value is not None else "(no such setting)"
+
+    return {"note": "", "source": _r(stored.get("source"), red),
+            "rows": [(label, show(stored.get(key))) for label, key in _STORED_ROWS],
+            "native": [(k, show(v)) for k, v in (stored.get("native") or {}).items()]}
 
 
 def _counts(verdicts: Iterable[str], quirks: int) -> list[tuple[str, int]]:
@@ -114,6 +139,7 @@ def render_run_html(result: RunResult) -> str:
             "message": _r(s.evidence if s.verdict is not Verdict.FAIL else (s.cause or s.error), red),
             "expected": "", "actual": "", "quirk": None, "fix": _r(s.fix, red),
             "exchanges": [_exchange_view(e, red) for e in s.exchanges],
+            "idp_stored": _stored_view(s.idp_stored, red),
         })
     failed = result.failed_step
     banner = (f"All {len(result.steps)} steps passed." if failed is None else

@@ -31,6 +31,9 @@ class RunContext:
     scenario: Scenario
     world: World
     facts: dict[str, Any] = field(default_factory=dict)
+    #: What the IdP stored for the client registered by the step now running, set by that
+    #: step (harness.scenario.idp_view) and moved into its StepResult by the runner.
+    idp_stored: dict[str, Any] = field(default_factory=dict)
     #: Names this run's OAuth client uniquely at the IdP (:attr:`client_name`).
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
 

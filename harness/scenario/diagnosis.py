@@ -26,11 +26,13 @@ class Rule:
 RULES: tuple[Rule, ...] = (
     Rule("iat-exhausted", ("oauth-client-wizard",), r"No remaining count on initial access token",
          "the initial access token has no registrations left (its count is used up)",
-         "create a new initial access token in Keycloak (Realm settings → Client Registration → Create) "
+         "create a new initial access token in Keycloak (Clients → Initial access token → Create; "
+         "the guide's older console: Realm settings → Client Registration) "
          "with a higher count, and paste it into the catalogue entry's DCR settings"),
     Rule("iat-expired", ("oauth-client-wizard",), r"Expired initial access token|Failed decode token",
          "the initial access token is expired, from another realm, or not a token at all",
-         "create a new initial access token (Realm settings → Client Registration → Create) with a longer "
+         "create a new initial access token (Clients → Initial access token → Create; "
+         "the guide's older console: Realm settings → Client Registration) with a longer "
          "expiration, and update 'Initial Registration Access Token' in the DCR settings"),
     Rule("iat-missing", ("oauth-client-wizard",), r"Trusted Hosts|Host not trusted",
          "no initial access token was sent, and Keycloak only allows anonymous registration from trusted hosts",

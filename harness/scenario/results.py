@@ -22,6 +22,10 @@ class StepResult:
     duration_ms: float = 0.0
     exchanges: list[Exchange] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)
+    #: What the IdP stored for the client the step registered, read through its admin API
+    #: (``oauth-client-wizard``; harness.scenario.idp_view): StoredClient.to_dict(), or
+    #: ``{"note": why it is not shown}``. Empty for every other step.
+    idp_stored: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

@@ -338,6 +338,7 @@ def run_step(ctx: RunContext, step: Step) -> StepResult:
     every step through here, so a failure reads the same in a report and in a notebook."""
     transcript = ctx.world.transcript
     transcript.current_step = step.id
+    ctx.idp_stored = {}
     t0 = time.perf_counter()
     verdict, evidence, error, fix = Verdict.PASS, "", None, None
     try:
@@ -359,7 +360,9 @@ def run_step(ctx: RunContext, step: Step) -> StepResult:
     # Exceptions are redacted here, where they become the step's result (harness.core.redact).
     redactor = ctx.redactor
     sr = StepResult(step.id, step.title, verdict, evidence=redactor.text(evidence or ""),
-                    duration_ms=(time.perf_counter() - t0) * 1000.0, exchanges=transcript.for_step(step.id))
+                    duration_ms=(time.perf_counter() - t0) * 1000.0, exchanges=transcript.for_step(step.id),
+                    idp_stored=redactor.value(ctx.idp_stored))
+    ctx.idp_stored = {}
     if verdict is Verdict.FAIL:
         sr.error = redactor.text(error or "")
         fix = redactor.text(fix) if fix else fix

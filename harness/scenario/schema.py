@@ -40,7 +40,7 @@ class Strict(BaseModel):
 
 
 class InitialAccessTokenSpec(Strict):
-    """Keycloak admin console: Realm settings → Client Registration → Create."""
+    """Keycloak admin console: Clients → Initial access token → Create (the guide's older console: Realm settings → Client Registration)."""
 
     expiration: int = Field(86400, ge=0, description="Seconds until the token expires (0 = never).")
     count: int = Field(1, ge=1, description="How many clients may be registered with it.")

@@ -18,6 +18,7 @@ from harness.registrar import discovery as disc
 from harness.registrar import token as tok
 from harness.registrar.errors import RegistrarError
 from harness.scenario.context import RunContext, StepFailure
+from harness.scenario.idp_view import stored_client_view
 from harness.scenario.schema import Scenario
 
 StepFn = Callable[[RunContext], str]
@@ -70,7 +71,7 @@ def idp_start(ctx: RunContext) -> str:
 
 
 def initial_access_token(ctx: RunContext) -> str:
-    """Keycloak admin console: Realm settings → Client Registration → Create."""
+    """Keycloak admin console: Clients → Initial access token → Create (the guide's older console: Realm settings → Client Registration)."""
     from harness.products.keycloak.admin import KeycloakAdmin
 
     spec = ctx.scenario.idp.initial_access_token
@@ -297,7 +298,8 @@ def create_developer(ctx: RunContext) -> str:
 
 def oauth_client_wizard(ctx: RunContext) -> str:
     """Developer Portal → OAuth Clients → Create first OAuth Client → select API → Save and
-    continue → client name (+ redirect URLs) → Create."""
+    continue → client name (+ redirect URLs) → Create; then the guide's "you will see this
+    client in the IdP" (harness.scenario.idp_view: ``ctx.idp_stored``)."""
     s = _developer_session(ctx, "portal")
     base = ctx.world.portal_url
     apis = s.get(base + "/portal/api/oauth-clients/apis").json()
@@ -317,6 +319,9 @@ def oauth_client_wizard(ctx: RunContext) -> str:
     ctx.facts["client.id"] = data["client_id"]
     ctx.facts["client.secret"] = data.get("client_secret") or ""
     ctx.facts["client"] = data
+    # The guide's "you will see this client in the IdP": what the IdP stored, read through
+    # its admin API (never fails the step; a note when it cannot be read).
+    ctx.idp_stored = stored_client_view(ctx, str(data["client_id"]))
     uris = data.get("redirect_uris") or []
     meant = ctx.scenario.client.expect_redirect_uris
     if meant is not None and sorted(uris) != sorted(meant):

@@ -58,7 +58,8 @@ GUIDES = {
 
 
 def initial_access_token(idp: IdpLauncher, count: int = 5) -> str:
-    """Keycloak: Realm settings → Client Registration → Create. Gluu: open registration."""
+    """Keycloak: Clients → Initial access token → Create (the guide's older console: Realm
+    settings → Client Registration). Gluu: open registration."""
     if idp.profile != "keycloak":
         return ""
     from harness.products.keycloak.admin import KeycloakAdmin

@@ -24,4 +24,7 @@ NOT_MODELLED: tuple[str, ...] = (
     "custom scripts (acr values, dynamic scopes' claims, introspection and client registration scripts)",
     "the order of JSON members (oxAuth's JSONObject is a hash map)",
     "Gluu 4.3 (4.2 values are used for it) and 4.5",
+    "oxTrust: its OxAuth configuration and its client list are served by the harness's own admin endpoints "
+    "(/dcr-harness/admin/configuration, /dcr-harness/admin/clients, named with oxAuth's LDAP attributes); "
+    "a real Gluu 4 shows them in oxTrust's UI only",
 )

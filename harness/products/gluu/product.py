@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from harness.products.gluu.profile import GUIDE_RSA_ONLY_JWKS_ALGORITHMS, GluuProfile
 from harness.products.gluu.quirks import quirks
-from harness.products.product import Imported, Product
+from harness.products.product import ClientAdmin, Imported, Product
 from harness.products.quirk import Quirk
 
 
@@ -42,6 +42,14 @@ class Gluu(Product):
             comments={("jwks_algorithms_supported",): ("the Gluu guide's setting (not in Tyk's exports); "
                                                        "delete it to reproduce the EC JWKS bug")},
         )
+
+    def client_admin(self, base_url: str, admin_user: str, admin_password: str, *,
+                     session: Any, realm: str) -> ClientAdmin | None:
+        """What oxTrust shows of the clients, where the server serves it to the harness
+        (the emulator; harness.products.gluu.clients)."""
+        from harness.products.gluu.clients import GluuClients
+
+        return GluuClients(base_url, admin_user, admin_password, session=session)
 
     def removal_hint(self, base_url: str, realm: str, *, client_id: str | None, name: str) -> str:
         """oxTrust has no admin REST API the harness drives (Gluu 4 docs, "OpenID Connect

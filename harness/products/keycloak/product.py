@@ -28,7 +28,8 @@ class Keycloak(Product):
     has_realms: ClassVar[bool] = True
     #: The Keycloak driver of the Dashboard (the guide's screenshot step 7, scenarios/keycloak.yaml).
     dcr_provider: ClassVar[str] = "keycloak"
-    #: Console: Realm settings → Client Registration → Create (keycloak.md "Admin steps").
+    #: Console (Keycloak 24 and later): Clients → Initial access token → Create (the guide's
+    #: older console: Realm settings → Client Registration; keycloak.md "Admin steps").
     guide_admin_step: ClassVar[tuple[str, str]] = ("initial-access-token", "Keycloak: create an initial access token")
     #: ``POST /admin/realms/{realm}/clients-initial-access`` with an admin token (keycloak.md).
     admin_creates_initial_access_tokens: ClassVar[bool] = True
@@ -85,8 +86,9 @@ class Keycloak(Product):
             out.fields["initial_access_token"] = {"value": initial_access_token}
         elif initial_access_token:
             out.fields["initial_access_token"] = {"expiration": 86400, "count": 5}
-            out.comments[("initial_access_token",)] = \
-                "Realm settings -> Client Registration -> Create (replaces the customer's token)"
+            out.comments[("initial_access_token",)] = (
+                "Clients -> Initial access token -> Create (the guide's older console: Realm settings -> "
+                "Client Registration); replaces the customer's token")
         else:
             out.comments[("realm",)] = ("no initial access token in the DCR settings: anonymous registration "
                                         "(Keycloak allows it from trusted hosts only)")

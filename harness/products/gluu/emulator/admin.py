@@ -8,7 +8,13 @@ JSON Configuration → OxAuth Configuration", then "Save OxAuth Configuration").
 members → 200 and the new configuration. Unknown members, wrong types or unknown
 algorithms → 400 ``{"error": "...", "error_description": "..."}`` and nothing changes.
 
-Both need HTTP Basic authentication (RFC 7617) with the launcher's ``admin_user`` /
+``GET  /dcr-harness/admin/clients[?client_id=...]`` → 200, a JSON array of the stored
+clients (what oxTrust → OpenID Connect → Clients shows), each named with the LDAP
+attributes of oxAuth's ``oxAuthClient`` entry (:func:`client_entry`); no secret.
+
+``DELETE /dcr-harness/admin/clients/{inum}`` → 204; an unknown client → 404.
+
+All need HTTP Basic authentication (RFC 7617) with the launcher's ``admin_user`` /
 ``admin_password``; otherwise 401 with ``WWW-Authenticate: Basic realm="dcr-harness-admin"``.
 This endpoint is the harness's own (real Gluu changes it through oxTrust's UI or its
 config API); its effects are oxAuth's: the JWKS is filtered at once, registration opens
@@ -27,12 +33,13 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from harness.products.gluu.emulator.state import GluuState
+from harness.products.gluu.emulator.state import GluuClient, GluuState
 from harness.products.gluu.profile import KNOWN_JWKS_ALGORITHMS
 
 log = logging.getLogger(__name__)
 
 ADMIN_PATH = "/dcr-harness/admin/configuration"
+CLIENTS_PATH = "/dcr-harness/admin/clients"
 ADMIN_REALM = "dcr-harness-admin"
 
 
@@ -79,14 +86,18 @@ def apply_changes(state: GluuState, changes: dict[str, Any]) -> str | None:
     return None
 
 
+def _unauthorised() -> Response:
+    return JSONResponse(
+        {"error": "unauthorized", "error_description": "admin credentials required (HTTP Basic)"},
+        status_code=401,
+        headers={"WWW-Authenticate": f'Basic realm="{ADMIN_REALM}"'},
+    )
+
+
 async def configuration(request: Request) -> Response:
     state: GluuState = request.app.state.gluu
     if not _authorised(state, request):
-        return JSONResponse(
-            {"error": "unauthorized", "error_description": "admin credentials required (HTTP Basic)"},
-            status_code=401,
-            headers={"WWW-Authenticate": f'Basic realm="{ADMIN_REALM}"'},
-        )
+        return _unauthorised()
     if request.method == "PUT":
         try:
             changes = json.loads(await request.body())
@@ -99,3 +110,55 @@ async def configuration(request: Request) -> Response:
             return _bad(problem)
         log.info("gluu emulator: oxAuth configuration changed: %s", sorted(changes))
     return JSONResponse(state.config.as_json())
+
+
+#: oxAuth's ``Client`` entity members and the LDAP attribute each is stored in
+#: (oxauth-model ``org.xdi.oxauth.model.registration.Client`` ``@AttributeName``; read
+#: from the sources, not measured against a running Gluu): metadata member → attribute.
+CLIENT_ATTRIBUTES: tuple[tuple[str, str], ...] = (
+    ("client_name", "displayName"),
+    ("redirect_uris", "oxAuthRedirectURI"),
+    ("response_types", "oxAuthResponseType"),
+    ("grant_types", "oxAuthGrantType"),
+    ("application_type", "oxAuthAppType"),
+    ("token_endpoint_auth_method", "oxAuthTokenEndpointAuthMethod"),
+    ("access_token_as_jwt", "oxAccessTokenAsJwt"),
+    ("access_token_signing_alg", "oxAccessTokenSigningAlg"),
+    ("scope", "oxAuthScope"),
+)
+
+
+def client_entry(client: GluuClient) -> dict[str, object]:
+    """The stored client as oxTrust shows it: ``inum`` (the client_id) and the attributes
+    of :data:`CLIENT_ATTRIBUTES` that are set; the secret and the registration access
+    token are never shown."""
+    out: dict[str, object] = {"inum": client.client_id}
+    for member, attribute in CLIENT_ATTRIBUTES:
+        if client.metadata.get(member) is not None:
+            out[attribute] = client.metadata[member]
+    return out
+
+
+async def clients(request: Request) -> Response:
+    """``GET /dcr-harness/admin/clients[?client_id=]``: the stored clients."""
+    state: GluuState = request.app.state.gluu
+    if not _authorised(state, request):
+        return _unauthorised()
+    wanted = request.query_params.get("client_id")
+    with state.lock:
+        found = [c for c in state.clients.values() if wanted is None or c.client_id == wanted]
+        body = [client_entry(c) for c in found]
+    return JSONResponse(body)
+
+
+async def delete_client(request: Request) -> Response:
+    """``DELETE /dcr-harness/admin/clients/{inum}``: remove a client (oxTrust's Delete)."""
+    state: GluuState = request.app.state.gluu
+    if not _authorised(state, request):
+        return _unauthorised()
+    inum = request.path_params["inum"]
+    if inum not in state.clients:
+        return JSONResponse({"error": "not_found", "error_description": "no such client"}, status_code=404)
+    state.remove(inum)
+    log.info("gluu emulator: client %s deleted through the admin endpoint", inum)
+    return Response(status_code=204)

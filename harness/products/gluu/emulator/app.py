@@ -7,7 +7,9 @@ Routes (``/oxauth`` is ``GluuProfile.context_path``):
 * ``GET|PUT|DELETE /oxauth/restv1/register?client_id=...`` — RFC 7592 management;
 * ``POST /oxauth/restv1/token`` — client_credentials;
 * ``GET  /oxauth/restv1/jwks`` — the keystore filtered by ``jwksAlgorithmsSupported``;
-* ``GET|PUT /dcr-harness/admin/configuration`` — the admin step (see admin.py).
+* ``GET|PUT /dcr-harness/admin/configuration`` — the admin step (see admin.py);
+* ``GET /dcr-harness/admin/clients``, ``DELETE /dcr-harness/admin/clients/{inum}`` — what
+  oxTrust shows of the registered clients, and its Delete (see admin.py).
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ def create_app(state: GluuState) -> Starlette:
             Route(p.endpoint_path("token"), token.token, methods=["POST"]),
             Route(p.endpoint_path("jwks"), discovery.jwks, methods=["GET"]),
             Route(admin.ADMIN_PATH, admin.configuration, methods=["GET", "PUT"]),
+            Route(admin.CLIENTS_PATH, admin.clients, methods=["GET"]),
+            Route(admin.CLIENTS_PATH + "/{inum}", admin.delete_client, methods=["DELETE"]),
         ]
     )
     app.state.gluu = state
