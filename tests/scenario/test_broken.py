@@ -3,6 +3,7 @@ diagnosis, and ``dcr-harness run`` honours ``expect:`` in its exit code."""
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 
@@ -165,3 +166,9 @@ def test_gateway_fault_diagnosed_the_same_from_either_gateways_words(rule: str, 
     from harness.scenario.diagnosis import diagnose
     found = diagnose("gateway-call", text)
     assert found is not None and _rule_id(found[0]) == rule, (rule, found)
+
+
+def test_readme_counts_the_broken_scenarios_there_are() -> None:
+    readme = (ROOT / "README.md").read_text()
+    counts = {int(n) for n in re.findall(r"(\d+) (?:broken setups|customer-style misconfigurations)", readme)}
+    assert counts == {len(BROKEN)}, f"README names {counts}; scenarios/broken/ holds {len(BROKEN)}"
