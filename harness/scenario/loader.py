@@ -17,7 +17,11 @@ import yaml
 from pydantic import ValidationError
 
 from harness.core.errors import ConfigError
+from harness.core.redact import SECRET_FIELDS
+from harness.core.textfile import read_text_file
 from harness.scenario.schema import PLACEHOLDERS, Scenario
+
+__all__ = ["load_scenario", "parse_scenario", "read_text_file"]
 
 _PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
 
@@ -27,19 +31,6 @@ def load_scenario(path: str | Path) -> Scenario:
     if not p.is_file():
         raise ConfigError(f"scenario file {p} does not exist", hint="pass the path of a YAML scenario, e.g. scenarios/keycloak.yaml")
     return parse_scenario(read_text_file(p, "scenario"), str(p))
-
-
-def read_text_file(p: Path, what: str) -> str:
-    """The file's text, or one ConfigError saying it is binary or not UTF-8."""
-    data = p.read_bytes()
-    if b"\x00" in data[:8192]:
-        raise ConfigError(f"{p}: this {what} file is binary, not text", hint=f"pass a YAML/JSON {what} file")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ConfigError(f"{p}:{line}: this {what} file is not UTF-8 text (byte 0x{data[exc.start]:02x})",
-                          hint="save the file as UTF-8") from None
 
 
 def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
@@ -120,7 +111,17 @@ def _first_error(exc: ValidationError, root: Any, source: str) -> str:
     if kind == "missing":
         return f"{where}: missing required field {field!r}"
     value = e.get("input")
+    if _holds_secret([str(part) for part in loc]):
+        # A secret (a password, a token) is never echoed: the field and its type say enough.
+        return f"{where}: field {field!r}: {e['msg']} (got a {type(value).__name__})"
     return f"{where}: field {field!r}: {e['msg']} (got {value!r})"
+
+
+def _holds_secret(loc: list[str]) -> bool:
+    """Whether the field at ``loc`` holds a secret (a password, a token, a client secret)."""
+    last = loc[-1] if loc else ""
+    return (last.lower() in SECRET_FIELDS or last == "secret_override"
+            or (last == "value" and "initial_access_token" in loc))
 
 
 def _line_of(node: Any, loc: list[Any]) -> int | None:
