@@ -26,6 +26,7 @@ from harness.cli.gateway_options import add_gateway_options, gateway_choice
 from harness.core.errors import ConfigError
 
 if TYPE_CHECKING:
+    from harness.core.redact import Redactor
     from harness.products.detect import ProductProfile
 
 log = logging.getLogger(__name__)
@@ -120,6 +121,28 @@ def idp_profile_for(profile: str, version: str | None) -> ProductProfile | None:
     return profile_for(profile, version)
 
 
+def require_discovery(issuer: str, verify: bool, redactor: Redactor) -> None:
+    """ConfigError (exit 2, one line) when ``issuer`` serves no discovery document (no
+    answer within the IdP deadline, another status than 200, a body that is not a JSON
+    object: OIDC Discovery §4.2): every plan starts from that document, so without it
+    each check would only SKIP; the issuer URL is what to fix."""
+    import requests
+
+    from harness.core.deadline import idp_deadline, mount_deadline
+    from harness.registrar.discovery import discovery_document
+    from harness.registrar.errors import RegistrarError
+
+    with requests.Session() as session:
+        session.verify = verify
+        mount_deadline(session, idp_deadline())
+        try:
+            discovery_document(session, issuer)
+        except RegistrarError as exc:
+            raise ConfigError(f"--issuer {issuer}: no discovery document: {redactor.error(exc)}",
+                              hint="--issuer is the URL whose /.well-known/openid-configuration serves the "
+                                   "IdP's metadata, e.g. http://127.0.0.1:8080/realms/master") from None
+
+
 def default_report_dir() -> Path:
     return Path("reports") / f"check-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}"
 
@@ -142,6 +165,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
         import urllib3
 
         urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+    require_discovery(args.issuer, verify, args.redactor)
     profile = args.profile or detect_issuer(args.issuer, verify)
     idp_profile = idp_profile_for(profile, args.idp_version)
     report_dir = args.report_dir or default_report_dir()
