@@ -22,6 +22,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from harness.cli.arg_types import output_folder
 from harness.cli.gateway_options import add_gateway_options, gateway_choice
 from harness.core.errors import ConfigError
 
@@ -165,10 +166,12 @@ def run(args: argparse.Namespace, console: Console) -> int:
         import urllib3
 
         urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+    if args.report_dir:  # a folder given that cannot be written: say so before any IdP call
+        output_folder(args.report_dir)
     require_discovery(args.issuer, verify, args.redactor)
     profile = args.profile or detect_issuer(args.issuer, verify)
     idp_profile = idp_profile_for(profile, args.idp_version)
-    report_dir = args.report_dir or default_report_dir()
+    report_dir = output_folder(args.report_dir or default_report_dir())
     ctx = CheckContext(issuer=args.issuer, profile=profile, idp_profile=idp_profile,
                        initial_access_token=args.initial_access_token,
                        admin_user=args.admin_user, admin_password=args.admin_password, verify=verify,

@@ -16,7 +16,7 @@ from typing import Any
 
 from rich.console import Console
 
-from harness.cli.arg_types import port_number
+from harness.cli.arg_types import output_folder, port_number
 from harness.cli.foreground import wait_for_interrupt
 from harness.cli.gateway_options import add_gateway_options, gateway_choice
 from harness.core.errors import ConfigError, HarnessError
@@ -86,8 +86,7 @@ def build_world(args: argparse.Namespace, redactor: Redactor) -> Served:
 
     kind, url = resolve(args.idp, option="--idp")
     gateway, gateway_options = gateway_choice(args)
-    report_dir = Path(args.report_dir)
-    report_dir.mkdir(parents=True, exist_ok=True)
+    report_dir = output_folder(Path(args.report_dir))
     admin_key = args.admin_key or secrets.token_urlsafe(16)
     redactor.add(admin_key)
     scenario_path = args.scenario or (find_guide_scenario(args.guide) if args.guide else None)
