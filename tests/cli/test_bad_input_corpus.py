@@ -87,6 +87,8 @@ SCENARIO_FILES: dict[str, tuple[str, ...]] = {
     "placeholder.yaml": ("${discovery.nonexistent}", "placeholder.yaml:"),
     "secret_type.yaml": ("developer.password",),
     "folder.yaml": ("does not exist",),  # a folder, not a file
+    "alias_bomb.yaml": ("field 'api.name'",),  # "billion laughs": 9 levels of 9 aliases
+    "deep.yaml": ("nested too deeply",),
 }
 
 
@@ -162,6 +164,8 @@ CASES: list[Bad] = [
                                       "{d}/policies.json"), ("api.json",)),
     Bad("gateway-serve-api-not-object", ("gateway", "serve", "--apps", "{d}/import-list", "--policies",
                                           "{d}/policies.json"), ("api.json",)),
+    Bad("gateway-serve-deep-policies", ("gateway", "serve", "--apps", "{d}/apps", "--policies",
+                                         "{d}/import-deep/api.json"), ("api.json", "nested too deeply")),
     Bad("gateway-serve-latin1-tyk-conf", ("gateway", "serve", "--apps", "{d}/apps", "--policies", "{d}/policies.json",
                                            "--tyk-conf", "{d}/latin1.yaml"), ("latin1.yaml",)),
     Bad("gateway-serve-missing-args", ("gateway", "serve"), ("--apps",)),
@@ -199,6 +203,7 @@ CASES: list[Bad] = [
     Bad("import-binary-json", ("import", "{d}/import-binary", "-o", "-"), ("api.json",)),
     Bad("import-json-not-object", ("import", "{d}/import-list", "-o", "-"), ("api.json",)),
     Bad("import-latin1-json", ("import", "{d}/import-latin1", "-o", "-"), ("api.json",)),
+    Bad("import-deep-json", ("import", "{d}/import-deep", "-o", "-"), ("api.json", "nested too deeply")),
     Bad("import-missing-api-file", ("import", "--api", "{d}/nope.json", "-o", "-"), ("nope.json",)),
     Bad("import-nothing", ("import", "-o", "-"), ("nothing to import",)),
     Bad("import-no-output", ("import", "{d}/import-binary"), ("-o",)),
@@ -230,6 +235,10 @@ def _write_corpus(d: Path) -> None:
                                                       "endpoint: ${discovery.nonexistent}"), encoding="utf-8")
     (d / "secret_type.yaml").write_text(VALID.replace("password: developer-password-1",
                                                       f"password: [{SECRETS[3]}]"), encoding="utf-8")
+    levels = ['&a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    levels += [f"&a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)]
+    (d / "alias_bomb.yaml").write_text(f"name: x\napi:\n  name: [{', '.join(levels)}]\n", encoding="utf-8")
+    (d / "deep.yaml").write_text("name: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
     (d / "folder.yaml").mkdir()
     (d / "emptydir").mkdir()
     shutil.copytree(FILE_CONFIG / "apps", d / "apps")  # a good gateway configuration
@@ -238,7 +247,8 @@ def _write_corpus(d: Path) -> None:
     (d / "list.json").write_text("[1, 2, 3]", encoding="utf-8")
     for folder, content in (("import-binary", b"\x89PNG\r\n\x1a\n\x00\x00" + bytes(range(256))),
                             ("import-list", b'[{"name": "not an object"}]'),
-                            ("import-latin1", '{"name": "Caf\u00e9"}'.encode("latin-1"))):
+                            ("import-latin1", '{"name": "Caf\u00e9"}'.encode("latin-1")),
+                            ("import-deep", b"[" * 100_000 + b"]" * 100_000)):
         (d / folder).mkdir()
         (d / folder / "api.json").write_bytes(content)
 
