@@ -3,7 +3,8 @@
 
 Runs the conformance plans against any live IdP, prints one verdict per check, writes
 ``report.json``, ``junit.xml`` and ``report.html``, and exits 1 when a MUST failed
-(0 otherwise; 2 for bad flags). Registers only throw-away clients and deletes them all.
+(0 otherwise; 2 for bad flags, and for an issuer that serves no discovery document:
+every plan starts from it, see :func:`require_discovery`). Registers only throw-away clients and deletes them all.
 The guide plan runs its guide on the ``--gateway`` chosen (default: the harness's own).
 """
 

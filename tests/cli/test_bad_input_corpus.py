@@ -194,6 +194,8 @@ CASES: list[Bad] = [
     Bad("serve-unknown-gateway-kind", ("serve", "--gateway", "nope", "--admin-key", SECRETS[4]), ("--gateway", "nope")),
     Bad("serve-unknown-idp-version", ("serve", "--idp-version", "0.0.1", "--report-dir", "{d}/reports"), ("0.0.1",)),
     Bad("serve-unknown-guide", ("serve", "--guide", "okta"), ("--guide",)),
+    Bad("serve-unknown-until-step", ("serve", "--guide", "keycloak", "--until", "bogus", "--report-dir", "{d}/reports"),
+        ("--until 'bogus'",)),
     Bad("serve-idp-unreachable", ("serve", "--idp", "http://127.0.0.1:9", "--report-dir", "{d}/reports"),
         ("127.0.0.1:9",), exit_code=3),
     Bad("serve-report-dir-unwritable", ("serve", "--report-dir", "{d}/policies.json/reports"), ("--report-dir",)),

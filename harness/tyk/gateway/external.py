@@ -89,8 +89,9 @@ class ExternalGatewayLauncher(StartStop):
         try:
             listed = apis.json()
         except ValueError:
-            listed = None
-        if not isinstance(listed, list):  # Tyk's GET /tyk/apis: a JSON array of API definitions
+            listed = "not JSON"
+        # Tyk's GET /tyk/apis: a JSON array of API definitions (null for a Go nil slice).
+        if listed is not None and not isinstance(listed, list):
             raise LaunchError(f"{self._url} does not answer like a Tyk gateway (HTTP 200 on /tyk/apis but not a "
                               f"JSON array; Content-Type {apis.headers.get('Content-Type')!r})",
                               hint="point --gateway at the gateway's listen address")
