@@ -3,7 +3,8 @@
 
 Runs the conformance plans against any live IdP, prints one verdict per check, writes
 ``report.json``, ``junit.xml`` and ``report.html``, and exits 1 when a MUST failed
-(0 otherwise; 2 for bad flags). Registers only throw-away clients and deletes them all.
+(0 otherwise; 2 for bad flags, and for an issuer that serves no discovery document:
+every plan starts from it, see :func:`require_discovery`). Registers only throw-away clients and deletes them all.
 The guide plan runs its guide on the ``--gateway`` chosen (default: the harness's own).
 """
 
@@ -22,10 +23,12 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from harness.cli.arg_types import output_folder
 from harness.cli.gateway_options import add_gateway_options, gateway_choice
 from harness.core.errors import ConfigError
 
 if TYPE_CHECKING:
+    from harness.core.redact import Redactor
     from harness.products.detect import ProductProfile
 
 log = logging.getLogger(__name__)
@@ -120,6 +123,28 @@ def idp_profile_for(profile: str, version: str | None) -> ProductProfile | None:
     return profile_for(profile, version)
 
 
+def require_discovery(issuer: str, verify: bool, redactor: Redactor) -> None:
+    """ConfigError (exit 2, one line) when ``issuer`` serves no discovery document (no
+    answer within the IdP deadline, another status than 200, a body that is not a JSON
+    object: OIDC Discovery §4.2): every plan starts from that document, so without it
+    each check would only SKIP; the issuer URL is what to fix."""
+    import requests
+
+    from harness.core.deadline import idp_deadline, mount_deadline
+    from harness.registrar.discovery import discovery_document
+    from harness.registrar.errors import RegistrarError
+
+    with requests.Session() as session:
+        session.verify = verify
+        mount_deadline(session, idp_deadline())
+        try:
+            discovery_document(session, issuer)
+        except RegistrarError as exc:
+            raise ConfigError(f"--issuer {issuer}: no discovery document: {redactor.error(exc)}",
+                              hint="--issuer is the URL whose /.well-known/openid-configuration serves the "
+                                   "IdP's metadata, e.g. http://127.0.0.1:8080/realms/master") from None
+
+
 def default_report_dir() -> Path:
     return Path("reports") / f"check-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}"
 
@@ -142,9 +167,12 @@ def run(args: argparse.Namespace, console: Console) -> int:
         import urllib3
 
         urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+    if args.report_dir:  # a folder given that cannot be written: say so before any IdP call
+        output_folder(args.report_dir)
+    require_discovery(args.issuer, verify, args.redactor)
     profile = args.profile or detect_issuer(args.issuer, verify)
     idp_profile = idp_profile_for(profile, args.idp_version)
-    report_dir = args.report_dir or default_report_dir()
+    report_dir = output_folder(args.report_dir or default_report_dir())
     ctx = CheckContext(issuer=args.issuer, profile=profile, idp_profile=idp_profile,
                        initial_access_token=args.initial_access_token,
                        admin_user=args.admin_user, admin_password=args.admin_password, verify=verify,

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from harness.cli.arg_types import port_number
 from harness.cli.foreground import wait_for_interrupt
 
 
@@ -18,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--policies", type=Path, required=True, help="policies JSON object keyed by id (policies.policy_path)")
     s.add_argument("--tyk-conf", type=Path, default=None, help="tyk.conf (jwt_ssl_insecure_skip_verify, secret, ...)")
     s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    s.add_argument("--port", type=port_number, default=0, help="0 picks a free port")
     s.add_argument("--strict", action="store_true",
                    help="refuse unknown fields (exit 2) instead of warning and ignoring them as Tyk does")
     s.set_defaults(func=serve)

@@ -7,6 +7,7 @@ from typing import Any
 
 from rich.console import Console
 
+from harness.cli.arg_types import port_number
 from harness.cli.foreground import wait_for_interrupt
 
 
@@ -16,7 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     s = isub.add_parser("serve", help="run the IdP emulator in the foreground until interrupted")
     s.add_argument("--profile", choices=("keycloak", "gluu"), default="keycloak")
     s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    s.add_argument("--port", type=port_number, default=0, help="0 picks a free port")
     s.add_argument("--admin-user", default="admin")
     s.add_argument("--admin-password", default="admin")
     s.add_argument("--relative-path", default="", help="Keycloak: serve under a prefix such as /auth")

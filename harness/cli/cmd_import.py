@@ -10,6 +10,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from harness.cli.arg_types import output_folder
 from harness.core.errors import ConfigError
 from harness.scenario.importer import ImportOptions, build_scenario, load_export
 
@@ -61,8 +62,11 @@ def run(args: argparse.Namespace, console: Console) -> int:
         sys.stdout.write(text)
         return 0
     out = Path(args.output)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
+    try:
+        output_folder(out.parent, flag="-o")
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"-o {out}: cannot write: {exc.strerror}") from None
     d = imported.data
     console.print(f"Wrote {out}: scenario {d['name']!r} — IdP {d['idp']['profile']} (emulator), "
                   f"API {d['api']['name']!r}, policy {d['policy']['name']!r}, catalogue entry "

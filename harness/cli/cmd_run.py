@@ -17,6 +17,7 @@ from pathlib import Path
 from rich.console import Console
 from urllib3.exceptions import InsecureRequestWarning
 
+from harness.cli.arg_types import output_folder
 from harness.cli.gateway_options import add_gateway_options, gateway_choice
 from harness.core.errors import ConfigError
 from harness.launchers.registry import help_text
@@ -76,7 +77,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
     scenario = load_scenario(args.scenario)
     kind = options.apply(scenario)
     gateway, gateway_options = gateway_choice(args)
-    report_dir = args.report_dir or default_report_dir()
+    report_dir = output_folder(args.report_dir or default_report_dir())
     # dcr_ssl_insecure_skip_verify / jwt_ssl_insecure_skip_verify are deliberate settings
     # (the dashboard-settings step reports them): no urllib3 warning per request.
     warnings.filterwarnings("ignore", category=InsecureRequestWarning)

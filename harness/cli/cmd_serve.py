@@ -16,6 +16,7 @@ from typing import Any
 
 from rich.console import Console
 
+from harness.cli.arg_types import output_folder, port_number
 from harness.cli.foreground import wait_for_interrupt
 from harness.cli.gateway_options import add_gateway_options, gateway_choice
 from harness.core.errors import ConfigError, HarnessError
@@ -47,8 +48,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="with --guide: the last guide step to perform (default create-developer); e.g. "
                         "'discovery' leaves every Dashboard step to you and prints the values to type in")
     p.add_argument("--host", default="127.0.0.1", help="address the portal, gateway and upstream listen on")
-    p.add_argument("--portal-port", type=int, default=0, help="portal port (0 = a free port)")
-    p.add_argument("--gateway-port", type=int, default=0, help="gateway port (0 = a free port)")
+    p.add_argument("--portal-port", type=port_number, default=0, help="portal port (0 = a free port)")
+    p.add_argument("--gateway-port", type=port_number, default=0, help="gateway port (0 = a free port)")
     p.add_argument("--admin-key", default=None, help="Dashboard admin key (default: a random one, printed)")
     p.add_argument("--report-dir", type=Path, default=Path("reports") / "serve",
                    help="where IdP logs go (default reports/serve/)")
@@ -85,8 +86,7 @@ def build_world(args: argparse.Namespace, redactor: Redactor) -> Served:
 
     kind, url = resolve(args.idp, option="--idp")
     gateway, gateway_options = gateway_choice(args)
-    report_dir = Path(args.report_dir)
-    report_dir.mkdir(parents=True, exist_ok=True)
+    report_dir = output_folder(Path(args.report_dir))
     admin_key = args.admin_key or secrets.token_urlsafe(16)
     redactor.add(admin_key)
     scenario_path = args.scenario or (find_guide_scenario(args.guide) if args.guide else None)

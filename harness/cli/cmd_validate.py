@@ -35,7 +35,8 @@ def validate(args: argparse.Namespace, console: Console) -> int:
             continue
         console.print(f"{path}: OK ({sc.name!r}, IdP profile {sc.idp.profile})", highlight=False, markup=False)
     if bad:
-        err.print(f"{bad} of {len(args.scenario)} scenario file(s) invalid", markup=False)
+        if len(args.scenario) > 1:  # one file: its error line says it all
+            err.print(f"{bad} of {len(args.scenario)} scenario file(s) invalid", markup=False)
         return 2
     return 0
 
@@ -51,7 +52,10 @@ def schema(args: argparse.Namespace, console: Console) -> int:
     if output:
         from pathlib import Path
 
-        Path(output).write_text(schema_text(), encoding="utf-8")
+        try:
+            Path(output).write_text(schema_text(), encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"-o {output}: cannot write: {exc.strerror}") from None
         console.print(f"Wrote {output}", highlight=False, markup=False)
         return 0
     console.print_json(json.dumps(Scenario.model_json_schema()))

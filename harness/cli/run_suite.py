@@ -38,6 +38,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from urllib3.exceptions import InsecureRequestWarning
 
+from harness.cli.arg_types import output_folder
 from harness.core.errors import HarnessError
 from harness.core.redact import Redactor
 from harness.scenario.suite import (
@@ -275,6 +276,7 @@ def run_suite(args: argparse.Namespace, options: RunOptions, console: Console) -
 
     report_dir: Path = args.report_dir or default_report_dir()
     tasks = plan(args, options, report_dir)
+    output_folder(report_dir)
     jobs = min(args.jobs, len(tasks))
     warnings.filterwarnings("ignore", category=InsecureRequestWarning)  # as a single run (cmd_run)
     started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

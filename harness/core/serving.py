@@ -14,7 +14,7 @@ from typing import Any
 
 import uvicorn
 
-from harness.core.errors import LaunchError
+from harness.core.errors import ConfigError, LaunchError
 
 #: Largest request head accepted (Go's http.DefaultMaxHeaderBytes).
 MAX_HEADER_BYTES = 1 << 20
@@ -139,8 +139,15 @@ class BackgroundServer:
         # Accepted connections inherit TCP_NODELAY; without it uvicorn's separate header
         # and body writes meet the peer's delayed ACK: ~40 ms per loopback request.
         self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if not 0 <= port <= 65535:  # bind() would raise OverflowError
+            self._sock.close()
+            raise ConfigError(f"{name}: port {port} is not a TCP port (0-65535; 0 picks a free port)")
         try:
             self._sock.bind((host, port))
+        except socket.gaierror as exc:  # the host, not the port, is wrong
+            self._sock.close()
+            raise ConfigError(f"{name}: cannot listen on {host!r}: {exc.strerror}",
+                              hint="--host takes an address of this machine, e.g. 127.0.0.1") from None
         except OSError as exc:
             self._sock.close()
             raise LaunchError(

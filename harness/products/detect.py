@@ -18,6 +18,7 @@ from typing import Any, TypeAlias
 
 import requests
 
+from harness.core.deadline import mount_deadline
 from harness.core.errors import ConfigError
 from harness.products.gluu.product import PRODUCT as GLUU
 from harness.products.gluu.profile import GluuProfile
@@ -105,9 +106,13 @@ def detect_issuer(issuer: str, verify: bool | str = True, timeout: float = DISCO
     if found != GENERIC:
         return found
     url = issuer.rstrip("/") + "/.well-known/openid-configuration"
+    session = requests.Session()
+    mount_deadline(session, timeout)  # one deadline for the whole answer: a slow drip ends too
     try:
-        doc = requests.get(url, timeout=timeout, verify=verify).json()
+        doc = session.get(url, verify=verify).json()
     except (requests.RequestException, ValueError):
         return GENERIC
+    finally:
+        session.close()
     return detect(issuer, doc if isinstance(doc, Mapping) else None)
 

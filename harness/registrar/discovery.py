@@ -12,11 +12,21 @@ from harness.registrar.http import expect, send
 WELL_KNOWN = "/.well-known/openid-configuration"
 
 
-def discover(session: requests.Session, issuer: str) -> dict[str, Any]:
-    """GET ``<issuer>/.well-known/openid-configuration`` (OIDC Discovery §4.1)."""
+def discovery_document(session: requests.Session, issuer: str) -> dict[str, Any]:
+    """GET ``<issuer>/.well-known/openid-configuration`` (OIDC Discovery §4.1): the JSON
+    object of a 200 answer (§4.2), its members not checked; a :class:`RegistrarError`
+    (TransportError, MalformedResponse, ...) for no answer, another status or a body that
+    is not a JSON object."""
     url = issuer.rstrip("/") + WELL_KNOWN
-    resp = send(session, "GET", url, what="discovery")
-    body = expect(resp, (200,), what="discovery")
+    body: dict[str, Any] = expect(send(session, "GET", url, what="discovery"), (200,), what="discovery")
+    return body
+
+
+def discover(session: requests.Session, issuer: str) -> dict[str, Any]:
+    """GET ``<issuer>/.well-known/openid-configuration`` (OIDC Discovery §4.1), with the
+    members every run needs (§3: issuer, token_endpoint, jwks_uri)."""
+    url = issuer.rstrip("/") + WELL_KNOWN
+    body = discovery_document(session, issuer)
     for required in ("issuer", "token_endpoint", "jwks_uri"):
         if not isinstance(body.get(required), str):
             raise MalformedResponse(f"discovery document at {url} has no {required!r} (OIDC Discovery §3)")

@@ -44,6 +44,7 @@ import yaml
 
 from harness.core.errors import ConfigError, HarnessError
 from harness.core.redact import fingerprint
+from harness.core.textfile import read_text_file
 from harness.products.detect import DEFAULT_PRODUCT, PRODUCT_NAMES, detect_urls, product
 from harness.registrar.options import PROVIDERS
 
@@ -68,14 +69,13 @@ class TykExport:
 
 
 def _read_json(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    text = read_text_file(path, "JSON")
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise ConfigError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: JSON nested too deeply") from None
 
 
 def _is_apidef(d: Any) -> bool:
@@ -204,9 +204,17 @@ def load_export(
         files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in (".json", ".conf"))
         if not files:
             raise ConfigError(f"{root}: no .json or .conf files in it")
+        unknown: list[str] = []
         for p in files:
             doc = _read_json(p)
-            _add(export, _kind_of(p, doc), p, doc)
+            kind = _kind_of(p, doc)
+            if kind == "unknown":
+                unknown.append(p.name)
+            _add(export, kind, p, doc)
+        if not export.sources:
+            raise ConfigError(f"{root}: none of its files is a Tyk export file (not recognised: "
+                              f"{', '.join(unknown)})", hint="pass the API definitions, policies and catalogue "
+                              "as Tyk's Dashboard or gateway exports them")
     for p in map(Path, apis):
         _add(export, "apis", p, _read_json(p))
     if apps_dir is not None:

@@ -10,6 +10,8 @@ no run can fill (``PLACEHOLDERS`` in :mod:`harness.scenario.schema`).
 from __future__ import annotations
 
 import re
+import reprlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +19,18 @@ import yaml
 from pydantic import ValidationError
 
 from harness.core.errors import ConfigError
+from harness.core.redact import SECRET_FIELDS
+from harness.core.textfile import read_text_file
 from harness.scenario.schema import PLACEHOLDERS, Scenario
 
+__all__ = ["load_scenario", "parse_scenario", "read_text_file"]
+
 _PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
+#: The wrong value in an error, bounded: an alias bomb's value would print for ever.
+_REPR = reprlib.Repr()
+_REPR.maxstring = 120
+_REPR.maxother = 120
+_REPR.maxlevel = 2
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -29,23 +40,12 @@ def load_scenario(path: str | Path) -> Scenario:
     return parse_scenario(read_text_file(p, "scenario"), str(p))
 
 
-def read_text_file(p: Path, what: str) -> str:
-    """The file's text, or one ConfigError saying it is binary or not UTF-8."""
-    data = p.read_bytes()
-    if b"\x00" in data[:8192]:
-        raise ConfigError(f"{p}: this {what} file is binary, not text", hint=f"pass a YAML/JSON {what} file")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ConfigError(f"{p}:{line}: this {what} file is not UTF-8 text (byte 0x{data[exc.start]:02x})",
-                          hint="save the file as UTF-8") from None
-
-
 def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
     try:
         node = yaml.compose(text)
         data = yaml.safe_load(text)
+    except RecursionError:  # PyYAML's composer recurses once per level of nesting
+        raise ConfigError(f"{source}: YAML nested too deeply") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{source}:{mark.line + 1}" if mark else source
@@ -66,25 +66,43 @@ def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
     return scenario
 
 
-def _no_duplicate_keys(node: Any, source: str) -> None:
+def _nodes(root: Any) -> Iterator[Any]:
+    """Every node of the document once, in document order, without recursion. A node an
+    alias (``*name``) repeats is visited once: "billion laughs" aliases of aliases would
+    otherwise make the walk exponential (nine levels of nine: 387 million visits)."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        yield node
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(v for _k, v in reversed(node.value))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+
+
+def _no_duplicate_keys(root: Any, source: str) -> None:
     """YAML 1.2 §3.2.1.1: the keys of a mapping are unique."""
-    if isinstance(node, yaml.MappingNode):
+    for node in _nodes(root):
+        if not isinstance(node, yaml.MappingNode):
+            continue
         seen: dict[str, int] = {}
-        for k, v in node.value:
+        for k, _v in node.value:
             key = str(k.value)
             if key in seen:
                 raise ConfigError(f"{source}:{k.start_mark.line + 1}: duplicate key {key!r} "
                                   f"(first at line {seen[key]}); a YAML mapping takes each key once")
             seen[key] = k.start_mark.line + 1
-            _no_duplicate_keys(v, source)
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            _no_duplicate_keys(item, source)
 
 
-def _known_placeholders(node: Any, source: str) -> None:
+def _known_placeholders(root: Any, source: str) -> None:
     """Every ``${name}`` must be a fact some run produces (``PLACEHOLDERS``)."""
-    if isinstance(node, yaml.ScalarNode) and isinstance(node.value, str):
+    for node in _nodes(root):
+        if not (isinstance(node, yaml.ScalarNode) and isinstance(node.value, str)):
+            continue
         for m in _PLACEHOLDER.finditer(node.value):
             name = m.group(1)
             if name not in PLACEHOLDERS:
@@ -92,12 +110,6 @@ def _known_placeholders(node: Any, source: str) -> None:
                 close = _close_names(name, list(PLACEHOLDERS))
                 hint = f"did you mean ${{{close}}}?" if close else "known: " + ", ".join(f"${{{k}}}" for k in PLACEHOLDERS)
                 raise ConfigError(msg, hint=hint)
-    elif isinstance(node, yaml.MappingNode):
-        for _k, v in node.value:
-            _known_placeholders(v, source)
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            _known_placeholders(item, source)
 
 
 def _first_error(exc: ValidationError, root: Any, source: str) -> str:
@@ -120,7 +132,17 @@ def _first_error(exc: ValidationError, root: Any, source: str) -> str:
     if kind == "missing":
         return f"{where}: missing required field {field!r}"
     value = e.get("input")
-    return f"{where}: field {field!r}: {e['msg']} (got {value!r})"
+    if _holds_secret([str(part) for part in loc]):
+        # A secret (a password, a token) is never echoed: the field and its type say enough.
+        return f"{where}: field {field!r}: {e['msg']} (got a {type(value).__name__})"
+    return f"{where}: field {field!r}: {e['msg']} (got {_REPR.repr(value)})"
+
+
+def _holds_secret(loc: list[str]) -> bool:
+    """Whether the field at ``loc`` holds a secret (a password, a token, a client secret)."""
+    last = loc[-1] if loc else ""
+    return (last.lower() in SECRET_FIELDS or last == "secret_override"
+            or (last == "value" and "initial_access_token" in loc))
 
 
 def _line_of(node: Any, loc: list[Any]) -> int | None:

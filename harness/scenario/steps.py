@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+import requests.auth
 
 from harness.products.detect import find_product, product
 from harness.registrar import discovery as disc
@@ -47,8 +48,24 @@ def _admin(ctx: RunContext, method: str, path: str, body: Any = None) -> Any:
 def _developer_session(ctx: RunContext, target: str) -> requests.Session:
     s = ctx.world.session("developer", target)
     dev = ctx.scenario.developer
-    s.auth = (dev.email, dev.password)
+    s.auth = Utf8BasicAuth(dev.email, dev.password)
     return s
+
+
+class Utf8BasicAuth(requests.auth.AuthBase):
+    """HTTP Basic with the user-id and password encoded as UTF-8, as the portal's challenge
+    asks (RFC 7617 §2.1, ``charset="UTF-8"``). requests' own ``(user, password)`` encodes
+    them as Latin-1 (requests/auth.py ``_basic_auth_str``): a developer whose email or
+    password has other characters could not sign in, and Latin-1 bytes are not UTF-8."""
+
+    def __init__(self, user_id: str, password: str) -> None:
+        self.user_id = user_id
+        self.password = password
+
+    def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
+        token = base64.b64encode(f"{self.user_id}:{self.password}".encode()).decode("ascii")
+        r.headers["Authorization"] = f"Basic {token}"
+        return r
 
 
 def _registrar_failure(what: str, exc: RegistrarError) -> StepFailure:
@@ -302,7 +319,11 @@ def oauth_client_wizard(ctx: RunContext) -> str:
     client in the IdP" (harness.scenario.idp_view: ``ctx.idp_stored``)."""
     s = _developer_session(ctx, "portal")
     base = ctx.world.portal_url
-    apis = s.get(base + "/portal/api/oauth-clients/apis").json()
+    resp = s.get(base + "/portal/api/oauth-clients/apis")
+    apis = resp.json() if resp.status_code == 200 else None
+    if not isinstance(apis, list):
+        raise StepFailure(f"the Developer Portal did not list the APIs for the developer "
+                          f"{ctx.scenario.developer.email!r}: HTTP {resp.status_code} {resp.text[:200]}")
     name = ctx.scenario.catalogue.name
     match = [a for a in apis if a["name"] == name]
     if not match:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import requests
 
+from harness.core.deadline import mount_deadline
 from harness.core.errors import LaunchError
 from harness.core.lifecycle import StartStop
 from harness.core.transcript import describe_transport_error
@@ -59,7 +60,11 @@ class ExternalKeycloakLauncher(StartStop):
     def start(self) -> ExternalKeycloakLauncher:
         url = f"{self._base_url}/realms/master"
         try:
-            resp = requests.get(url, timeout=self.timeout, verify=self.verify)
+            with requests.Session() as session:
+                # One deadline for connect, headers and body: a server sending one byte a
+                # second fails here too (requests' own timeout is per read).
+                mount_deadline(session, self.timeout)
+                resp = session.get(url, verify=self.verify)
         except requests.RequestException as exc:
             raise LaunchError(
                 f"external Keycloak at {url} is not reachable: {describe_transport_error(exc)}",
@@ -69,6 +74,18 @@ class ExternalKeycloakLauncher(StartStop):
             raise LaunchError(
                 f"external Keycloak at {url} answered HTTP {resp.status_code}, expected 200",
                 hint="check the URL: Keycloak >= 17 has no /auth prefix unless --http-relative-path=/auth",
+            )
+        try:
+            realm = resp.json()
+        except ValueError:
+            realm = None
+        if not isinstance(realm, dict) or "realm" not in realm:
+            # Keycloak answers GET /realms/{realm} with its PublishedRealmRepresentation, a JSON
+            # object with "realm" (emulator: harness/products/keycloak/emulator/discovery.py realm_info).
+            raise LaunchError(
+                f"external Keycloak at {url} answered HTTP 200 but not with Keycloak's realm JSON "
+                f"(Content-Type {resp.headers.get('Content-Type')!r})",
+                hint="check the URL: it must be Keycloak's base URL (with /auth when Keycloak serves under it)",
             )
         log.info("external Keycloak reachable at %s", self._base_url)
         return self

@@ -62,7 +62,10 @@ def admin_routes(gw: Gateway) -> list[Route]:
     async def body_json(request: Request) -> Any:
         try:
             return json.loads(await request.body())
-        except ValueError:
+        except (ValueError, RecursionError):
+            # RecursionError: nested deeper than Python's limit. Go's encoding/json stops at
+            # depth 10000 (scanner.go maxNestingDepth, "exceeded max nesting depth") and
+            # Tyk answers such a body as any it cannot decode: 400 "Request malformed".
             return None
 
     async def apis(request: Request) -> Response:

@@ -20,8 +20,10 @@ from pathlib import Path
 
 import requests
 
+from harness.core.deadline import mount_deadline
 from harness.core.errors import ConfigError, LaunchError
 from harness.core.lifecycle import StartStop
+from harness.core.transcript import describe_transport_error
 from harness.tyk.gateway.tyk_oss import BLOCKING_RELOAD, HELLO
 
 log = logging.getLogger(__name__)
@@ -70,11 +72,13 @@ class ExternalGatewayLauncher(StartStop):
     def start(self) -> ExternalGatewayLauncher:
         """Check the gateway answers ``/hello`` and that the secret opens its REST API."""
         try:
-            hello = requests.get(self._url + HELLO, timeout=self.timeout)
-            apis = requests.get(self._url + "/tyk/apis", headers={"x-tyk-authorization": self.secret},
-                                timeout=self.timeout)
+            with requests.Session() as session:
+                mount_deadline(session, self.timeout)  # whole answers: a slow drip ends too
+                hello = session.get(self._url + HELLO)
+                apis = session.get(self._url + "/tyk/apis", headers={"x-tyk-authorization": self.secret})
         except requests.RequestException as exc:
-            raise LaunchError(f"the gateway at {self._url} is unreachable: {type(exc).__name__}",
+            raise LaunchError(f"the gateway at {self._url} is unreachable: {type(exc).__name__} "
+                              f"({describe_transport_error(exc)})",
                               hint="check --gateway and that the gateway is running") from None
         if apis.status_code == 403:
             raise LaunchError(f"the gateway at {self._url} refuses the secret (HTTP 403 on /tyk/apis)",
@@ -83,9 +87,19 @@ class ExternalGatewayLauncher(StartStop):
             raise LaunchError(f"{self._url} does not answer like a Tyk gateway (HTTP {apis.status_code} on /tyk/apis)",
                               hint="point --gateway at the gateway's listen address")
         try:
-            self.version = str(hello.json().get("version") or "") or None if hello.status_code == 200 else None
+            listed = apis.json()
         except ValueError:
-            self.version = None
+            listed = "not JSON"
+        # Tyk's GET /tyk/apis: a JSON array of API definitions (null for a Go nil slice).
+        if listed is not None and not isinstance(listed, list):
+            raise LaunchError(f"{self._url} does not answer like a Tyk gateway (HTTP 200 on /tyk/apis but not a "
+                              f"JSON array; Content-Type {apis.headers.get('Content-Type')!r})",
+                              hint="point --gateway at the gateway's listen address")
+        try:
+            about = hello.json() if hello.status_code == 200 else None
+        except ValueError:
+            about = None
+        self.version = str(about.get("version") or "") or None if isinstance(about, dict) else None
         self._connected = True
         log.info("connected to the Tyk gateway %s at %s", self.version or "(version unknown)", self._url)
         return self

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from harness.core.errors import ConfigError
+from harness.core.textfile import read_text_file
 from harness.tyk.gateway.apidef import ApiDefinition, parse_apidef
 from harness.tyk.gateway.fieldschema import refuse_unknown
 from harness.tyk.gateway.policies import Policy, parse_policies
@@ -39,16 +40,13 @@ class FileConfig(NamedTuple):
 
 def read_json(path: Path) -> Any:
     """Parse a JSON file; a syntax error names the file, line and column."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    text = read_text_file(path, "JSON")
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise ConfigError(f"{path}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: JSON nested too deeply") from None
 
 
 def load_file_config(
@@ -69,7 +67,10 @@ def load_file_config(
     apis: list[ApiDefinition] = []
     seen: dict[str, Path] = {}
     for path in sorted(apps_dir.glob("*.json")):
-        api = parse_apidef(read_json(path), str(path))
+        doc = read_json(path)
+        if not isinstance(doc, dict):
+            raise ConfigError(f"{path}: an API definition must be a JSON object, not a {type(doc).__name__}")
+        api = parse_apidef(doc, str(path))
         if api.api_id in seen:
             raise ConfigError(f"{path}: field 'api_id' {api.api_id!r} is also used by {seen[api.api_id]}")
         seen[api.api_id] = path

@@ -39,6 +39,8 @@ async def _json(request: Request) -> Any:
         return await request.json()
     except (ValueError, json.JSONDecodeError):
         raise PortalError("request body is not valid JSON", status=400) from None
+    except RecursionError:  # nested deeper than Python's limit: not a body the portal takes
+        raise PortalError("request body is JSON nested too deeply", status=400) from None
 
 
 def admin_routes(svc: PortalService) -> list[Route]:
@@ -139,7 +141,7 @@ def developer_routes(svc: PortalService) -> list[Route]:
             dev = _basic_developer(svc, request.headers.get("authorization", ""))
             if dev is None:
                 return JSONResponse({"error": "sign in with your developer email and password"},
-                                    status_code=401, headers={"WWW-Authenticate": 'Basic realm="developer portal"'})
+                                    status_code=401, headers={"WWW-Authenticate": BASIC_CHALLENGE})
             try:
                 return await fn(request, dev)
             except PortalError as exc:
@@ -180,6 +182,12 @@ def _public_client(c: dict[str, Any], *, reveal: bool) -> dict[str, Any]:
     if not reveal and out.get("client_secret"):
         out["client_secret"] = "********"
     return out
+
+
+#: RFC 7617 §2.1: ``charset="UTF-8"`` tells the client to encode the email and password
+#: as UTF-8, the only encoding :func:`_basic_developer` decodes (a developer's email or
+#: password may be any Unicode text).
+BASIC_CHALLENGE = 'Basic realm="developer portal", charset="UTF-8"'
 
 
 def _basic_developer(svc: PortalService, header: str) -> Developer | None:
