@@ -187,6 +187,39 @@ class KeycloakAdmin:
             raise KeycloakAdminError(f"{what}: HTTP 200 answer is not a JSON object")
         return body
 
+    # --- realm keys (key rotation) -----------------------------------------------------
+
+    def add_rsa_key(self, realm: str, *, priority: int, name: str = "rsa-rotated") -> str:
+        """Rotate the realm's signing key the way an administrator does (Keycloak server
+        admin guide, "Rotating keys": Realm settings → Keys → Add provider → rsa-generated):
+        ``POST /admin/realms/{realm}/components`` with a ``rsa-generated`` key provider of
+        ``priority`` (higher than the current key's, 100 on a new realm, to sign the new
+        tokens). The older keys stay published until they are disabled or removed. Returns
+        the new component's id (from ``Location``)."""
+        what = f"add an rsa-generated key provider to realm {realm!r}"
+        rep = {"name": name, "providerId": "rsa-generated", "providerType": "org.keycloak.keys.KeyProvider",
+               "config": {"priority": [str(priority)], "enabled": ["true"], "active": ["true"],
+                          "algorithm": ["RS256"], "keySize": ["2048"]}}
+        resp = self._admin(what, "POST", f"/admin/realms/{quote(realm, safe='')}/components", json=rep)
+        if resp.status_code != 201:
+            raise self._fail(what, resp)
+        return resp.headers.get("Location", "").rstrip("/").rsplit("/", 1)[-1]
+
+    def keys(self, realm: str) -> dict[str, Any]:
+        """``GET /admin/realms/{realm}/keys``: ``{"active": {algorithm: kid}, "keys": [...]}``
+        (KeysMetadataRepresentation)."""
+        what = f"read the keys of realm {realm!r}"
+        resp = self._admin(what, "GET", f"/admin/realms/{quote(realm, safe='')}/keys")
+        if resp.status_code != 200:
+            raise self._fail(what, resp)
+        try:
+            body = resp.json()
+        except ValueError:
+            raise KeycloakAdminError(f"{what}: HTTP 200 answer is not JSON") from None
+        if not isinstance(body, dict):
+            raise KeycloakAdminError(f"{what}: HTTP 200 answer is not a JSON object")
+        return body
+
     # --- clients (the guide's "check the client in Keycloak"; cleanup after faults) ---
 
     def clients(self, realm: str, *, client_id: str | None = None) -> list[dict[str, Any]]:

@@ -5,6 +5,15 @@
 * ``hmac-generated-hs512``: HMAC key for "internal" tokens (initial and registration
   access tokens, refresh tokens); never published.
 
+Key rotation as an administrator does it in Keycloak: add another ``rsa-generated`` key
+provider (admin REST ``POST /admin/realms/{r}/components``, ``providerType
+org.keycloak.keys.KeyProvider``) with a higher ``priority`` than the realm's (100): new
+tokens are signed by the enabled, active key of highest priority, and every enabled key stays
+published in the JWKS and keeps verifying the tokens it signed (Keycloak server admin guide,
+"Rotating keys"; :meth:`RealmKeys.add_signing_key`). The JWKS lists keys by provider
+priority, highest first, as Keycloak's DefaultKeyManager orders its providers
+(ProviderComparator); that order after a rotation is not measured here.
+
 The JWKS entries follow RFC 7517 §4 and the layout observed on 26.7.1:
 ``kid, kty, alg, use, x5c, x5t, x5t#S256, n, e`` with ``x5c`` standard base64 of a
 self-signed certificate (``CN=<realm>``, ~10 years) and the rest base64url. RSA ``kid``
@@ -27,7 +36,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from jwcrypto import jwk
 
-from harness.jose.tokens import BadJwt, sign, verify
+from harness.jose.tokens import BadJwt, NotAJwt, decode_unverified, sign, verify
 
 
 def _b64url(data: bytes) -> str:
@@ -90,14 +99,42 @@ class RsaRealmKey:
         }
 
 
+@dataclass(frozen=True)
+class SigningKey:
+    """One RSA signing key with the priority of its key provider (a ``rsa-generated``
+    component; ``provider_id`` None for the realm's own, listed by the admin keys endpoint
+    under the realm's provider id)."""
+
+    key: RsaRealmKey
+    priority: int
+    provider_id: str | None = None
+
+
+#: The priority of the key providers a new realm gets (observed 26.7.3: ``providerPriority`` 100).
+DEFAULT_PRIORITY = 100
+
+
 @dataclass
 class RealmKeys:
-    """The three active keys of one realm."""
+    """The active keys of one realm: ``sig`` signs access tokens (the signing key of
+    highest priority), ``signing`` holds every enabled RSA signing key (``sig`` included)."""
 
     sig: RsaRealmKey
     enc: RsaRealmKey
     hmac: jwk.JWK
     hmac_kid: str = field(default="")
+    signing: list[SigningKey] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.signing:
+            self.signing = [SigningKey(self.sig, DEFAULT_PRIORITY)]
+
+    def add_signing_key(self, key: RsaRealmKey, priority: int, provider_id: str | None = None) -> None:
+        """Publish ``key`` (a new ``rsa-generated`` provider); it signs new tokens when its
+        priority is the highest (on a tie the earlier key keeps signing)."""
+        self.signing.append(SigningKey(key, priority, provider_id))
+        self.signing.sort(key=lambda s: -s.priority)  # stable: ties keep their order
+        self.sig = self.signing[0].key
 
     @classmethod
     def generate(cls, realm: str, now: float) -> RealmKeys:
@@ -111,8 +148,9 @@ class RealmKeys:
         )
 
     def jwks(self) -> dict[str, Any]:
-        """RFC 7517 §5 JWK Set of the published keys (the HMAC key is never published)."""
-        return {"keys": [self.sig.public_jwk(), self.enc.public_jwk()]}
+        """RFC 7517 §5 JWK Set of the published keys (the HMAC key is never published):
+        the signing keys by priority, highest first, then the encryption key."""
+        return {"keys": [*(s.key.public_jwk() for s in self.signing), self.enc.public_jwk()]}
 
     def sign_access(self, claims: dict[str, Any], typ: str) -> str:
         """An RS256 access token (header ``alg, typ, kid``; ``typ`` is
@@ -132,8 +170,14 @@ class RealmKeys:
         return claims
 
     def verify_access(self, token: str) -> dict[str, Any]:
-        """Claims of an RS256 token signed by this realm; raises BadJwt."""
-        header, claims = verify(token, self.sig.jwk, algs=["RS256"])
-        if header.get("kid") != self.sig.kid:
+        """Claims of an RS256 token signed by one of this realm's signing keys (the key its
+        ``kid`` names); raises BadJwt."""
+        try:
+            kid = decode_unverified(token)[0].get("kid")
+        except NotAJwt as exc:
+            raise BadJwt(str(exc)) from None
+        key = next((s.key for s in self.signing if s.key.kid == kid), None)
+        if key is None:
             raise BadJwt("unknown kid")
+        _, claims = verify(token, key.jwk, algs=["RS256"])
         return claims
