@@ -208,7 +208,7 @@ for what, attempt in (("tyk.last_decision", lambda: tyk.last_decision),
 # For the last forged token, here is everything each gateway tells us: our gateway's
 # decision (the stage of Tyk's decision order, the reason Tyk would only log, the identity
 # and policies when it gets that far), and the line the real Tyk logged, as written
-# (logrus text format; time normalised).
+# (logrus text format; in the committed outputs its time is a placeholder).
 
 # %%
 launcher = tyk.world.gateway_launcher
@@ -350,8 +350,9 @@ assert [r["our gateway"] for r in rows] == [r["real Tyk"] for r in rows] == ["40
 # %% [markdown]
 # So, after a key rotation at the IdP, a Tyk gateway refuses the new tokens with
 # `403 Key not authorized` for up to `jwks.cache.timeout` seconds (240 by default), whatever
-# their `kid`. An IdP that publishes the next key well before it starts signing with it (as
-# Keycloak allows: add the provider *passive*, make it active later) avoids the gap.
+# their `kid`. An IdP that publishes the next key at least that long before it signs with it
+# avoids the gap (in Keycloak: add the new provider with `active` off, switch it on later; not
+# shown here — the emulator models active keys only).
 #
 # Closing the guides deletes the two OAuth clients at the IdP and stops every server: the
 # portals, our gateway, the real Tyk and its Redis, and the IdP.

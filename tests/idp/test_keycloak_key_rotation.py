@@ -87,3 +87,66 @@ def test_other_key_providers_are_refused(dcr: Any, admin: KeycloakAdmin, http: r
                   json={"name": "ec", "providerId": "ecdsa-generated", "providerType": "org.keycloak.keys.KeyProvider",
                         "config": {"priority": ["200"]}})
     assert r.status_code == 400
+    passive = http.post(f"{kc.base_url}/admin/realms/{dcr.realm}/components", timeout=10,
+                        headers={"Authorization": f"Bearer {admin.token()}"},
+                        json={"name": "p", "providerId": "rsa-generated", "providerType": "org.keycloak.keys.KeyProvider",
+                              "config": {"priority": ["200"], "active": ["false"]}})
+    assert passive.status_code == 400  # not emulated: said, never silently ignored
+
+
+def rotation_observed(base_url: str, admin_user: str = "admin", admin_password: str = "admin") -> dict[str, Any]:
+    """What a rotation looks like on the Keycloak at ``base_url``, as kid roles (no values):
+    a new realm, a client, a token; an rsa-generated provider of priority 200; another token.
+    The same function runs against the emulator (below) and the real server
+    (tests/real_keycloak/test_key_rotation.py), so their answers can be compared."""
+    import uuid
+
+    from harness.registrar import rfc7591
+    from harness.registrar.token import client_credentials
+
+    with requests.Session() as http:
+        admin = KeycloakAdmin(base_url, admin_user, admin_password, session=http)
+        realm = f"rot{uuid.uuid4().hex[:8]}"
+        admin.create_realm(realm)
+        disc = admin.discovery(realm)
+        iat = admin.create_initial_access_token(realm, 0, 1)["token"]
+        client = rfc7591.register(http, disc["registration_endpoint"], {"client_name": "rotation",
+                                  "grant_types": ["client_credentials"]}, initial_access_token=iat)
+
+        def kid() -> str:
+            token = client_credentials(http, disc["token_endpoint"], client.client_id, client.client_secret).access_token
+            return str(decode_unverified(token)[0]["kid"])
+
+        old = kid()
+        admin.add_rsa_key(realm, priority=200)
+        new = kid()
+        names = {old: "old", new: "new"}
+        jwks = http.get(disc["jwks_uri"], timeout=30).json()["keys"]
+        meta = admin.keys(realm)
+        return {
+            "new kid differs": new != old,
+            "JWKS signing keys": [names.get(k["kid"], "other") for k in jwks if k.get("use") == "sig"],
+            # The highest priority first; keys of equal priority come in an order that varies
+            # from realm to realm on the real server (measured 26.7.3: 4 of 6 realms put the
+            # encryption key before the old signing key), so the rest is compared as a set.
+            "JWKS first key": [(names.get(k["kid"], "other"), k.get("use"), k.get("alg")) for k in jwks][:1],
+            "JWKS other keys": sorted((names.get(k["kid"], "other"), k.get("use"), k.get("alg")) for k in jwks[1:]),
+            "active RS256": names.get(meta["active"].get("RS256"), "other"),
+            "RS256 priorities": sorted((names.get(k["kid"], "other"), k.get("providerPriority"))
+                                       for k in meta["keys"] if k.get("algorithm") == "RS256"),
+        }
+
+
+#: What the emulator answers (and what the real server must answer too).
+ROTATION_EXPECTED: dict[str, Any] = {
+    "new kid differs": True,
+    "JWKS signing keys": ["new", "old"],
+    "JWKS first key": [("new", "sig", "RS256")],
+    "JWKS other keys": [("old", "sig", "RS256"), ("other", "enc", "RSA-OAEP")],
+    "active RS256": "new",
+    "RS256 priorities": [("new", 200), ("old", 100)],
+}
+
+
+def test_rotation_on_the_emulator(kc: Any) -> None:
+    assert rotation_observed(kc.base_url, kc.admin_user, kc.admin_password) == ROTATION_EXPECTED

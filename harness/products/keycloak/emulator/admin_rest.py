@@ -480,8 +480,9 @@ def _config_value(config: Any, name: str, default: str) -> str:
 def _generated_rsa_key(ctx: Ctx, realm: Realm, comp: dict[str, Any]) -> tuple[RsaRealmKey, int, str] | Response | None:
     """For an ``rsa-generated`` key provider (Keycloak's GeneratedRsaKeyProviderFactory, the
     admin console's Realm settings → Keys → Add provider): a new RS256 signing key with the
-    component's ``priority`` (default 0), when ``enabled`` and ``active`` (default true); None
-    for any other component. Other key providers and algorithms are not emulated: 400."""
+    component's ``priority`` (default 0); None for any other component. Not emulated, 400:
+    other key providers and algorithms, and a provider created disabled or passive
+    (``enabled``/``active`` false: published or not, but never signing)."""
     if comp.get("providerType") != KEY_PROVIDER_TYPE:
         return None
     config = comp["config"]
@@ -492,7 +493,7 @@ def _generated_rsa_key(ctx: Ctx, realm: Realm, comp: dict[str, Any]) -> tuple[Rs
     except ValueError:
         return error_message(400, "priority must be a number")
     if _config_value(config, "enabled", "true") != "true" or _config_value(config, "active", "true") != "true":
-        return None
+        return error_message(400, "the emulator generates only enabled, active key providers")
     return RsaRealmKey.generate(realm.name, "RS256", "sig", ctx.state.clock()), priority, str(comp["id"])
 
 

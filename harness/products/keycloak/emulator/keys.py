@@ -11,8 +11,10 @@ org.keycloak.keys.KeyProvider``) with a higher ``priority`` than the realm's (10
 tokens are signed by the enabled, active key of highest priority, and every enabled key stays
 published in the JWKS and keeps verifying the tokens it signed (Keycloak server admin guide,
 "Rotating keys"; :meth:`RealmKeys.add_signing_key`). The JWKS lists keys by provider
-priority, highest first, as Keycloak's DefaultKeyManager orders its providers
-(ProviderComparator); that order after a rotation is not measured here.
+priority, highest first (measured on 26.7.3, tests/real_keycloak/test_key_rotation.py: the new
+key of priority 200 comes first; keys of equal priority come in an order that varies from
+realm to realm there, so the emulator keeps its own: the older signing keys, then the
+encryption key).
 
 The JWKS entries follow RFC 7517 §4 and the layout observed on 26.7.1:
 ``kid, kty, alg, use, x5c, x5t, x5t#S256, n, e`` with ``x5c`` standard base64 of a
