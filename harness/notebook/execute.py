@@ -24,7 +24,8 @@ run, and a second boundary may fall between two timestamps, so numbering those w
 differ from run to run). Placeholders use ``⟨ ⟩``, which no rule matches and HTML does
 not escape: normalising twice changes nothing.
 
-Nothing else is rewritten, so a real change in what a notebook shows (a status, a
+Consecutive stream outputs of one stream are joined (:func:`merge_streams`): where the
+kernel's flushes cut a cell's printing is timing, not content. Nothing else is rewritten, so a real change in what a notebook shows (a status, a
 claim, a reason, a cell added) makes ``--check`` fail. nbclient's own volatile metadata
 (cell timings) is not recorded; the notebook's ``language_info`` keeps only the
 language name (the patch version of Python is the machine's, not the notebook's).
@@ -33,6 +34,7 @@ language name (the patch version of Python is the machine's, not the notebook's)
 from __future__ import annotations
 
 import argparse
+import copy
 import difflib
 import json
 import re
@@ -237,12 +239,34 @@ class Normaliser:
         """Every output of ``nb`` normalised in place; volatile metadata dropped."""
         for cell in nb.cells:
             cell.metadata.pop("execution", None)
+            if "outputs" in cell:
+                cell.outputs = merge_streams(cell.outputs)
             for out in cell.get("outputs", []):
                 self.output(out)
         info = nb.metadata.get("language_info")
         if info is not None:
             nb.metadata["language_info"] = {"name": info.get("name", "python")}
         return nb
+
+
+def merge_streams(outputs: list[Any]) -> list[Any]:
+    """``outputs`` with consecutive ``stream`` outputs of the same stream joined into one.
+    How a cell's printing is cut into stream messages depends on when the kernel flushes
+    (``print`` writes its text and its end separately; under load a flush falls between
+    them), not on what the cell printed; Jupyter shows the joined text either way."""
+    merged: list[Any] = []
+    for out in outputs:
+        prev = merged[-1] if merged else None
+        if (out.get("output_type") == "stream" and prev is not None and prev.get("output_type") == "stream"
+                and prev.get("name") == out.get("name")):
+            prev["text"] = _joined(prev.get("text", "")) + _joined(out.get("text", ""))
+            continue
+        merged.append(out)
+    return merged
+
+
+def _joined(text: str | list[str]) -> str:
+    return text if isinstance(text, str) else "".join(text)
 
 
 def normalise(nb: Any) -> Any:
@@ -308,8 +332,12 @@ def execute(path: Path, params: dict[str, Any] | None = None, *, kernel: str = K
 
 
 def outputs_of(nb: Any) -> list[tuple[str, str]]:
-    """``(cell id, outputs as text)`` for every code cell: what the check compares."""
-    return [(c.get("id", str(i)), json.dumps({"count": c.execution_count, "outputs": c.outputs}, indent=1, sort_keys=True))
+    """``(cell id, outputs as text)`` for every code cell: what the check compares (stream
+    outputs joined as :func:`merge_streams` does, so a notebook written before that rule
+    compares equal)."""
+    return [(c.get("id", str(i)), json.dumps({"count": c.execution_count,
+                                               "outputs": merge_streams(copy.deepcopy(c.outputs))},
+                                              indent=1, sort_keys=True))
             for i, c in enumerate(nb.cells) if c.cell_type == "code"]
 
 

@@ -173,3 +173,20 @@ def test_the_other_notebooks_need_nothing_missing(tmp_path: Path, monkeypatch: p
     assert {p.name: ex.missing(p) is None for p in ex.notebook_paths()} == {
         "01-keycloak-dcr.ipynb": True, "02-gluu-dcr.ipynb": True, "03-jwt-edge-cases.ipynb": True,
         "04-reproduce-a-customer-setup.ipynb": True, "05-our-gateway-and-real-tyk.ipynb": False}
+
+
+def test_stream_outputs_cut_differently_by_the_kernel_compare_equal() -> None:
+    """One print cut in two stream messages under load (its text, then its newline with the
+    next print) is the same output as one message; a different stream, or other text, is not."""
+    def printed(*chunks: tuple[str, str]) -> nbformat.NotebookNode:
+        cell = nbformat.v4.new_code_cell("print()", id="c0")
+        cell.execution_count = 1
+        cell.outputs = [nbformat.v4.new_output("stream", name=name, text=text) for name, text in chunks]
+        return nbformat.v4.new_notebook(cells=[cell])
+
+    whole = normalise(printed(("stdout", "first line\nsecond: 1\n")))
+    cut = normalise(printed(("stdout", "first line"), ("stdout", "\nsecond: 1\n")))
+    assert stale_cells(whole, cut) == []
+    assert cut.cells[0].outputs[0]["text"] == "first line\nsecond: 1\n" and len(cut.cells[0].outputs) == 1
+    assert stale_cells(whole, normalise(printed(("stdout", "first line"), ("stderr", "\nsecond: 1\n")))) != []
+    assert stale_cells(whole, normalise(printed(("stdout", "first line"), ("stdout", "\nsecond: 2\n")))) != []
