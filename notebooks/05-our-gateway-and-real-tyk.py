@@ -268,7 +268,7 @@ show(table_view([ask("a token of the current key (the JWKS is fetched and cached
 #
 # In Keycloak an administrator rotates the realm's signing key by adding another
 # `rsa-generated` key provider with a higher priority than the current one (100): Realm
-# settings → Keys → Add provider, or the admin REST call below (`KeycloakAdmin.add_rsa_key`:
+# settings → Keys → Add provider, or the admin REST call below (`KeycloakAdmin.rotate_signing_key`:
 # `POST /admin/realms/{realm}/components`). New tokens are signed by the new key; the old key
 # stays published, so tokens it signed still verify. (The emulator does the same;
 # `harness/products/keycloak/emulator/keys.py`.)
@@ -277,12 +277,12 @@ show(table_view([ask("a token of the current key (the JWKS is fetched and cached
 from harness.products.keycloak.admin import KeycloakAdmin
 
 admin = KeycloakAdmin(ours.facts["idp.base_url"], scenario.idp.admin_user, scenario.idp.admin_password, session=idp)
-admin.add_rsa_key(scenario.idp.realm, priority=200)
+admin.rotate_signing_key(scenario.idp.realm)
 after = new_token()
 published = idp.get(ours.facts["discovery.jwks_uri"]).json()["keys"]
 show(json_view({"kid of the token before": decode_unverified(before)[0]["kid"],
                 "kid of the token after": decode_unverified(after)[0]["kid"],
-                "signing key now (admin API)": admin.keys(scenario.idp.realm)["active"]["RS256"],
+                "signing key now (admin API)": admin.active_rs256_kid(scenario.idp.realm)[0],
                 "published signing keys (JWKS)": [k["kid"] for k in published if k.get("use") == "sig"]},
                title="the rotation at the IdP"))
 
@@ -338,7 +338,7 @@ assert status == 200, (status, message)
 # and the next request fetches the JWKS. Rotate once more, and flush instead of waiting.
 
 # %%
-admin.add_rsa_key(scenario.idp.realm, priority=300)
+admin.rotate_signing_key(scenario.idp.realm)
 third = new_token()
 rows = [ask("third key's token, JWKS cached", third)]
 print("our gateway:", flush_jwks_cache(ours))

@@ -69,7 +69,8 @@ def notebook_dir() -> Path:
 
 
 def notebook_paths(names: Iterable[str] = ()) -> list[Path]:
-    """The notebooks named (file names, stems, or numbers: ``05``), or all of ``notebooks/*.ipynb``."""
+    """The notebooks named (file names, stems, or a stem's unique start such as ``01``),
+    or all of ``notebooks/*.ipynb``."""
     here = notebook_dir()
     wanted = list(names)
     if not wanted:
@@ -77,11 +78,11 @@ def notebook_paths(names: Iterable[str] = ()) -> list[Path]:
     paths = []
     for name in wanted:
         p = here / (name if name.endswith(".ipynb") else name + ".ipynb")
-        if not p.is_file() and name.isdigit():  # "05": the notebook numbered so
-            numbered = sorted(here.glob(f"{name}-*.ipynb"))
-            p = numbered[0] if len(numbered) == 1 else p
         if not p.is_file():
-            raise FileNotFoundError(f"no notebook {p}")
+            starts = sorted(here.glob(f"{name}*.ipynb")) if "/" not in name and "*" not in name else []
+            if len(starts) != 1:
+                raise FileNotFoundError(f"no notebook {p}")
+            p = starts[0]
         paths.append(p)
     return paths
 
@@ -395,7 +396,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m harness.notebook.execute",
                                 description="Execute the learner notebooks on the emulators and write their "
                                             "normalised outputs into the .ipynb files (--check: only compare).")
-    p.add_argument("notebooks", nargs="*", help="notebook file names, stems or numbers, e.g. 05 (default: all of notebooks/)")
+    p.add_argument("notebooks", nargs="*", help="notebook file names or stems (default: all of notebooks/)")
     p.add_argument("--check", action="store_true",
                    help="write nothing; exit 1 when a committed notebook's outputs are stale")
     args = p.parse_args(argv)

@@ -189,36 +189,42 @@ class KeycloakAdmin:
 
     # --- realm keys (key rotation) -----------------------------------------------------
 
-    def add_rsa_key(self, realm: str, *, priority: int, name: str = "rsa-rotated") -> str:
-        """Rotate the realm's signing key the way an administrator does (Keycloak server
-        admin guide, "Rotating keys": Realm settings → Keys → Add provider → rsa-generated):
-        ``POST /admin/realms/{realm}/components`` with a ``rsa-generated`` key provider of
-        ``priority`` (higher than the current key's, 100 on a new realm, to sign the new
-        tokens). The older keys stay published until they are disabled or removed. Returns
-        the new component's id (from ``Location``)."""
-        what = f"add an rsa-generated key provider to realm {realm!r}"
-        rep = {"name": name, "providerId": "rsa-generated", "providerType": "org.keycloak.keys.KeyProvider",
-               "config": {"priority": [str(priority)], "enabled": ["true"], "active": ["true"],
-                          "algorithm": ["RS256"], "keySize": ["2048"]}}
-        resp = self._admin(what, "POST", f"/admin/realms/{quote(realm, safe='')}/components", json=rep)
-        if resp.status_code != 201:
-            raise self._fail(what, resp)
-        return resp.headers.get("Location", "").rstrip("/").rsplit("/", 1)[-1]
-
-    def keys(self, realm: str) -> dict[str, Any]:
-        """``GET /admin/realms/{realm}/keys``: ``{"active": {algorithm: kid}, "keys": [...]}``
-        (KeysMetadataRepresentation)."""
+    def active_rs256_kid(self, realm: str) -> tuple[str, int]:
+        """``GET /admin/realms/{realm}/keys``: the kid of the active RS256 key (the one that
+        signs access tokens) and the highest priority among the RS256 key providers.
+        (Same name and answer as on main's KeycloakAdmin, so notebook 05 runs on either.)"""
         what = f"read the keys of realm {realm!r}"
         resp = self._admin(what, "GET", f"/admin/realms/{quote(realm, safe='')}/keys")
         if resp.status_code != 200:
             raise self._fail(what, resp)
         try:
             body = resp.json()
-        except ValueError:
-            raise KeycloakAdminError(f"{what}: HTTP 200 answer is not JSON") from None
-        if not isinstance(body, dict):
-            raise KeycloakAdminError(f"{what}: HTTP 200 answer is not a JSON object")
-        return body
+            kid = str(body["active"]["RS256"])
+            top = max(int(k.get("providerPriority", 0)) for k in body["keys"] if k.get("algorithm") == "RS256")
+        except (ValueError, KeyError, TypeError):
+            raise KeycloakAdminError(f"{what}: HTTP 200 answer has no active RS256 key") from None
+        return kid, top
+
+    def rotate_signing_key(self, realm: str) -> tuple[str, str]:
+        """Rotate the realm's signing key the way an administrator does (Keycloak server
+        admin guide, "Rotating keys": Realm settings → Keys → Add provider → rsa-generated):
+        ``POST /admin/realms/{realm}/components`` with a ``rsa-generated`` key provider whose
+        priority is 100 above the highest RS256 provider's (a new realm's is 100): new tokens
+        are signed by the new key, the older keys stay published. Returns the old and the new
+        kid."""
+        old, top = self.active_rs256_kid(realm)
+        what = f"add an rsa-generated key provider to realm {realm!r}"
+        rep = {"name": f"rsa-rotated-{top + 100}", "providerId": "rsa-generated",
+               "providerType": "org.keycloak.keys.KeyProvider",
+               "config": {"priority": [str(top + 100)], "enabled": ["true"], "active": ["true"],
+                          "algorithm": ["RS256"], "keySize": ["2048"]}}
+        resp = self._admin(what, "POST", f"/admin/realms/{quote(realm, safe='')}/components", json=rep)
+        if resp.status_code != 201:
+            raise self._fail(what, resp)
+        new, _ = self.active_rs256_kid(realm)
+        if new == old:
+            raise KeycloakAdminError(f"{what}: the realm still signs with the old key {old}")
+        return old, new
 
     # --- clients (the guide's "check the client in Keycloak"; cleanup after faults) ---
 
