@@ -187,7 +187,32 @@ class KeycloakAdmin:
             raise KeycloakAdminError(f"{what}: HTTP 200 answer is not a JSON object")
         return body
 
-    # --- realm keys (key rotation) -----------------------------------------------------
+    # --- clients (the guide's "check the client in Keycloak"; cleanup after faults) ---
+
+    def clients(self, realm: str, *, client_id: str | None = None) -> list[dict[str, Any]]:
+        """``GET /admin/realms/{realm}/clients[?clientId=]``: ClientRepresentations."""
+        what = f"list clients of realm {realm!r}"
+        params = {"clientId": client_id} if client_id else {"first": "0", "max": "1000"}
+        resp = self._admin(what, "GET", f"/admin/realms/{quote(realm, safe='')}/clients", params=params)
+        if resp.status_code != 200:
+            raise self._fail(what, resp)
+        try:
+            body = resp.json()
+        except ValueError:
+            raise KeycloakAdminError(f"{what}: HTTP 200 answer is not JSON") from None
+        if not isinstance(body, list):
+            raise KeycloakAdminError(f"{what}: HTTP 200 answer is not a JSON array")
+        return [c for c in body if isinstance(c, dict)]
+
+    def delete_client(self, realm: str, internal_id: str) -> None:
+        """``DELETE /admin/realms/{realm}/clients/{id}`` (the internal id, not clientId);
+        an already deleted client (404) is fine."""
+        what = f"delete client {internal_id} of realm {realm!r}"
+        resp = self._admin(what, "DELETE", f"/admin/realms/{quote(realm, safe='')}/clients/{quote(internal_id, safe='')}")
+        if resp.status_code not in (204, 404):
+            raise self._fail(what, resp)
+
+    # --- realm keys (Realm settings → Keys → Providers) ----------------------------------------
 
     def active_rs256_kid(self, realm: str) -> tuple[str, int]:
         """``GET /admin/realms/{realm}/keys``: the kid of the active RS256 key (the one that
@@ -225,28 +250,3 @@ class KeycloakAdmin:
         if new == old:
             raise KeycloakAdminError(f"{what}: the realm still signs with the old key {old}")
         return old, new
-
-    # --- clients (the guide's "check the client in Keycloak"; cleanup after faults) ---
-
-    def clients(self, realm: str, *, client_id: str | None = None) -> list[dict[str, Any]]:
-        """``GET /admin/realms/{realm}/clients[?clientId=]``: ClientRepresentations."""
-        what = f"list clients of realm {realm!r}"
-        params = {"clientId": client_id} if client_id else {"first": "0", "max": "1000"}
-        resp = self._admin(what, "GET", f"/admin/realms/{quote(realm, safe='')}/clients", params=params)
-        if resp.status_code != 200:
-            raise self._fail(what, resp)
-        try:
-            body = resp.json()
-        except ValueError:
-            raise KeycloakAdminError(f"{what}: HTTP 200 answer is not JSON") from None
-        if not isinstance(body, list):
-            raise KeycloakAdminError(f"{what}: HTTP 200 answer is not a JSON array")
-        return [c for c in body if isinstance(c, dict)]
-
-    def delete_client(self, realm: str, internal_id: str) -> None:
-        """``DELETE /admin/realms/{realm}/clients/{id}`` (the internal id, not clientId);
-        an already deleted client (404) is fine."""
-        what = f"delete client {internal_id} of realm {realm!r}"
-        resp = self._admin(what, "DELETE", f"/admin/realms/{quote(realm, safe='')}/clients/{quote(internal_id, safe='')}")
-        if resp.status_code not in (204, 404):
-            raise self._fail(what, resp)
