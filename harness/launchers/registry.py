@@ -96,6 +96,8 @@ class LauncherSpec:
     available: Callable[..., tuple[bool, str]] | None = None
     #: Options of the kind that change what is available (``tyk_bin``): passed to ``available``.
     available_options: frozenset[str] = frozenset()
+    #: How a user provides what ``needs`` names (one line), shown beside the reason.
+    provide: Callable[[], str] | None = None
     #: Its progress (download, build, boot) is always logged, not only with ``-v``.
     progress: bool = False
     #: Starting one costs tens of seconds (a JVM, a container): suites of scenarios start
@@ -116,6 +118,14 @@ def _tyk_oss_available(tyk_bin: str | None = None) -> tuple[bool, str]:
     from harness.tyk.gateway.tyk_oss import availability
 
     return availability(tyk_bin)
+
+
+def _tyk_oss_provide() -> str:
+    """Where to put a Tyk binary (and redis-server) so that ``tyk-oss`` finds them."""
+    from harness.tyk.gateway.redis_server import INSTALL_HINT
+    from harness.tyk.gateway.tyk_oss import no_binary_hint
+
+    return f"{no_binary_hint()}; redis-server: {INSTALL_HINT}"
 
 
 _SPECS: tuple[LauncherSpec, ...] = (
@@ -161,7 +171,7 @@ _SPECS: tuple[LauncherSpec, ...] = (
         TYK: Product("the Tyk gateway", "harness.tyk.gateway.tyk_oss:TykOssGatewayLauncher",
                      frozenset({"tyk_conf", "tyk_bin", "host", "port"}), log_dir=True),
     }, needs="a Tyk gateway binary and redis-server", available=_tyk_oss_available,
-        available_options=frozenset({"tyk_bin"}), progress=True),
+        available_options=frozenset({"tyk_bin"}), provide=_tyk_oss_provide, progress=True),
     LauncherSpec("gateway", "container", "Docker: tykio/tyk-gateway with Redis", {
         TYK: Product("the Tyk gateway image", "harness.tyk.gateway.container:TykContainerLauncher",
                      frozenset({"tyk_conf", "host", "port"}), log_dir=True),
@@ -257,6 +267,13 @@ def unavailable(kind: str, role: Role = "idp", **options: Any) -> str | None:
     s = spec(kind, role)
     ok, reason = s.availability(**options)
     return None if ok else f"--{role} {kind} needs {s.needs}: {reason}"
+
+
+def how_to_provide(kind: str, role: Role = "idp") -> str | None:
+    """How a user gives this machine what ``kind`` needs (one line), or None when the kind
+    names no way: said beside :func:`unavailable`'s reason where a face skips."""
+    s = spec(kind, role)
+    return s.provide() if s.provide is not None else None
 
 
 def accepts(kind: str, option: str, role: Role = "idp") -> bool:

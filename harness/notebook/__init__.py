@@ -14,6 +14,7 @@ from harness.notebook.display import (
     sequence_view,
     show,
     step_card,
+    table_view,
     token_view,
     view_of,
 )
@@ -21,4 +22,5 @@ from harness.notebook.display import (
 __all__ = [
     "View", "show", "exchange_view", "exchanges_view", "jwt_view", "token_view", "decision_view", "jwks_view",
     "step_card", "run_summary", "json_view", "sequence_view", "view_of",
+    "table_view",
 ]

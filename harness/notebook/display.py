@@ -278,6 +278,26 @@ def json_view(data: Any, *, title: str | None = None, redactor: Redactor | None 
     return View(f"<div>{head}<pre style='{_PRE}'>{escape(text)}</pre></div>", (title + "\n" if title else "") + text)
 
 
+def table_view(rows: Iterable[Mapping[str, Any]], *, title: str | None = None,
+               redactor: Redactor | None = None) -> View:
+    """Rows of the same keys as a table (the first row's keys are the columns), each cell
+    redacted: e.g. one gateway's answer beside another's."""
+    items = [dict(r) for r in rows]
+    columns = list(items[0]) if items else []
+    red = _redactor(redactor)
+    cells = [[str(red.value(r.get(c, ""))) for c in columns] for r in items]
+    th = "".join(f"<th style='text-align:left;padding:2px 8px'>{escape(c)}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td style='padding:2px 8px;vertical-align:top'>{escape(v)}</td>" for v in row)
+                   + "</tr>" for row in cells)
+    head = f"<b>{escape(title)}</b>" if title else ""
+    html = f"<div style='{_CSS}'>{head}<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table></div>"
+    widths = [max([len(c), *(len(row[i]) for row in cells)]) for i, c in enumerate(columns)]
+    lines = [" | ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)),
+             "-+-".join("-" * w for w in widths)]
+    lines += [" | ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)) for row in cells]
+    return View(html, (title + "\n" if title else "") + "\n".join(line.rstrip() for line in lines))
+
+
 # ---- the whole flow -----------------------------------------------------------------------
 
 def sequence_view(exchanges: Iterable[Exchange], *, title: str | None = None, uid: str = "seq",

@@ -6,7 +6,9 @@ Lab, the emulators: each notebook's own ``parameters`` cell), normalises the val
 that change from run to run, and writes the outputs into the ``.ipynb``: browsing the
 repository shows the traffic, tokens and verdicts without running anything.
 ``--check`` writes nothing: it executes into memory and exits 1, naming the cells,
-when a committed notebook's outputs differ from a fresh run's (stale outputs).
+when a committed notebook's outputs differ from a fresh run's (stale outputs). A notebook
+that needs what this machine lacks (:data:`REQUIRES`: 05 runs the real Tyk gateway) is
+SKIPPED with the reason and how to provide it; its committed outputs stay.
 
 Normalisation (:class:`Normaliser`) replaces, in every output (stream text, each
 MIME bundle entry, error values), only values that no two runs share: loopback ports,
@@ -22,7 +24,8 @@ run, and a second boundary may fall between two timestamps, so numbering those w
 differ from run to run). Placeholders use ``⟨ ⟩``, which no rule matches and HTML does
 not escape: normalising twice changes nothing.
 
-Nothing else is rewritten, so a real change in what a notebook shows (a status, a
+Consecutive stream outputs of one stream are joined (:func:`merge_streams`): where the
+kernel's flushes cut a cell's printing is timing, not content. Nothing else is rewritten, so a real change in what a notebook shows (a status, a
 claim, a reason, a cell added) makes ``--check`` fail. nbclient's own volatile metadata
 (cell timings) is not recorded; the notebook's ``language_info`` keeps only the
 language name (the patch version of Python is the machine's, not the notebook's).
@@ -31,6 +34,7 @@ language name (the patch version of Python is the machine's, not the notebook's)
 from __future__ import annotations
 
 import argparse
+import copy
 import difflib
 import json
 import re
@@ -42,8 +46,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from harness.launchers.registry import Role, how_to_provide, unavailable
 from harness.notebook.guide import project_root
 
+#: Notebooks that run a launcher this machine may lack, by stem: (role, kind) of the launcher
+#: registry (harness.launchers.registry). Without it the notebook is not executed: its committed
+#: outputs stay as they are, and the run says SKIPPED with the registry's reason and how to
+#: provide what is missing (never a pass, never a failure).
+REQUIRES: dict[str, tuple[Role, str]] = {"05-our-gateway-and-real-tyk": ("gateway", "tyk-oss")}
 #: Seconds one cell may take. The emulator notebooks finish each cell in seconds; the
 #: real Keycloak one (tests only) reuses a running server.
 CELL_TIMEOUT = 300
@@ -75,6 +85,20 @@ def notebook_paths(names: Iterable[str] = ()) -> list[Path]:
             p = starts[0]
         paths.append(p)
     return paths
+
+
+def missing(path: Path) -> str | None:
+    """Why ``path`` cannot run on this machine (what it needs, why it is missing, how to
+    provide it: :data:`REQUIRES`), or None when it can."""
+    need = REQUIRES.get(path.stem)
+    if need is None:
+        return None
+    role, kind = need
+    reason = unavailable(kind, role)
+    if reason is None:
+        return None
+    provide = how_to_provide(kind, role)
+    return f"{reason}. To run it: {provide}" if provide else reason
 
 
 # ----------------------------------------------------------------------------------------
@@ -119,6 +143,11 @@ _HEX = re.compile(r"(?<![\w⟨-])(?:[0-9a-f]{12,64}|(?=[0-9a-f]*[a-f])(?=[0-9a-f
 #: characters with an upper-case and a lower-case letter (a random 24-character value
 #: lacks one with odds of about 1 in 250 000; a digit is missing 1 time in 60).
 _B64 = re.compile(r"(?<![\w⟨+/=-])(?=[\w+/-]*[A-Z])(?=[\w+/-]*[a-z])[A-Za-z0-9_+/-]{16,}={0,2}(?![\w⟩])")
+#: The real Tyk gateway's version as ``/hello`` reports it (``v5.15.0-dev+381c1935.3cf01ad24``:
+#: a release, and for a build from a checkout the commit hashes): kept as it is, so a reader
+#: sees which Tyk answered (the hex rule would otherwise number the hashes). A run on another
+#: Tyk binary shows another version: its outputs are stale for this one, as they should be.
+_TYK_VERSION = re.compile(r"\bv\d+\.\d+\.\d+(?:-[0-9A-Za-z]+)?(?:\+[0-9a-f]{7,40}(?:\.[0-9a-f]{7,40})*)?(?=[^\w.]|$|\.(?!\w))")
 #: One word of prose or code: ``jwksAlgorithmsSupported``, ``Keycloak``, ``RS256``, ``v1``.
 _WORD = re.compile(r"[A-Z]?[a-z]+(?:[A-Z][a-z]+)*\d*|[A-Z0-9]{1,8}|[a-z]+\d+")
 
@@ -171,10 +200,18 @@ class Normaliser:
         return m.group(0) if _looks_like_words(m.group(0)) else self._b64.label(m.group(0))
 
     def text(self, text: str) -> str:
-        """``text`` with every volatile value replaced."""
+        """``text`` with every volatile value replaced (values to keep, :data:`_TYK_VERSION`,
+        are set aside first and put back after)."""
+        kept: list[str] = []
+
+        def keep(m: re.Match[str]) -> str:
+            kept.append(m.group(0))
+            return f"\x00{len(kept) - 1}\x00"
+
+        text = _TYK_VERSION.sub(keep, text)
         for pattern, replace in self._rules:
             text = pattern.sub(replace, text)
-        return text
+        return re.sub("\x00(\\d+)\x00", lambda m: kept[int(m.group(1))], text)
 
     def output(self, out: dict[str, Any]) -> dict[str, Any]:
         """One nbformat output, normalised in place (and returned)."""
@@ -203,12 +240,34 @@ class Normaliser:
         """Every output of ``nb`` normalised in place; volatile metadata dropped."""
         for cell in nb.cells:
             cell.metadata.pop("execution", None)
+            if "outputs" in cell:
+                cell.outputs = merge_streams(cell.outputs)
             for out in cell.get("outputs", []):
                 self.output(out)
         info = nb.metadata.get("language_info")
         if info is not None:
             nb.metadata["language_info"] = {"name": info.get("name", "python")}
         return nb
+
+
+def merge_streams(outputs: list[Any]) -> list[Any]:
+    """``outputs`` with consecutive ``stream`` outputs of the same stream joined into one.
+    How a cell's printing is cut into stream messages depends on when the kernel flushes
+    (``print`` writes its text and its end separately; under load a flush falls between
+    them), not on what the cell printed; Jupyter shows the joined text either way."""
+    merged: list[Any] = []
+    for out in outputs:
+        prev = merged[-1] if merged else None
+        if (out.get("output_type") == "stream" and prev is not None and prev.get("output_type") == "stream"
+                and prev.get("name") == out.get("name")):
+            prev["text"] = _joined(prev.get("text", "")) + _joined(out.get("text", ""))
+            continue
+        merged.append(out)
+    return merged
+
+
+def _joined(text: str | list[str]) -> str:
+    return text if isinstance(text, str) else "".join(text)
 
 
 def normalise(nb: Any) -> Any:
@@ -274,8 +333,12 @@ def execute(path: Path, params: dict[str, Any] | None = None, *, kernel: str = K
 
 
 def outputs_of(nb: Any) -> list[tuple[str, str]]:
-    """``(cell id, outputs as text)`` for every code cell: what the check compares."""
-    return [(c.get("id", str(i)), json.dumps({"count": c.execution_count, "outputs": c.outputs}, indent=1, sort_keys=True))
+    """``(cell id, outputs as text)`` for every code cell: what the check compares (stream
+    outputs joined as :func:`merge_streams` does, so a notebook written before that rule
+    compares equal)."""
+    return [(c.get("id", str(i)), json.dumps({"count": c.execution_count,
+                                               "outputs": merge_streams(copy.deepcopy(c.outputs))},
+                                              indent=1, sort_keys=True))
             for i, c in enumerate(nb.cells) if c.cell_type == "code"]
 
 
@@ -302,6 +365,8 @@ class Outcome:
     path: Path
     seconds: float
     problems: tuple[str, ...] = ()
+    #: Why it was not executed (:func:`missing`), or None.
+    skipped: str | None = None
 
 
 def run(paths: Sequence[Path], *, check: bool, kernel: str = KERNEL) -> list[Outcome]:
@@ -311,6 +376,10 @@ def run(paths: Sequence[Path], *, check: bool, kernel: str = KERNEL) -> list[Out
 
     outcomes = []
     for path in paths:
+        why_not = missing(path)
+        if why_not is not None:
+            outcomes.append(Outcome(path, 0.0, skipped=why_not))
+            continue
         started = time.monotonic()
         fresh = normalise(execute(path, kernel=kernel))
         problems: tuple[str, ...] = ()
@@ -340,6 +409,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     stale = 0
     for o in outcomes:
+        if o.skipped is not None:
+            sys.stdout.write(f"{o.path.name}: SKIPPED, committed outputs kept ({o.skipped})\n")
+            continue
         state = ("stale" if o.problems else "up to date") if args.check else "written"
         sys.stdout.write(f"{o.path.name}: {state} ({o.seconds:.1f} s)\n")
         for problem in o.problems:

@@ -40,6 +40,8 @@ UUID_B = "fff5b524-a43e-4e49-a400-59e8960bd01b"
     ('"jwt_source": "aHR0cDovLzEyNy4wLjAuMTo0NTI4My9yZWFsbXMv"', '"jwt_source": "⟨random-1⟩"'),
     ("<object at 0x7f3a2b1c4d50>", "<object at 0x⟨addr⟩>"),
     ("token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl", "token ⟨jwt⟩"),
+    ("Tyk v5.15.0-dev+381c1935.3cf01ad24 at http://127.0.0.1:41895, API 66bab93006144e2eb2fa4f55fb753bfd",
+     "Tyk v5.15.0-dev+381c1935.3cf01ad24 at http://127.0.0.1:⟨port⟩, API ⟨id-1⟩"),
 ])
 def test_each_volatile_value_becomes_a_placeholder(raw: str, expected: str) -> None:
     assert Normaliser().text(raw) == expected
@@ -56,6 +58,8 @@ def test_each_volatile_value_becomes_a_placeholder(raw: str, expected: str) -> N
     "grant_types ['implicit', 'client_credentials']",
     "RFC 7591 §3.2.1, status 201",
     "/realms/master/protocol/openid-connect/certs",
+    "Tyk v5.15.0-dev+381c1935.3cf01ad24 (tyk-oss)",
+    "(gateway: Tyk v5.14.1).",
 ])
 def test_what_a_run_cannot_change_is_left_alone(stable: str) -> None:
     assert Normaliser().text(stable) == stable
@@ -124,3 +128,65 @@ def test_check_exits_1_on_stale_outputs_and_writes_nothing(tmp_path: Path, monke
     assert ex.main(["--check"]) == 0
     assert ex.main([]) == 0  # writing: the same normalised outputs
     assert stale_cells(nbformat.read(path, as_version=4), normalise(_notebook("committed answer"))) == []
+
+
+def test_a_notebook_is_named_by_its_number() -> None:
+    assert [p.name for p in ex.notebook_paths(["05"])] == ["05-our-gateway-and-real-tyk.ipynb"]
+    with pytest.raises(FileNotFoundError):
+        ex.notebook_paths(["99"])
+
+
+def _hide_tyk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No Tyk binary anywhere harness.tyk.gateway.tyk_oss.find_binary looks."""
+    empty = tmp_path / "bin"
+    empty.mkdir(exist_ok=True)
+    monkeypatch.delenv("DCR_HARNESS_TYK_BIN", raising=False)
+    monkeypatch.setenv("PATH", str(empty))
+    monkeypatch.setenv("DCR_HARNESS_CACHE", str(tmp_path / "cache"))
+
+
+def test_without_a_tyk_binary_notebook_05_is_skipped_with_the_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """Never executed (so never failed), never reported as up to date: SKIPPED, naming the
+    missing binary and how to provide it; the committed outputs are not touched."""
+    _hide_tyk(tmp_path, monkeypatch)
+    path = ex.notebook_paths(["05"])[0]
+    before = path.read_bytes()
+    monkeypatch.setattr(ex, "ensure_kernel", lambda name=ex.KERNEL: name)
+
+    def must_not_run(*args: object, **kwargs: object) -> None:
+        raise AssertionError("notebook 05 was executed without a Tyk binary")
+
+    monkeypatch.setattr(ex, "execute", must_not_run)
+    for argv in (["--check", "05"], ["05"]):
+        assert ex.main(argv) == 0
+        out = capsys.readouterr().out
+        assert out.startswith("05-our-gateway-and-real-tyk.ipynb: SKIPPED, committed outputs kept (--gateway tyk-oss "
+                              "needs a Tyk gateway binary and redis-server: no Tyk gateway binary"), out
+        assert "To run it: give a Tyk gateway binary with --tyk-bin PATH or $DCR_HARNESS_TYK_BIN" in out
+        assert "up to date" not in out and "written" not in out
+    assert path.read_bytes() == before
+
+
+def test_the_other_notebooks_need_nothing_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _hide_tyk(tmp_path, monkeypatch)
+    assert {p.name: ex.missing(p) is None for p in ex.notebook_paths()} == {
+        "01-keycloak-dcr.ipynb": True, "02-gluu-dcr.ipynb": True, "03-jwt-edge-cases.ipynb": True,
+        "04-reproduce-a-customer-setup.ipynb": True, "05-our-gateway-and-real-tyk.ipynb": False}
+
+
+def test_stream_outputs_cut_differently_by_the_kernel_compare_equal() -> None:
+    """One print cut in two stream messages under load (its text, then its newline with the
+    next print) is the same output as one message; a different stream, or other text, is not."""
+    def printed(*chunks: tuple[str, str]) -> nbformat.NotebookNode:
+        cell = nbformat.v4.new_code_cell("print()", id="c0")
+        cell.execution_count = 1
+        cell.outputs = [nbformat.v4.new_output("stream", name=name, text=text) for name, text in chunks]
+        return nbformat.v4.new_notebook(cells=[cell])
+
+    whole = normalise(printed(("stdout", "first line\nsecond: 1\n")))
+    cut = normalise(printed(("stdout", "first line"), ("stdout", "\nsecond: 1\n")))
+    assert stale_cells(whole, cut) == []
+    assert cut.cells[0].outputs[0]["text"] == "first line\nsecond: 1\n" and len(cut.cells[0].outputs) == 1
+    assert stale_cells(whole, normalise(printed(("stdout", "first line"), ("stderr", "\nsecond: 1\n")))) != []
+    assert stale_cells(whole, normalise(printed(("stdout", "first line"), ("stdout", "\nsecond: 2\n")))) != []

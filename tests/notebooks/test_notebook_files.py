@@ -28,7 +28,7 @@ from tests.notebooks.conftest import NOTEBOOK_DIR, ROOT
 pytestmark = pytest.mark.notebook
 
 NAMES = ["01-keycloak-dcr.ipynb", "02-gluu-dcr.ipynb", "03-jwt-edge-cases.ipynb",
-         "04-reproduce-a-customer-setup.ipynb"]
+         "04-reproduce-a-customer-setup.ipynb", "05-our-gateway-and-real-tyk.ipynb"]
 #: The pairing ``notebooks/jupytext.toml`` declares (jupytext's ``formats`` syntax).
 PAIRED_FORMATS = "ipynb,py:percent"
 
@@ -46,7 +46,7 @@ def assert_in_sync(notebook: Path) -> None:
     compare_notebooks(from_text, from_ipynb, fmt="py:percent", compare_outputs=False, compare_ids=False)
 
 
-def test_the_four_notebooks_of_issue_8_each_have_their_source() -> None:
+def test_the_notebooks_of_issues_8_and_20_each_have_their_source() -> None:
     assert sorted(p.name for p in NOTEBOOK_DIR.glob("*.ipynb")) == NAMES
     assert sorted(p.name for p in NOTEBOOK_DIR.glob("*.py")) == [source_of(Path(n)).name for n in NAMES]
 

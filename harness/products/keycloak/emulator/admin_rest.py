@@ -10,7 +10,6 @@ DELETE answers without ``X-Frame-Options``.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import uuid
 from collections.abc import Callable
@@ -32,6 +31,7 @@ from harness.products.keycloak.emulator.http import (
     json_response,
     no_frame_options,
 )
+from harness.products.keycloak.emulator.keys import DEFAULT_PRIORITY, RsaRealmKey
 from harness.products.keycloak.emulator.policies import POLICY_TYPE
 from harness.products.keycloak.emulator.state import Client, Realm, User, new_secret
 
@@ -58,8 +58,7 @@ async def keys(ctx: Ctx, realm: Realm, request: Request) -> Response:
     k = realm.keys
     providers = realm.key_providers
 
-    def rsa(key: Any, provider: str, use: str, priority: int = 100) -> dict[str, Any]:
-        provider = realm.key_components.get(key.kid, provider)
+    def rsa(key: Any, provider: str, use: str, priority: int = DEFAULT_PRIORITY) -> dict[str, Any]:
         return {"providerId": provider, "providerPriority": priority, "kid": key.kid, "status": "ACTIVE",
                 "type": "RSA", "algorithm": key.alg, "publicKey": key.spki_b64(),
                 "certificate": base64.b64encode(key.cert_der).decode("ascii"), "use": use,
@@ -72,10 +71,8 @@ async def keys(ctx: Ctx, realm: Realm, request: Request) -> Response:
              "type": "OCT", "algorithm": "AES", "use": "ENC"},
             {"providerId": providers[1], "providerPriority": 100, "kid": k.hmac_kid, "status": "ACTIVE",
              "type": "OCT", "algorithm": "HS512", "use": "SIG"},
-            rsa(k.sig, providers[2], "SIG", k.sig_priority),
+            *(rsa(s.key, s.provider_id or providers[2], "SIG", s.priority) for s in k.signing),
             rsa(k.enc, providers[3], "ENC"),
-            # RS256 keys of key providers added through the admin API (rotation)
-            *(rsa(key, providers[2], "SIG", priority) for priority, key in k.other_sig),
         ],
     }
 
@@ -456,19 +453,13 @@ async def create_component(ctx: Ctx, realm: Realm, request: Request) -> Response
     comp = {"id": str(uuid.uuid4()), "name": rep.get("name"), "providerId": rep.get("providerId"),
             "providerType": rep.get("providerType", POLICY_TYPE), "parentId": rep.get("parentId") or realm.id,
             "subType": rep.get("subType"), "config": dict(rep.get("config") or {})}
-    if comp["providerType"] == KEY_PROVIDER_TYPE and comp["providerId"] == "rsa-generated":
-        # A new generated RSA key (RS256): the realm signs with it when its priority is the
-        # highest — key rotation (Keycloak server admin guide, "Rotating keys").
-        config = comp["config"]
-        assert isinstance(config, dict)
-        try:
-            priority = int((config.get("priority") or ["0"])[0])
-        except (TypeError, ValueError):
-            priority = 0
-        key = await asyncio.to_thread(realm.keys.add_rs256, realm.name, priority, ctx.state.now())
-        realm.key_components[key.kid] = str(comp["id"])
+    new_key = _generated_rsa_key(ctx, realm, comp)
+    if isinstance(new_key, Response):
+        return new_key
     with ctx.state.lock:
         realm.components.append(comp)
+        if new_key is not None:
+            realm.keys.add_signing_key(*new_key)
         if ctx.profile.component_create_fills_allowed_client_scopes:
             for other in realm.components:
                 if other.get("providerId") == "allowed-client-templates" and other.get("subType") == comp["subType"]:
@@ -476,6 +467,34 @@ async def create_component(ctx: Ctx, realm: Realm, request: Request) -> Response
                     if isinstance(config, dict):
                         config.setdefault("allowed-client-scopes", [])
     return _created(ctx, request, f"/admin/realms/{realm.name}/components/{comp['id']}")
+
+
+def _config_value(config: Any, name: str, default: str) -> str:
+    """One value of a ComponentRepresentation ``config`` (values are lists of strings)."""
+    value = config.get(name) if isinstance(config, dict) else None
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return default if value is None else str(value)
+
+
+def _generated_rsa_key(ctx: Ctx, realm: Realm, comp: dict[str, Any]) -> tuple[RsaRealmKey, int, str] | Response | None:
+    """For an ``rsa-generated`` key provider (Keycloak's GeneratedRsaKeyProviderFactory, the
+    admin console's Realm settings → Keys → Add provider): a new RS256 signing key with the
+    component's ``priority`` (default 0); None for any other component. Not emulated, 400:
+    other key providers and algorithms, and a provider created disabled or passive
+    (``enabled``/``active`` false: published or not, but never signing)."""
+    if comp.get("providerType") != KEY_PROVIDER_TYPE:
+        return None
+    config = comp["config"]
+    if comp.get("providerId") != "rsa-generated" or _config_value(config, "algorithm", "RS256") != "RS256":
+        return error_message(400, "the emulator generates only rsa-generated RS256 key providers")
+    try:
+        priority = int(_config_value(config, "priority", "0"))
+    except ValueError:
+        return error_message(400, "priority must be a number")
+    if _config_value(config, "enabled", "true") != "true" or _config_value(config, "active", "true") != "true":
+        return error_message(400, "the emulator generates only enabled, active key providers")
+    return RsaRealmKey.generate(realm.name, "RS256", "sig", ctx.state.clock()), priority, str(comp["id"])
 
 
 def _component(realm: Realm, comp_id: str) -> dict[str, object] | None:

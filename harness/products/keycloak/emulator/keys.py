@@ -5,6 +5,17 @@
 * ``hmac-generated-hs512``: HMAC key for "internal" tokens (initial and registration
   access tokens, refresh tokens); never published.
 
+Key rotation as an administrator does it in Keycloak: add another ``rsa-generated`` key
+provider (admin REST ``POST /admin/realms/{r}/components``, ``providerType
+org.keycloak.keys.KeyProvider``) with a higher ``priority`` than the realm's (100): new
+tokens are signed by the enabled, active key of highest priority, and every enabled key stays
+published in the JWKS and keeps verifying the tokens it signed (Keycloak server admin guide,
+"Rotating keys"; :meth:`RealmKeys.add_signing_key`). The JWKS lists keys by provider
+priority, highest first (measured on 26.7.3, tests/real_keycloak/test_key_rotation.py: the new
+key of priority 200 comes first; keys of equal priority come in an order that varies from
+realm to realm there, so the emulator keeps its own: the older signing keys, then the
+encryption key).
+
 The JWKS entries follow RFC 7517 §4 and the layout observed on 26.7.1:
 ``kid, kty, alg, use, x5c, x5t, x5t#S256, n, e`` with ``x5c`` standard base64 of a
 self-signed certificate (``CN=<realm>``, ~10 years) and the rest base64url. RSA ``kid``
@@ -90,21 +101,42 @@ class RsaRealmKey:
         }
 
 
+@dataclass(frozen=True)
+class SigningKey:
+    """One RSA signing key with the priority of its key provider (a ``rsa-generated``
+    component; ``provider_id`` None for the realm's own, listed by the admin keys endpoint
+    under the realm's provider id)."""
+
+    key: RsaRealmKey
+    priority: int
+    provider_id: str | None = None
+
+
+#: The priority of the key providers a new realm gets (observed 26.7.3: ``providerPriority`` 100).
+DEFAULT_PRIORITY = 100
+
+
 @dataclass
 class RealmKeys:
-    """The three active keys of one realm, and RS256 keys added later through the admin
-    API (a new ``rsa-generated`` key provider: key rotation)."""
+    """The active keys of one realm: ``sig`` signs access tokens (the signing key of
+    highest priority), ``signing`` holds every enabled RSA signing key (``sig`` included)."""
 
     sig: RsaRealmKey
     enc: RsaRealmKey
     hmac: jwk.JWK
     hmac_kid: str = field(default="")
-    #: Priority of the key provider of ``sig`` (a new realm's providers have 100, observed 26.7.3).
-    sig_priority: int = 100
-    #: Other active RS256 keys with their providers' priorities: published in the JWKS and
-    #: still verifying, but not signing (Keycloak signs with the active key of the highest
-    #: priority: src:DefaultKeyManager.getActiveKey).
-    other_sig: list[tuple[int, RsaRealmKey]] = field(default_factory=list)
+    signing: list[SigningKey] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.signing:
+            self.signing = [SigningKey(self.sig, DEFAULT_PRIORITY)]
+
+    def add_signing_key(self, key: RsaRealmKey, priority: int, provider_id: str | None = None) -> None:
+        """Publish ``key`` (a new ``rsa-generated`` provider); it signs new tokens when its
+        priority is the highest (on a tie the earlier key keeps signing)."""
+        self.signing.append(SigningKey(key, priority, provider_id))
+        self.signing.sort(key=lambda s: -s.priority)  # stable: ties keep their order
+        self.sig = self.signing[0].key
 
     @classmethod
     def generate(cls, realm: str, now: float) -> RealmKeys:
@@ -117,21 +149,10 @@ class RealmKeys:
             hmac_kid=hmac_kid,
         )
 
-    def add_rs256(self, realm: str, priority: int, now: float) -> RsaRealmKey:
-        """A new RS256 signing key from a new ``rsa-generated`` key provider of ``priority``:
-        it signs from now on when its priority is higher than the signing key's (the old key
-        stays published and valid: a rotation), else it is only published."""
-        key = RsaRealmKey.generate(realm, "RS256", "sig", now)
-        if priority > self.sig_priority:
-            self.other_sig.append((self.sig_priority, self.sig))
-            self.sig, self.sig_priority = key, priority
-        else:
-            self.other_sig.append((priority, key))
-        return key
-
     def jwks(self) -> dict[str, Any]:
-        """RFC 7517 §5 JWK Set of the published keys (the HMAC key is never published)."""
-        return {"keys": [self.sig.public_jwk(), *(k.public_jwk() for _, k in self.other_sig), self.enc.public_jwk()]}
+        """RFC 7517 §5 JWK Set of the published keys (the HMAC key is never published):
+        the signing keys by priority, highest first, then the encryption key."""
+        return {"keys": [*(s.key.public_jwk() for s in self.signing), self.enc.public_jwk()]}
 
     def sign_access(self, claims: dict[str, Any], typ: str) -> str:
         """An RS256 access token (header ``alg, typ, kid``; ``typ`` is
@@ -151,12 +172,13 @@ class RealmKeys:
         return claims
 
     def verify_access(self, token: str) -> dict[str, Any]:
-        """Claims of an RS256 token signed by this realm; raises BadJwt."""
+        """Claims of an RS256 token signed by one of this realm's signing keys (the key its
+        ``kid`` names); raises BadJwt."""
         try:
             kid = decode_unverified(token)[0].get("kid")
         except NotAJwt as exc:
             raise BadJwt(str(exc)) from None
-        key = next((k for k in (self.sig, *(k for _, k in self.other_sig)) if k.kid == kid), None)
+        key = next((s.key for s in self.signing if s.key.kid == kid), None)
         if key is None:
             raise BadJwt("unknown kid")
         _, claims = verify(token, key.jwk, algs=["RS256"])

@@ -124,8 +124,6 @@ class Realm:
     #: The AES key and the four key providers the admin keys endpoint lists (observed 26.7.3).
     aes_kid: str = field(default_factory=lambda: str(uuid.uuid4()))
     key_providers: list[str] = field(default_factory=lambda: [str(uuid.uuid4()) for _ in range(4)])
-    #: kid → id of the key provider component created through the admin API for it (rotation).
-    key_components: dict[str, str] = field(default_factory=dict)
 
     def user_by_name(self, username: str) -> User | None:
         wanted = username.lower()
