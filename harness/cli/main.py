@@ -49,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmd_validate.register(sub)
     cmd_idp.register(sub)
     cmd_gateway.register(sub)
-    for optional in ("cmd_check", "cmd_serve", "cmd_import"):
+    for optional in ("cmd_check", "cmd_serve", "cmd_import", "cmd_export"):
         try:
             mod = __import__(f"harness.cli.{optional}", fromlist=["register"])
         except ImportError:

@@ -45,7 +45,7 @@ SECRETS = ("corpus-admin-pw-4f1e", "corpus-iat-8d2c", "corpus-gw-secret-77aa", "
            "corpus-admin-key-31c5")
 
 #: Every command and sub-command of the CLI (harness.cli.main.build_parser).
-COMMANDS = ("run", "validate", "schema", "idp serve", "gateway serve", "check", "serve", "import")
+COMMANDS = ("run", "validate", "schema", "idp serve", "gateway serve", "check", "serve", "import", "export")
 
 
 @dataclass(frozen=True)
@@ -213,6 +213,17 @@ CASES: list[Bad] = [
                                      "{d}/policies.json/scenario.yaml"), ("-o",)),
     Bad("import-unknown-entry", ("import", str(ROOT / "fixtures" / "tyk-export" / "keycloak-customer"), "--entry",
                                  "nope", "-o", "-"), ("'nope'",)),
+    # export
+    Bad("export-missing-folder", ("export", "{d}/nope"), ("no such report directory",)),
+    Bad("export-a-file", ("export", "{d}/policies.json"), ("not a directory",)),
+    Bad("export-not-a-report", ("export", "{d}/emptydir"), ("no report.json",)),
+    Bad("export-binary-report", ("export", "{d}/report-binary"), ("report.json", "binary")),
+    Bad("export-garbage-report", ("export", "{d}/report-garbage"), ("report.json", "not valid JSON")),
+    Bad("export-list-report", ("export", "{d}/report-list"), ("report.json", "not a dcr-harness report")),
+    Bad("export-deep-report", ("export", "{d}/report-deep"), ("report.json", "nested too deeply")),
+    Bad("export-unknown-format", ("export", "{d}/report-ok", "--format", "pdf"), ("--format",)),
+    Bad("export-output-unwritable", ("export", "{d}/report-ok", "-o", "{d}/policies.json/x.json"), ("-o",)),
+    Bad("export-no-args", ("export",), ("REPORT_DIR",)),
     # the top level
     Bad("no-command", (), ("COMMAND",)),
     Bad("unknown-command", ("frobnicate",), ("frobnicate",)),
@@ -253,6 +264,11 @@ def _write_corpus(d: Path) -> None:
                             ("import-deep", b"[" * 100_000 + b"]" * 100_000)):
         (d / folder).mkdir()
         (d / folder / "api.json").write_bytes(content)
+    for folder, content in (("report-binary", b"\x00\x01" + bytes(range(256))), ("report-garbage", b"{not json"),
+                            ("report-list", b"[1, 2]"), ("report-deep", b"[" * 100_000 + b"]" * 100_000),
+                            ("report-ok", b'{"scenario": "x", "steps": []}')):
+        (d / folder).mkdir()
+        (d / folder / "report.json").write_bytes(content)
 
 
 class _GarbageIdp(http.server.BaseHTTPRequestHandler):
