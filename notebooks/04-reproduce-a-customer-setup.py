@@ -25,8 +25,8 @@
 #
 # 1. import the customer's export and run it: every step passes;
 # 2. break it the way a customer would (the token endpoint pasted as the *Client
-#    Registration Endpoint*), import and run again, and read the diagnosis, `report.json`
-#    and the HTML report;
+#    Registration Endpoint*), import and run again, read the diagnosis, `report.json`
+#    and the HTML report, and export the run for the ticket (Postman, curl, HAR);
 # 3. then two ways without an export: a ready-made broken scenario, and a variant written
 #    on the spot.
 #
@@ -169,12 +169,37 @@ print("\n".join(line for line in lines[card - 1:evidence + 1] if line != "messag
 # ## Share the run
 #
 # Everything the run wrote under its report directory is redacted (`report.json`,
-# `report.html`, `junit.xml`) and can be attached to the ticket as it is. An export of the
-# run as Postman collection, curl script or HAR (`dcr-harness export`, from the support
-# issue) is coming; it is not in this version of the harness yet.
+# `report.html`, `junit.xml`) and can be attached to the ticket as it is. To let someone
+# replay the calls, `dcr-harness export` turns the run into a Postman collection (v2.1), a
+# curl script or a HAR file. The report holds every secret masked, so an export cannot
+# hold one either: each masked value becomes a named variable (the same secret, the same
+# variable), to be filled in by whoever replays it; base URLs are variables too, so the
+# calls can be pointed at the customer's hosts.
 
 # %%
 sorted(p.name for p in (WORK / "broken-report").iterdir() if p.suffix in (".json", ".html", ".xml"))
+
+# %%
+for fmt in ("postman", "curl", "har"):
+    assert dcr_harness("export", WORK / "broken-report", "--format", fmt) == 0
+
+# %% [markdown]
+# The curl script starts with the base URLs (overridable from the environment) and one
+# guard per secret, saying where the run first used it; then one curl per call, step by
+# step, with what the server answered in the run:
+
+# %%
+script = (WORK / "broken-report" / "export.sh").read_text().splitlines()
+first_call = next(i for i, line in enumerate(script) if line.startswith("curl "))
+print("\n".join(script[:first_call + 4]))
+
+# %% [markdown]
+# The Postman collection's variables: the base URLs with the values the run used, and the
+# secrets with empty values.
+
+# %%
+collection = json.loads((WORK / "broken-report" / "export.postman.json").read_text())
+[(v["key"], v["value"] or "(secret: set it)") for v in collection["variable"]]
 
 # %% [markdown]
 # More broken exports, each a real support case, are in `fixtures/tyk-export-broken/` (one

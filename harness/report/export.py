@@ -296,6 +296,7 @@ def to_curl(name: str, calls: list[Call]) -> str:
               "# Secrets were redacted in the run's report: set each one in the environment first.",
               "# Base URLs default to the ones the run used; set them to point at other hosts.",
               "# A secret inside a form body (application/x-www-form-urlencoded) must be URL-encoded.",
+              "# CURL_OPTS: more curl flags for every call, e.g. '--cacert ca.pem' for a self-signed IdP.",
               "set -euo pipefail", ""]
     for origin, var in variables.bases.items():
         lines.append(f'{env[var]}="${{{env[var]}:-{origin}}}"')
@@ -310,7 +311,7 @@ def to_curl(name: str, calls: list[Call]) -> str:
             lines += ["", f"# --- step {call.step}: {call.step_title}"]
         recorded = f"{call.status}" if call.status is not None else f"no answer ({call.error})"
         lines.append(f"# {call.method} answered {recorded} in the run")
-        cmd = [f"curl -sS -X {call.method}"]
+        cmd = [f"curl -sS ${{CURL_OPTS:-}} -X {call.method}"]
         cmd += [f"  -H {_shell([(k + ': ', False), *v], env)}" for k, v in header_pieces]
         if body_pieces is not None:
             cmd.append(f"  --data-raw {_shell(body_pieces, env)}")
