@@ -367,7 +367,9 @@ def _registration_context(ctx: RunContext, error: str) -> str:
     return ""
 
 
-def token_request(ctx: RunContext) -> str:
+def _client_credentials(ctx: RunContext, refused: str) -> tok.TokenResponse:
+    """The developer's client_credentials request as the scenario's ``token_request``
+    describes it; the access token becomes the fact ``access_token``."""
     spec = ctx.scenario.token_request
     endpoint = ctx.resolve(spec.endpoint, "token_request.endpoint")
     secret = spec.secret_override if spec.secret_override is not None else ctx.facts["client.secret"]
@@ -375,8 +377,13 @@ def token_request(ctx: RunContext) -> str:
         t = tok.client_credentials(ctx.world.session("developer", "idp"), endpoint, ctx.facts["client.id"],
                                    secret, auth_method=spec.auth_method)
     except RegistrarError as exc:
-        raise _registrar_failure("the token request was refused", exc) from None
+        raise _registrar_failure(refused, exc) from None
     ctx.facts["access_token"] = t.access_token
+    return t
+
+
+def token_request(ctx: RunContext) -> str:
+    t = _client_credentials(ctx, "the token request was refused")
     ctx.facts["token_response"] = t.body
     from harness.jose.tokens import NotAJwt, decode_unverified
 
@@ -445,15 +452,7 @@ def _rotate_and_get_token(ctx: RunContext) -> tuple[str, str]:
     old, new = product(idp.profile).rotate_signing_key(
         idp.base_url, idp.admin_user, idp.admin_password, session=ctx.world.session("admin", "idp"),
         realm=ctx.scenario.idp.realm)
-    spec = ctx.scenario.token_request
-    endpoint = ctx.resolve(spec.endpoint, "token_request.endpoint")
-    secret = spec.secret_override if spec.secret_override is not None else ctx.facts["client.secret"]
-    try:
-        t = tok.client_credentials(ctx.world.session("developer", "idp"), endpoint, ctx.facts["client.id"],
-                                   secret, auth_method=spec.auth_method)
-    except RegistrarError as exc:
-        raise _registrar_failure("the token request after the key rotation was refused", exc) from None
-    ctx.facts["access_token"] = t.access_token
+    _client_credentials(ctx, "the token request after the key rotation was refused")
     return old, new
 
 

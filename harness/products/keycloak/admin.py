@@ -193,13 +193,8 @@ class KeycloakAdmin:
             raise KeycloakAdminError(f"{what}: HTTP 200 answer is not a JSON object")
         return body
 
-    # --- clients (the guide's "check the client in Keycloak"; cleanup after faults) ---
-
-    def clients(self, realm: str, *, client_id: str | None = None) -> list[dict[str, Any]]:
-        """``GET /admin/realms/{realm}/clients[?clientId=]``: ClientRepresentations."""
-        what = f"list clients of realm {realm!r}"
-        params = {"clientId": client_id} if client_id else {"first": "0", "max": "1000"}
-        resp = self._admin(what, "GET", f"/admin/realms/{quote(realm, safe='')}/clients", params=params)
+    def _json_objects(self, what: str, resp: requests.Response) -> list[dict[str, Any]]:
+        """The JSON objects of a 200 answer that is a JSON array (representations)."""
         if resp.status_code != 200:
             raise self._fail(what, resp)
         try:
@@ -209,6 +204,15 @@ class KeycloakAdmin:
         if not isinstance(body, list):
             raise KeycloakAdminError(f"{what}: HTTP 200 answer is not a JSON array")
         return [c for c in body if isinstance(c, dict)]
+
+    # --- clients (the guide's "check the client in Keycloak"; cleanup after faults) ---
+
+    def clients(self, realm: str, *, client_id: str | None = None) -> list[dict[str, Any]]:
+        """``GET /admin/realms/{realm}/clients[?clientId=]``: ClientRepresentations."""
+        what = f"list clients of realm {realm!r}"
+        params = {"clientId": client_id} if client_id else {"first": "0", "max": "1000"}
+        resp = self._admin(what, "GET", f"/admin/realms/{quote(realm, safe='')}/clients", params=params)
+        return self._json_objects(what, resp)
 
     def delete_client(self, realm: str, internal_id: str) -> None:
         """``DELETE /admin/realms/{realm}/clients/{id}`` (the internal id, not clientId);
@@ -226,15 +230,7 @@ class KeycloakAdmin:
         what = f"list client-registration policies of realm {realm!r}"
         resp = self._admin(what, "GET", f"/admin/realms/{quote(realm, safe='')}/components",
                            params={"type": REGISTRATION_POLICY_TYPE})
-        if resp.status_code != 200:
-            raise self._fail(what, resp)
-        try:
-            body = resp.json()
-        except ValueError:
-            raise KeycloakAdminError(f"{what}: HTTP 200 answer is not JSON") from None
-        if not isinstance(body, list):
-            raise KeycloakAdminError(f"{what}: HTTP 200 answer is not a JSON array")
-        return [c for c in body if isinstance(c, dict)]
+        return self._json_objects(what, resp)
 
     def set_max_clients(self, realm: str, limit: int) -> list[str]:
         """Set the "Max Clients Limit" policy (providerId ``max-clients``, config
