@@ -16,6 +16,7 @@ from urllib.parse import quote
 import requests
 
 from harness.core.errors import HarnessError
+from harness.core.jsonbody import json_objects
 from harness.core.transcript import describe_transport_error
 from harness.products.product import StoredClient
 
@@ -54,13 +55,7 @@ class GluuClients:
         resp = self._call(what, "GET", CLIENTS_PATH, params=params)
         if resp.status_code != 200:
             raise HarnessError(f"{what}: HTTP {resp.status_code} {resp.text[:200]}")
-        try:
-            body = resp.json()
-        except ValueError:
-            raise HarnessError(f"{what}: HTTP 200 answer is not JSON") from None
-        if not isinstance(body, list):
-            raise HarnessError(f"{what}: HTTP 200 answer is not a JSON array")
-        return [c for c in body if isinstance(c, dict)]
+        return json_objects(resp, what)
 
     def find_by_name(self, name: str) -> list[dict[str, Any]]:
         return [{"id": c.get("inum"), "client_id": c.get("inum"), "name": c.get("displayName")}

@@ -21,6 +21,7 @@ from urllib.parse import quote
 import requests
 
 from harness.core.errors import HarnessError
+from harness.core.jsonbody import json_object, json_objects
 
 log = logging.getLogger(__name__)
 
@@ -185,25 +186,13 @@ class KeycloakAdmin:
         resp = self._request(what, "GET", f"{self.base_url}/realms/{quote(realm, safe='')}/.well-known/openid-configuration")
         if resp.status_code != 200:
             raise self._fail(what, resp)
-        try:
-            body = resp.json()
-        except ValueError:
-            raise KeycloakAdminError(f"{what}: HTTP 200 answer is not JSON") from None
-        if not isinstance(body, dict):
-            raise KeycloakAdminError(f"{what}: HTTP 200 answer is not a JSON object")
-        return body
+        return json_object(resp, what, KeycloakAdminError)
 
     def _json_objects(self, what: str, resp: requests.Response) -> list[dict[str, Any]]:
         """The JSON objects of a 200 answer that is a JSON array (representations)."""
         if resp.status_code != 200:
             raise self._fail(what, resp)
-        try:
-            body = resp.json()
-        except ValueError:
-            raise KeycloakAdminError(f"{what}: HTTP 200 answer is not JSON") from None
-        if not isinstance(body, list):
-            raise KeycloakAdminError(f"{what}: HTTP 200 answer is not a JSON array")
-        return [c for c in body if isinstance(c, dict)]
+        return json_objects(resp, what, KeycloakAdminError)
 
     # --- clients (the guide's "check the client in Keycloak"; cleanup after faults) ---
 
