@@ -278,7 +278,6 @@ def run_scenario(
             idp.stop()
         except Exception as exc:  # never mask the run's own outcome
             log.warning("stopping the IdP failed: %s", world.redactor.error(exc))
-        _redact_store(report_dir / "portal.sqlite", world.redactor)
         result.finished = _now()
     return result
 
@@ -295,20 +294,6 @@ def _reconcile(ctx: RunContext, result: RunResult) -> None:
         return
     result.cleanup.extend(rec.notes)
     result.leftovers.extend(rec.leftovers)
-
-
-def _redact_store(path: Path, redactor: Redactor) -> None:
-    """The portal database stays in the report dir for inspection, but with its secrets
-    masked: a report folder handed to someone must not carry a live token."""
-    if not path.exists():
-        return
-    from harness.tyk.portal.store import Store
-
-    store = Store(path)
-    try:
-        store.redact_secrets(redactor)
-    finally:
-        store.close()
 
 
 def starting_idp(step: Step, on_started: Callable[[], None] | None = None) -> Step:

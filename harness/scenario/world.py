@@ -162,10 +162,23 @@ class World(StartStop):
         self._redact_gateway_log()
         if self.portal is not None:
             self.portal.store.close()
+            self._redact_store()
         if self._idp_started:
             self.idp.stop()
             self._idp_started = False
 
+
+    def _redact_store(self) -> None:
+        """A portal database on disk stays (in the report dir) for inspection, with its
+        secrets masked: a report folder handed to someone must not carry a live token."""
+        path = Path(self.store_path) if str(self.store_path) != ":memory:" else None
+        if path is None or not path.is_file():
+            return
+        store = Store(path)
+        try:
+            store.redact_secrets(self.redactor)
+        finally:
+            store.close()
 
     def _redact_gateway_log(self) -> None:
         """A real gateway's log stays in the report directory for support engineers, with

@@ -242,3 +242,16 @@ def test_relative_scenario_paths_work_from_the_notebooks_directory(monkeypatch: 
 def test_a_missing_scenario_file_is_one_clear_error() -> None:
     with pytest.raises(ConfigError, match="scenario file no/such.yaml does not exist"):
         Guide.open("no/such.yaml")
+
+
+def test_the_report_folder_keeps_no_secret_after_close(tmp_path: Path) -> None:
+    """The Guide's report folder (the portal's SQLite database, the gateway log) is masked
+    on close, as ``dcr-harness run``'s is: the database held the initial access token."""
+    out = tmp_path / "guide"
+    with Guide.open(KEYCLOAK, idp="emulator", report_dir=out) as g:
+        g.run_through("token-request")
+        secrets = [g.secret(name) for name in ("initial_access_token", "client.secret", "access_token")]
+    stored = b"".join(p.read_bytes() for p in out.rglob("*") if p.is_file()).decode("latin-1")
+    assert (out / "portal.sqlite").is_file()
+    for secret in secrets:
+        assert secret and secret not in stored
